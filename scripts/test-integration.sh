@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# The integration suite: real Kafka (KRaft, from Maven Central jars) and a real InfluxDB on loopback,
+# started here and stopped on every exit path.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+cleanup() {
+  bash scripts/kafka/stop.sh || true
+  bash scripts/influx/stop.sh || true
+}
+trap cleanup EXIT
+
+bash scripts/kafka/start.sh
+bash scripts/influx/start.sh
+
+npm run test:integration -w services/ingest
+bash scripts/flink/test-integration.sh
