@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# Start a local InfluxDB 1.x (Debian's `influxdb` package) on loopback, data in a temp dir.
+# Idempotent: returns at once when our influxd is already up. Returns only once /ping answers
+# (bounded wait), else fails with the tail of the log.
+#
+#   INFLUX_PORT      HTTP port on 127.0.0.1 (default 8086)
+#   INFLUX_HOME      state dir: config, data, wal, meta, pid file, log
+#                    (default ${TMPDIR:-/tmp}/metricstream-influx-$INFLUX_PORT)
+#   INFLUX_WAIT_S    seconds to wait for /ping (default 30)
+set -euo pipefail
+
+PORT="${INFLUX_PORT:-8086}"
+HOME_DIR="${INFLUX_HOME:-${TMPDIR:-/tmp}/metricstream-influx-$PORT}"
+WAIT_S="${INFLUX_WAIT_S:-30}"
+PID_FILE="$HOME_DIR/influxd.pid"
+LOG_FILE="$HOME_DIR/influxd.log"
+CONF="$HOME_DIR/influxdb.conf"
+URL="http://127.0.0.1:$PORT"
+
+ping_ok() { curl -s -o /dev/null -m 2 -w '%{http_code}' "$URL/ping" 2>/dev/null | grep -q '^204$'; }
+
+if [[ -f "$PID_FILE" ]] && kill -0 "$(cat "$PID_FILE")" 2>/dev/null && ping_ok; then
+  echo "influx: already running (pid $(cat "$PID_FILE")) on $URL"
+  exit 0
+fi
+if ping_ok; then
+  echo "influx: something already answers on $URL (not started by this script); using it"
+  exit 0
+fi
+
+if ! command -v influxd >/dev/null 2>&1; then
+  if [[ $(id -u) -ne 0 ]]; then
+    echo "influx: influxd not installed and not root; install Debian's 'influxdb' package" >&2
+    exit 1
+  fi
+  echo "influx: installing Debian package 'influxdb'"
+  # Keep the package's own service from starting (we run our own influxd with our config);
+  # only when no policy is in place already, and removed again on every exit path.
+  created_policy=0
+  if [[ ! -e /usr/sbin/policy-rc.d ]]; then
+    printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d && created_policy=1
+  fi
+  trap '[[ $created_policy -eq 1 ]] && rm -f /usr/sbin/policy-rc.d' EXIT
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq influxdb >/dev/null
+  [[ $created_policy -eq 1 ]] && rm -f /usr/sbin/policy-rc.d
+  trap - EXIT
+  command -v influxd >/dev/null 2>&1 || { echo "influx: installing influxdb did not provide influxd" >&2; exit 1; }
+fi
+
+mkdir -p "$HOME_DIR"/{meta,data,wal}
+cat > "$CONF" <<CONF
+reporting-disabled = true
+bind-address = "127.0.0.1:$((PORT + 2))"
+
+[meta]
+  dir = "$HOME_DIR/meta"
+
+[data]
+  dir = "$HOME_DIR/data"
+  wal-dir = "$HOME_DIR/wal"
+  query-log-enabled = false
+  wal-fsync-delay = "0s"
+
+[http]
+  enabled = true
+  bind-address = "127.0.0.1:$PORT"
+  auth-enabled = false
+  log-enabled = false
+  max-body-size = 0
+
+[monitor]
+  store-enabled = false
+
+[continuous_queries]
+  enabled = false
+CONF
+
+nohup influxd run -config "$CONF" >>"$LOG_FILE" 2>&1 &
+echo $! > "$PID_FILE"
+
+deadline=$((SECONDS + WAIT_S))
+until ping_ok; do
+  if ! kill -0 "$(cat "$PID_FILE")" 2>/dev/null; then
+    echo "influx: influxd exited during start; last log lines:" >&2
+    tail -n 20 "$LOG_FILE" >&2
+    rm -f "$PID_FILE"
+    exit 1
+  fi
+  if (( SECONDS >= deadline )); then
+    echo "influx: no answer on $URL/ping after ${WAIT_S}s; last log lines:" >&2
+    tail -n 20 "$LOG_FILE" >&2
+    exit 1
+  fi
+  sleep 0.3
+done
+echo "influx: ready on $URL (pid $(cat "$PID_FILE"), data in $HOME_DIR)"

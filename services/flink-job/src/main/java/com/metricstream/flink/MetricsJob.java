@@ -1,0 +1,195 @@
+package com.metricstream.flink;
+
+import com.metricstream.flink.alert.AlertEvaluator;
+import com.metricstream.flink.alert.MatchRules;
+import com.metricstream.flink.alert.WorstSample;
+import com.metricstream.flink.config.ConfigLoader;
+import com.metricstream.flink.config.JobConfig;
+import com.metricstream.flink.model.AlertEvent;
+import com.metricstream.flink.model.FieldValue;
+import com.metricstream.flink.model.MalformedRecord;
+import com.metricstream.flink.model.ParsedRecord;
+import com.metricstream.flink.model.RuleSample;
+import com.metricstream.flink.model.WindowAggregate;
+import com.metricstream.flink.parse.PointDeserializer;
+import com.metricstream.flink.parse.SplitRecords;
+import com.metricstream.flink.sink.AlertRecordSerializer;
+import com.metricstream.flink.sink.InfluxSink;
+import com.metricstream.flink.sink.MalformedRecordSerializer;
+import com.metricstream.flink.window.EmitWindowAggregate;
+import com.metricstream.flink.window.FieldStatsAggregate;
+import com.metricstream.flink.window.LateCounter;
+import com.metricstream.flink.window.MetricWatermarks;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
+import org.apache.flink.util.OutputTag;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+
+import java.time.Duration;
+import java.util.Properties;
+
+/**
+ * Metrics from Kafka → per-series one-minute aggregates and alerts → InfluxDB (and alerts → Kafka).
+ *
+ * <p>{@link #main} only loads the configuration and wires Kafka and InfluxDB; the pipeline itself
+ * ({@link #build}) takes its source and sinks, so tests can hand it the same real connectors
+ * pointed at local Kafka and InfluxDB.
+ */
+public final class MetricsJob {
+    public static final OutputTag<FieldValue> LATE_POINTS = new OutputTag<>("late-points") {};
+
+    private final Source<ParsedRecord, ?, ?> source;
+    private final Sink<String> aggregateSink;
+    private final Sink<String> alertLineSink;
+    private final Sink<AlertEvent> alertKafkaSink;
+    /** Null: malformed records are only counted. */
+    private final Sink<MalformedRecord> malformedSink;
+    private final JobConfig config;
+
+    public MetricsJob(JobConfig config, Source<ParsedRecord, ?, ?> source, Sink<String> aggregateSink,
+                      Sink<String> alertLineSink, Sink<AlertEvent> alertKafkaSink, Sink<MalformedRecord> malformedSink) {
+        this.config = config;
+        this.source = source;
+        this.aggregateSink = aggregateSink;
+        this.alertLineSink = alertLineSink;
+        this.alertKafkaSink = alertKafkaSink;
+        this.malformedSink = malformedSink;
+    }
+
+    public static void main(String[] args) throws Exception {
+        ConfigLoader.Loaded loaded = ConfigLoader.load(args);
+        JobConfig cfg = loaded.config();
+        // On Managed Flink the service owns checkpointing, restarts and parallelism.
+        StreamExecutionEnvironment env = loaded.managedFlink()
+                ? StreamExecutionEnvironment.getExecutionEnvironment()
+                : StreamExecutionEnvironment.getExecutionEnvironment(localEnvironment(cfg.job));
+        fromConfig(cfg).build(env);
+        env.execute("metricstream-metrics");
+    }
+
+    /** The job with real Kafka and InfluxDB connectors as configured. */
+    public static MetricsJob fromConfig(JobConfig cfg) {
+        JobConfig.Kafka k = cfg.kafka;
+        Properties security = k.securityProperties();
+        KafkaSource<ParsedRecord> source = KafkaSource.<ParsedRecord>builder()
+                .setBootstrapServers(k.bootstrapServers)
+                .setTopics(k.metricsTopic)
+                .setGroupId(k.groupId)
+                .setStartingOffsets(startingOffsets(k.startingOffsets))
+                .setDeserializer(new PointDeserializer())
+                .setProperties(security)
+                .setProperty("commit.offsets.on.checkpoint", "true")
+                .setProperty("client.id.prefix", k.groupId)
+                .build();
+        KafkaSink<AlertEvent> alertKafka = KafkaSink.<AlertEvent>builder()
+                .setBootstrapServers(k.bootstrapServers)
+                .setKafkaProducerConfig(producerProperties(security))
+                .setRecordSerializer(new AlertRecordSerializer(k.alertsTopic))
+                .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                .build();
+        KafkaSink<MalformedRecord> malformed = k.malformedTopic.isEmpty() ? null : KafkaSink.<MalformedRecord>builder()
+                .setBootstrapServers(k.bootstrapServers)
+                .setKafkaProducerConfig(producerProperties(security))
+                .setRecordSerializer(new MalformedRecordSerializer(k.malformedTopic))
+                .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                .build();
+        return new MetricsJob(cfg, source,
+                new InfluxSink(cfg.influx, cfg.influx.database),
+                new InfluxSink(cfg.influx, cfg.influx.alertsDatabase),
+                alertKafka, malformed);
+    }
+
+    /** The pipeline: parse → per-series windows → InfluxDB; windows → alert rules → InfluxDB + Kafka. */
+    public void build(StreamExecutionEnvironment env) {
+        JobConfig.Window w = config.window;
+        JobConfig.Alerts a = config.alerts;
+
+        SingleOutputStreamOperator<FieldValue> points = env
+                .fromSource(source, MetricWatermarks.boundedOutOfOrdernessWithIdleness(w.outOfOrderness, w.idleness), "metrics-topic")
+                .uid("metrics-topic")
+                .process(new SplitRecords()).name("parse-points").uid("parse-points");
+
+        SingleOutputStreamOperator<WindowAggregate> aggregates = points
+                .keyBy(FieldValue::getKey, Types.STRING)
+                .window(TumblingEventTimeWindows.of(w.size))
+                .allowedLateness(w.allowedLateness)
+                .sideOutputLateData(LATE_POINTS)
+                .aggregate(new FieldStatsAggregate(), new EmitWindowAggregate())
+                .name("window-aggregates").uid("window-aggregates");
+
+        aggregates.map(WindowAggregate::toLineProtocol).name("aggregate-lines")
+                .sinkTo(aggregateSink).name("influx-aggregates").uid("influx-aggregates");
+
+        SingleOutputStreamOperator<AlertEvent> alerts = aggregates
+                .flatMap(new MatchRules(a.rules)).name("match-rules")
+                .keyBy(RuleSample::getKey, Types.STRING)
+                .window(TumblingEventTimeWindows.of(w.size))
+                .reduce(new WorstSample(a.rules)).name("worst-series-per-host").uid("worst-series-per-host")
+                .keyBy(RuleSample::getKey, Types.STRING)
+                .process(new AlertEvaluator(a.rules, a.stateTtl)).name("alert-state").uid("alert-state");
+
+        alerts.map(AlertEvent::toLineProtocol).name("alert-lines")
+                .sinkTo(alertLineSink).name("influx-alerts").uid("influx-alerts");
+        alerts.sinkTo(alertKafkaSink).name("kafka-alerts").uid("kafka-alerts");
+
+        // Set-aside data: counted always (malformedRecords, latePoints), kept when a topic is configured.
+        if (malformedSink != null) {
+            points.getSideOutput(SplitRecords.MALFORMED).sinkTo(malformedSink).name("kafka-malformed").uid("kafka-malformed");
+        }
+        aggregates.getSideOutput(LATE_POINTS).filter(new LateCounter()).name("late-points")
+                .sinkTo(new DiscardingSink<>()).name("late-points-discard");
+    }
+
+    /** Checkpointing, retention and restarts for runs outside Managed Flink (which configures its own). */
+    public static Configuration localEnvironment(JobConfig.Job job) {
+        Configuration conf = new Configuration();
+        conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, job.checkpointInterval);
+        // Exactly-once barriers keep window state and Kafka offsets consistent on restore; the sinks
+        // on top are at-least-once (InfluxDB overwrites replays of the same point).
+        conf.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
+        conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION, ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+        conf.set(CheckpointingOptions.MIN_PAUSE_BETWEEN_CHECKPOINTS, Duration.ofMillis(Math.min(job.checkpointInterval.toMillis() / 2, 5_000)));
+        if (!job.checkpointDir.isEmpty()) {
+            conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+            conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, job.checkpointDir);
+        }
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "exponential-delay");
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_INITIAL_BACKOFF, Duration.ofSeconds(1));
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF, Duration.ofMinutes(1));
+        if (job.parallelism > 0) conf.set(CoreOptions.DEFAULT_PARALLELISM, job.parallelism);
+        return conf;
+    }
+
+    private static OffsetsInitializer startingOffsets(String mode) {
+        switch (mode) {
+            case "earliest": return OffsetsInitializer.earliest();
+            case "latest": return OffsetsInitializer.latest();
+            default: return OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
+        }
+    }
+
+    private static Properties producerProperties(Properties security) {
+        Properties p = new Properties();
+        p.putAll(security);
+        p.setProperty("acks", "all");
+        p.setProperty("enable.idempotence", "true");
+        p.setProperty("compression.type", "lz4");
+        p.setProperty("linger.ms", "20");
+        return p;
+    }
+}
