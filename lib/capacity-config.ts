@@ -1,0 +1,354 @@
+/**
+ * The capacity config: one typed object per environment, the single source of truth for every size
+ * and every dollar. The plan (lib/plan) derives instance counts, partitions and disks from it; the
+ * cost model (lib/pricing) prices that plan; the stacks read the plan and compute nothing.
+ *
+ * Numbers that describe what a component can carry are `Capacity` values: a planning value plus
+ * where it comes from. `prod` reproduces the reference capacity-planning document
+ * (shared/reference): 100,000 metrics/s, 10,000 requests/s per c6i.2xlarge, one metric per request,
+ * 2 spare instances, 3 AZs, Kafka replication 3, 12 partitions, 3 InfluxDB nodes on i3.2xlarge.
+ */
+
+export const ENVIRONMENT_NAMES = ['dev', 'staging', 'prod'] as const;
+export type EnvironmentName = (typeof ENVIRONMENT_NAMES)[number];
+
+/** A per-component capacity the plan divides load by, with its provenance. */
+export interface Capacity {
+  /** The planning value the plan uses. */
+  readonly value: number;
+  /** Unit of `value`, e.g. "requests/s per instance". */
+  readonly unit: string;
+  /** Where the value comes from (document, benchmark, machine, date) and any safety margin. */
+  readonly source: string;
+}
+
+export interface WorkloadConfig {
+  /** Hosts running an agent (Telegraf or similar). */
+  readonly monitoredServers: number;
+  /** Points each host sends per second, on average. */
+  readonly metricsPerServerPerSecond: number;
+  /** Points per HTTP request (agents batch; the reference assumes 1). */
+  readonly metricsPerRequest: number;
+  /** Request bytes per point on the wire, HTTP headers included. */
+  readonly bytesPerMetric: number;
+  /** Response bytes per request (a 204 and its headers). */
+  readonly responseBytesPerRequest: number;
+  /** Peak-to-average ratio of the ingest rate; sizes are planned for the peak. */
+  readonly peakFactor: number;
+  /** Distinct series each host reports; one aggregate row per series per window. */
+  readonly seriesPerServer: number;
+  /** How long a client keeps one keep-alive connection before opening a new one. */
+  readonly connectionLifetimeSeconds: number;
+}
+
+export interface IngestConfig {
+  readonly instanceType: string;
+  readonly requestsPerSecondPerInstance: Capacity;
+  /** Instances added beyond what the peak needs, so losing an AZ's worth of hosts is survivable. */
+  readonly spareInstances: number;
+  /** ASG max = ceil(needed × scaleOutFactor). */
+  readonly scaleOutFactor: number;
+  /** Root + spool volume per instance, gp3. */
+  readonly volumeGiB: number;
+  /** ASG CPU target: scale out above, scale in below `scaleInCpuPercent`. */
+  readonly scaleOutCpuPercent: number;
+  readonly scaleInCpuPercent: number;
+}
+
+export interface KafkaConfig {
+  readonly brokerInstanceType: string;
+  /** Replica writes per second one broker sustains (leader and follower writes both count). */
+  readonly recordsPerSecondPerBroker: Capacity;
+  /** Bytes one point occupies on a broker's disk after batch compression. */
+  readonly storedBytesPerRecord: Capacity;
+  readonly replicationFactor: number;
+  readonly minInSyncReplicas: number;
+  readonly retentionHours: number;
+  /** Broker disk is sized so retained data fills at most this fraction. */
+  readonly storageTargetUtilization: number;
+  /** Pin the broker count instead of deriving it (validated against the same rules). */
+  readonly brokers?: number;
+  /** Pin the partition count instead of deriving it from Flink parallelism. */
+  readonly partitions?: number;
+}
+
+export interface FlinkConfig {
+  readonly pointsPerSecondPerSlot: Capacity;
+  /** Managed Flink ParallelismPerKPU. */
+  readonly parallelismPerKpu: number;
+  readonly autoScalingEnabled: boolean;
+  readonly windowSeconds: number;
+  readonly checkpointIntervalSeconds: number;
+}
+
+export interface InfluxConfig {
+  readonly instanceType: string;
+  /** Points per second one node writes. */
+  readonly pointsPerSecondPerNode: Capacity;
+  /** On-disk bytes per stored field value after TSM compression. */
+  readonly bytesPerStoredValue: Capacity;
+  /** Pin the shard count instead of deriving it from disk use and write load. */
+  readonly shards?: number;
+  readonly replicationFactor: number;
+  /** Raw points kept this many days. */
+  readonly rawRetentionDays: number;
+  /** Window aggregates kept this many days. */
+  readonly aggregateRetentionDays: number;
+  /** Field values per aggregate row (count, min, max, sum, mean, last). */
+  readonly valuesPerAggregate: number;
+  /** Planned disk use must stay at or below this share of the instance store. */
+  readonly diskWarningPercent: number;
+  readonly rootVolumeGiB: number;
+}
+
+export interface BackupConfig {
+  /** A full InfluxDB backup to S3 every this many days. */
+  readonly intervalDays: number;
+  /** Days a backup stays in S3 Standard before moving to the archival class. */
+  readonly standardDays: number;
+  /** Days a backup is kept in total. */
+  readonly retentionDays: number;
+}
+
+export type PricingModel = 'on-demand' | 'reserved-1yr-no-upfront';
+
+export interface CapacityConfig {
+  readonly environment: EnvironmentName;
+  /** AWS account; the CLI's default account when absent. */
+  readonly account?: string;
+  readonly region: string;
+  /** MSK supports 2 or 3 AZs; brokers are spread evenly over them. */
+  readonly availabilityZones: number;
+  /** NAT gateways for the private subnets (one per AZ for production). */
+  readonly natGateways: number;
+  readonly workload: WorkloadConfig;
+  readonly ingest: IngestConfig;
+  readonly kafka: KafkaConfig;
+  readonly flink: FlinkConfig;
+  readonly influx: InfluxConfig;
+  readonly backups: BackupConfig;
+  readonly pricing: PricingModel;
+}
+
+const REFERENCE = 'shared/reference capacity-planning document';
+
+/** Capacities shared by every environment until our own benchmarks replace them. */
+const KAFKA_RECORDS_PER_BROKER: Capacity = {
+  value: 500_000,
+  unit: 'records/s per broker',
+  source: `${REFERENCE}, "Kafka Layer": 500,000 msg/s write throughput per broker`,
+};
+const KAFKA_STORED_BYTES: Capacity = {
+  value: 60,
+  unit: 'bytes per record on disk',
+  source: 'estimate: ~200-byte point-json record (docs/wire-format.md), gzip batches ~4x, plus record overhead',
+};
+const FLINK_POINTS_PER_SLOT: Capacity = {
+  value: 10_000,
+  unit: 'points/s per parallel slot',
+  source: `${REFERENCE}, "Flink": 12 workers carry 100,000 metrics/s (8,333/s each); planned at 10,000/s`,
+};
+const INFLUX_POINTS_PER_NODE: Capacity = {
+  value: 500_000,
+  unit: 'points/s per node',
+  source: `${REFERENCE}, "InfluxDB Layer": 500,000 points/s write performance per node`,
+};
+const INFLUX_BYTES_PER_VALUE: Capacity = {
+  value: 2.2,
+  unit: 'bytes per stored field value',
+  source: 'estimate: TSM stores a compressed float value and its delta-encoded timestamp in ~2 bytes',
+};
+
+/** Ingest capacity of a c6i size, scaled by vCPU from the reference's c6i.2xlarge figure. */
+function ingestCapacity(instanceType: string, vcpus: number): Capacity {
+  return {
+    value: 1_250 * vcpus,
+    unit: 'requests/s per instance',
+    source: `${REFERENCE}: ~10,000 RPS per c6i.2xlarge (8 vCPU), CPU-bound; ${instanceType} scaled by vCPU`,
+  };
+}
+
+const dev: CapacityConfig = {
+  environment: 'dev',
+  region: 'us-east-1',
+  availabilityZones: 2,
+  natGateways: 1,
+  workload: {
+    monitoredServers: 100,
+    metricsPerServerPerSecond: 10,
+    metricsPerRequest: 10,
+    bytesPerMetric: 60,
+    responseBytesPerRequest: 200,
+    peakFactor: 1.5,
+    seriesPerServer: 10,
+    connectionLifetimeSeconds: 600,
+  },
+  ingest: {
+    instanceType: 'c6i.large',
+    requestsPerSecondPerInstance: ingestCapacity('c6i.large', 2),
+    spareInstances: 1,
+    scaleOutFactor: 2,
+    volumeGiB: 20,
+    scaleOutCpuPercent: 70,
+    scaleInCpuPercent: 40,
+  },
+  kafka: {
+    brokerInstanceType: 'kafka.t3.small',
+    recordsPerSecondPerBroker: KAFKA_RECORDS_PER_BROKER,
+    storedBytesPerRecord: KAFKA_STORED_BYTES,
+    replicationFactor: 2,
+    minInSyncReplicas: 1,
+    retentionHours: 24,
+    storageTargetUtilization: 0.8,
+  },
+  flink: {
+    pointsPerSecondPerSlot: FLINK_POINTS_PER_SLOT,
+    parallelismPerKpu: 2,
+    autoScalingEnabled: false,
+    windowSeconds: 60,
+    checkpointIntervalSeconds: 60,
+  },
+  influx: {
+    instanceType: 'i3.large',
+    pointsPerSecondPerNode: INFLUX_POINTS_PER_NODE,
+    bytesPerStoredValue: INFLUX_BYTES_PER_VALUE,
+    replicationFactor: 1,
+    rawRetentionDays: 7,
+    aggregateRetentionDays: 30,
+    valuesPerAggregate: 6,
+    diskWarningPercent: 80,
+    rootVolumeGiB: 20,
+  },
+  backups: { intervalDays: 7, standardDays: 14, retentionDays: 90 },
+  pricing: 'on-demand',
+};
+
+const staging: CapacityConfig = {
+  environment: 'staging',
+  region: 'us-east-1',
+  availabilityZones: 3,
+  natGateways: 1,
+  workload: {
+    monitoredServers: 1_000,
+    metricsPerServerPerSecond: 10,
+    metricsPerRequest: 10,
+    bytesPerMetric: 60,
+    responseBytesPerRequest: 200,
+    peakFactor: 1.5,
+    seriesPerServer: 10,
+    connectionLifetimeSeconds: 600,
+  },
+  ingest: {
+    instanceType: 'c6i.xlarge',
+    requestsPerSecondPerInstance: ingestCapacity('c6i.xlarge', 4),
+    spareInstances: 1,
+    scaleOutFactor: 3,
+    volumeGiB: 30,
+    scaleOutCpuPercent: 70,
+    scaleInCpuPercent: 40,
+  },
+  kafka: {
+    brokerInstanceType: 'kafka.m5.large',
+    recordsPerSecondPerBroker: KAFKA_RECORDS_PER_BROKER,
+    storedBytesPerRecord: KAFKA_STORED_BYTES,
+    replicationFactor: 3,
+    minInSyncReplicas: 2,
+    retentionHours: 24,
+    storageTargetUtilization: 0.8,
+  },
+  flink: {
+    pointsPerSecondPerSlot: FLINK_POINTS_PER_SLOT,
+    parallelismPerKpu: 1,
+    autoScalingEnabled: true,
+    windowSeconds: 60,
+    checkpointIntervalSeconds: 60,
+  },
+  influx: {
+    instanceType: 'i3.large',
+    pointsPerSecondPerNode: INFLUX_POINTS_PER_NODE,
+    bytesPerStoredValue: INFLUX_BYTES_PER_VALUE,
+    replicationFactor: 3,
+    rawRetentionDays: 7,
+    aggregateRetentionDays: 90,
+    valuesPerAggregate: 6,
+    diskWarningPercent: 80,
+    rootVolumeGiB: 20,
+  },
+  backups: { intervalDays: 7, standardDays: 14, retentionDays: 365 },
+  pricing: 'on-demand',
+};
+
+const prod: CapacityConfig = {
+  environment: 'prod',
+  region: 'us-east-1',
+  availabilityZones: 3,
+  natGateways: 3,
+  workload: {
+    // Reference target: 10,000 servers x 10 metrics/s = 100,000 metrics/s, taken as the peak.
+    monitoredServers: 10_000,
+    metricsPerServerPerSecond: 10,
+    // The reference assumes one metric per request (100,000 requests/s); agents that batch
+    // lower the request rate, and `npm run plan -- --env prod` shows what that saves.
+    metricsPerRequest: 1,
+    // Reference: "Avg request: 500 bytes, Avg response: 200 bytes".
+    bytesPerMetric: 500,
+    responseBytesPerRequest: 200,
+    peakFactor: 1,
+    seriesPerServer: 10,
+    connectionLifetimeSeconds: 600,
+  },
+  ingest: {
+    instanceType: 'c6i.2xlarge',
+    requestsPerSecondPerInstance: ingestCapacity('c6i.2xlarge', 8),
+    spareInstances: 2,
+    // Reference HPA: minReplicas 10, maxReplicas 20.
+    scaleOutFactor: 2,
+    volumeGiB: 50,
+    scaleOutCpuPercent: 70,
+    scaleInCpuPercent: 40,
+  },
+  kafka: {
+    brokerInstanceType: 'kafka.m5.xlarge',
+    recordsPerSecondPerBroker: KAFKA_RECORDS_PER_BROKER,
+    storedBytesPerRecord: KAFKA_STORED_BYTES,
+    replicationFactor: 3,
+    minInSyncReplicas: 2,
+    retentionHours: 24,
+    storageTargetUtilization: 0.8,
+  },
+  flink: {
+    pointsPerSecondPerSlot: FLINK_POINTS_PER_SLOT,
+    parallelismPerKpu: 1,
+    autoScalingEnabled: true,
+    windowSeconds: 60,
+    checkpointIntervalSeconds: 60,
+  },
+  influx: {
+    instanceType: 'i3.2xlarge',
+    pointsPerSecondPerNode: INFLUX_POINTS_PER_NODE,
+    bytesPerStoredValue: INFLUX_BYTES_PER_VALUE,
+    replicationFactor: 3,
+    rawRetentionDays: 7,
+    // Reference: "InfluxDB retains 90 days".
+    aggregateRetentionDays: 90,
+    valuesPerAggregate: 6,
+    diskWarningPercent: 80,
+    rootVolumeGiB: 30,
+  },
+  backups: { intervalDays: 7, standardDays: 14, retentionDays: 365 },
+  pricing: 'on-demand',
+};
+
+export const CAPACITY_CONFIGS: Readonly<Record<EnvironmentName, CapacityConfig>> = { dev, staging, prod };
+
+export function isEnvironmentName(name: string): name is EnvironmentName {
+  return (ENVIRONMENT_NAMES as readonly string[]).includes(name);
+}
+
+/** The config of one environment; throws naming the known environments otherwise. */
+export function capacityConfigFor(name: string): CapacityConfig {
+  if (!isEnvironmentName(name)) {
+    throw new Error(`unknown environment "${name}": expected one of ${ENVIRONMENT_NAMES.join(', ')}`);
+  }
+  return CAPACITY_CONFIGS[name];
+}

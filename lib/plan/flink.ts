@@ -1,0 +1,45 @@
+import type { CapacityConfig } from '../capacity-config';
+import { roundUpToMultiple } from './units';
+import type { WorkloadPlan } from './workload';
+
+/** Managed Flink bills one extra KPU per application for orchestration. */
+export const ORCHESTRATION_KPUS = 1;
+/** Managed Flink gives every KPU 50 GB of running application storage, billed per GB-month. */
+export const RUNNING_STORAGE_GB_PER_KPU = 50;
+
+export interface FlinkPlan {
+  readonly parallelism: number;
+  readonly parallelismPerKpu: number;
+  /** KPUs that run the job's slots. */
+  readonly kpus: number;
+  /** KPUs billed: the job's plus the orchestration KPU. */
+  readonly billedKpus: number;
+  readonly runningStorageGB: number;
+  readonly autoScalingEnabled: boolean;
+  readonly windowSeconds: number;
+  readonly checkpointIntervalSeconds: number;
+  /** Share of the planned per-slot capacity used at peak. */
+  readonly utilizationAtPeak: number;
+}
+
+/**
+ * Parallelism: ceil(peak points/s / per-slot capacity), rounded up to a multiple of the broker count
+ * so the topic's partitions (one per slot) spread evenly over the brokers (10 -> 12 in prod).
+ */
+export function planFlink(config: CapacityConfig, workload: WorkloadPlan, brokers: number): FlinkPlan {
+  const flink = config.flink;
+  const perSlot = flink.pointsPerSecondPerSlot.value;
+  const parallelism = roundUpToMultiple(Math.max(1, Math.ceil(workload.peakMetricsPerSecond / perSlot)), brokers);
+  const kpus = Math.ceil(parallelism / flink.parallelismPerKpu);
+  return {
+    parallelism,
+    parallelismPerKpu: flink.parallelismPerKpu,
+    kpus,
+    billedKpus: kpus + ORCHESTRATION_KPUS,
+    runningStorageGB: kpus * RUNNING_STORAGE_GB_PER_KPU,
+    autoScalingEnabled: flink.autoScalingEnabled,
+    windowSeconds: flink.windowSeconds,
+    checkpointIntervalSeconds: flink.checkpointIntervalSeconds,
+    utilizationAtPeak: workload.peakMetricsPerSecond / (parallelism * perSlot),
+  };
+}

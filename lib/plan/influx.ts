@@ -1,0 +1,85 @@
+import type { CapacityConfig } from '../capacity-config';
+import { CapacityConfigError } from './errors';
+import { EC2_INSTANCE_TYPES } from './instance-types';
+import { BYTES_PER_GB, SECONDS_PER_DAY } from './units';
+import type { WorkloadPlan } from './workload';
+
+/**
+ * InfluxDB holds what the Flink job writes: one aggregate row (count, min, max, sum, mean, last) per
+ * series per window, plus alerts. Raw points are not stored there; they stay replayable in Kafka
+ * for kafka.retentionHours.
+ */
+export interface InfluxPlan {
+  readonly instanceType: string;
+  readonly shards: number;
+  readonly replicationFactor: number;
+  readonly nodes: number;
+  readonly aggregateRowsPerSecond: number;
+  /** Rows each node writes per second (every shard is written to all of its replicas). */
+  readonly writesPerNodePerSecond: number;
+  /** Share of a node's planned write capacity used. */
+  readonly writeUtilization: number;
+  /** One copy of the data at full retention. */
+  readonly storedBytes: number;
+  readonly storedBytesPerNode: number;
+  readonly instanceStoreGB: number;
+  readonly diskUsePercent: number;
+  readonly diskWarningPercent: number;
+  readonly aggregateRetentionDays: number;
+  readonly rootVolumeGiB: number;
+}
+
+/**
+ * Shards: enough that each node's share of one copy of the data stays under the disk warning and
+ * its share of the writes under its capacity (or as pinned). Nodes = shards x replication factor.
+ */
+export function planInflux(config: CapacityConfig, workload: WorkloadPlan): InfluxPlan {
+  const influx = config.influx;
+  const env = config.environment;
+  const aggregateRowsPerSecond = workload.activeSeries / config.flink.windowSeconds;
+  const storedValuesPerSecond = aggregateRowsPerSecond * influx.valuesPerAggregate;
+  const storedBytes = storedValuesPerSecond * influx.aggregateRetentionDays * SECONDS_PER_DAY * influx.bytesPerStoredValue.value;
+  const instanceStoreGB = EC2_INSTANCE_TYPES[influx.instanceType].instanceStoreGB;
+  const usableBytesPerNode = (instanceStoreGB * BYTES_PER_GB * influx.diskWarningPercent) / 100;
+  const perNodeWrites = influx.pointsPerSecondPerNode.value;
+
+  // Each node holds one shard's replica: 1/shards of the data and of the writes.
+  const shards =
+    influx.shards ?? Math.max(1, Math.ceil(storedBytes / usableBytesPerNode), Math.ceil(aggregateRowsPerSecond / perNodeWrites));
+  const nodes = shards * influx.replicationFactor;
+  const writesPerNodePerSecond = (aggregateRowsPerSecond * influx.replicationFactor) / nodes;
+  const storedBytesPerNode = (storedBytes * influx.replicationFactor) / nodes;
+  const diskUsePercent = (100 * storedBytesPerNode) / (instanceStoreGB * BYTES_PER_GB);
+
+  if (writesPerNodePerSecond > perNodeWrites) {
+    throw new CapacityConfigError(
+      env,
+      'influx.shards',
+      `(${shards}) gives each node ${Math.round(writesPerNodePerSecond)} writes/s, over its ${perNodeWrites}/s capacity`,
+    );
+  }
+  if (diskUsePercent > influx.diskWarningPercent) {
+    throw new CapacityConfigError(
+      env,
+      'influx.shards',
+      `(${shards}) fills ${diskUsePercent.toFixed(1)} % of each ${influx.instanceType} instance store with ${influx.aggregateRetentionDays} days of aggregates, over the ${influx.diskWarningPercent} % disk warning: add shards, shorten retention or use a larger i3`,
+    );
+  }
+
+  return {
+    instanceType: influx.instanceType,
+    shards,
+    replicationFactor: influx.replicationFactor,
+    nodes,
+    aggregateRowsPerSecond,
+    writesPerNodePerSecond,
+    writeUtilization: writesPerNodePerSecond / perNodeWrites,
+    storedBytes,
+    storedBytesPerNode,
+    instanceStoreGB,
+    diskUsePercent,
+    diskWarningPercent: influx.diskWarningPercent,
+    aggregateRetentionDays: influx.aggregateRetentionDays,
+    rootVolumeGiB: influx.rootVolumeGiB,
+  };
+}

@@ -1,0 +1,170 @@
+/**
+ * How each price key is found with the Price List Query API: the service code and exact-match
+ * filters sent to GetProducts (the refresher adds `regionCode`), and the usage type that picks one
+ * product out of what comes back. Usage types carry a region prefix that differs by service and
+ * region (`BoxUsage:c6i.2xlarge`, `USE1-Kafka.m5.xlarge`, `EU-LCUUsage`), so they are matched on
+ * their suffix after an optional prefix rather than sent as filters.
+ * @see https://docs.aws.amazon.com/aws-cost-management/latest/APIReference/API_pricing_GetProducts.html
+ */
+import { EC2_INSTANCE_TYPES, EC2_USAGE_TYPE_PREFIX, MSK_BROKER_TYPES, type SupportedRegion } from '../plan/instance-types';
+import { priceKeys } from './price-keys';
+
+export interface ReservedTermSelector {
+  readonly LeaseContractLength: '1yr';
+  readonly OfferingClass: 'standard';
+  readonly PurchaseOption: 'No Upfront';
+}
+
+export interface PriceQuery {
+  readonly key: string;
+  readonly serviceCode: string;
+  readonly filters: Readonly<Record<string, string>>;
+  /** Usage type without its region prefix; matched exactly after an optional `XXXN-` prefix. */
+  readonly usageType?: string;
+  /** Attributes that must hold these values on products that carry them at all. */
+  readonly whenPresent?: Readonly<Record<string, string>>;
+  readonly term: 'OnDemand' | ReservedTermSelector;
+  readonly description: string;
+}
+
+export const ONE_YEAR_NO_UPFRONT: ReservedTermSelector = {
+  LeaseContractLength: '1yr',
+  OfferingClass: 'standard',
+  PurchaseOption: 'No Upfront',
+};
+
+const EC2_LINUX_SHARED = {
+  productFamily: 'Compute Instance',
+  operatingSystem: 'Linux',
+  tenancy: 'Shared',
+  preInstalledSw: 'NA',
+  capacitystatus: 'Used',
+  licenseModel: 'No License required',
+};
+
+/**
+ * Capacity Block SKUs share the filters above; they carry marketoption=CapacityBlock. Filtered
+ * client-side because a server-side marketoption filter may also drop the reserved terms.
+ */
+const ON_DEMAND_MARKET = { marketoption: 'OnDemand' };
+
+export function priceQueries(region: SupportedRegion): PriceQuery[] {
+  const ec2 = Object.keys(EC2_INSTANCE_TYPES).flatMap((instanceType): PriceQuery[] => [
+    {
+      key: priceKeys.ec2Instance(instanceType, 'on-demand'),
+      serviceCode: 'AmazonEC2',
+      filters: { ...EC2_LINUX_SHARED, instanceType },
+      whenPresent: ON_DEMAND_MARKET,
+      term: 'OnDemand',
+      description: `${instanceType} Linux on-demand instance hour`,
+    },
+    {
+      key: priceKeys.ec2Instance(instanceType, 'reserved-1yr-no-upfront'),
+      serviceCode: 'AmazonEC2',
+      filters: { ...EC2_LINUX_SHARED, instanceType },
+      whenPresent: ON_DEMAND_MARKET,
+      term: ONE_YEAR_NO_UPFRONT,
+      description: `${instanceType} Linux 1-year standard no-upfront reserved instance hour`,
+    },
+  ]);
+  const msk = Object.keys(MSK_BROKER_TYPES).map(
+    (brokerType): PriceQuery => ({
+      key: priceKeys.mskBroker(brokerType),
+      serviceCode: 'AmazonMSK',
+      filters: { productFamily: 'Managed Streaming for Apache Kafka (MSK)' },
+      usageType: `Kafka.${brokerType.replace(/^kafka\./, '')}`,
+      term: 'OnDemand',
+      description: `MSK provisioned ${brokerType} broker hour`,
+    }),
+  );
+  return [
+    ...ec2,
+    {
+      key: priceKeys.ebsGp3Storage,
+      serviceCode: 'AmazonEC2',
+      filters: { productFamily: 'Storage', volumeApiName: 'gp3' },
+      usageType: 'EBS:VolumeUsage.gp3',
+      term: 'OnDemand',
+      description: 'EBS gp3 storage, GB-month',
+    },
+    ...msk,
+    {
+      key: priceKeys.mskStorage,
+      serviceCode: 'AmazonMSK',
+      filters: { productFamily: 'Managed Streaming for Apache Kafka (MSK)' },
+      usageType: 'Kafka.Storage.GP2',
+      term: 'OnDemand',
+      description: 'MSK broker storage, GB-month',
+    },
+    {
+      key: priceKeys.flinkKpu,
+      serviceCode: 'AmazonKinesisAnalytics',
+      filters: { productFamily: 'Kinesis Analytics' },
+      usageType: 'KPU-Hour-Java',
+      term: 'OnDemand',
+      description: 'Managed Service for Apache Flink KPU hour',
+    },
+    {
+      key: priceKeys.flinkRunningStorage,
+      serviceCode: 'AmazonKinesisAnalytics',
+      filters: { productFamily: 'Kinesis Analytics' },
+      usageType: 'RunningApplicationStorage',
+      term: 'OnDemand',
+      description: 'Managed Service for Apache Flink running application storage, GB-month',
+    },
+    {
+      key: priceKeys.albHour,
+      serviceCode: 'AWSELB',
+      filters: { productFamily: 'Load Balancer-Application', locationType: 'AWS Region' },
+      usageType: 'LoadBalancerUsage',
+      term: 'OnDemand',
+      description: 'Application Load Balancer hour',
+    },
+    {
+      key: priceKeys.albLcu,
+      serviceCode: 'AWSELB',
+      filters: { productFamily: 'Load Balancer-Application', locationType: 'AWS Region' },
+      usageType: 'LCUUsage',
+      term: 'OnDemand',
+      description: 'Application Load Balancer LCU hour',
+    },
+    {
+      key: priceKeys.s3Standard,
+      // Many S3 products carry no productFamily, so only the usage type selects.
+      serviceCode: 'AmazonS3',
+      filters: {},
+      usageType: 'TimedStorage-ByteHrs',
+      term: 'OnDemand',
+      description: 'S3 Standard storage, first 50 TB, GB-month',
+    },
+    {
+      key: priceKeys.s3DeepArchive,
+      serviceCode: 'AmazonS3GlacierDeepArchive',
+      filters: {},
+      usageType: 'TimedStorage-GDA-ByteHrs',
+      term: 'OnDemand',
+      description: 'S3 Glacier Deep Archive storage, GB-month',
+    },
+    {
+      key: priceKeys.interAzTransfer,
+      // Intra-region transfer has no regionCode of its own; its usage type names the region.
+      serviceCode: 'AWSDataTransfer',
+      filters: { transferType: 'IntraRegion', usagetype: `${EC2_USAGE_TYPE_PREFIX[region]}DataTransfer-Regional-Bytes` },
+      term: 'OnDemand',
+      description: 'Data transfer between AZs in the region, per GB and direction',
+    },
+    {
+      key: priceKeys.natGatewayHour,
+      serviceCode: 'AmazonEC2',
+      filters: { productFamily: 'NAT Gateway' },
+      usageType: 'NatGateway-Hours',
+      term: 'OnDemand',
+      description: 'NAT gateway hour',
+    },
+  ];
+}
+
+/** Services whose products carry a `regionCode` attribute to filter on. */
+export function filtersByRegion(query: PriceQuery): boolean {
+  return query.serviceCode !== 'AWSDataTransfer';
+}

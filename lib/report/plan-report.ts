@@ -1,0 +1,92 @@
+/**
+ * What `npm run plan` prints: the derived sizes and the priced lines, as a text table or as JSON.
+ */
+import type { CapacityPlan } from '../plan';
+import type { CostReport } from '../pricing/cost-model';
+import { formatCount, formatInteger, formatUnitPrice, formatUsd, textTable } from './format';
+
+export interface PlanReportJson {
+  readonly environment: string;
+  readonly region: string;
+  readonly pricing: string;
+  readonly lines: readonly {
+    tier: string;
+    resource: string;
+    type: string;
+    count: number;
+    unitPriceUsd: number;
+    unit: string;
+    monthlyQuantity: number;
+    monthlyUsd: number;
+  }[];
+  readonly monthlyUsdByTier: Record<string, number>;
+  readonly totalMonthlyUsd: number;
+  readonly costPerMillionMetricsUsd: number;
+  /** Total with the other EC2 pricing model, for comparison. */
+  readonly alternative: { readonly pricing: string; readonly totalMonthlyUsd: number };
+  readonly prices: CostReport['prices'];
+  readonly plan: CapacityPlan;
+}
+
+export function planReportJson(plan: CapacityPlan, cost: CostReport, alternative: CostReport): PlanReportJson {
+  return {
+    environment: cost.environment,
+    region: cost.region,
+    pricing: cost.pricing,
+    lines: cost.lines.map(({ tier, resource, type, count, unitPriceUsd, unit, monthlyQuantity, monthlyUsd }) => ({
+      tier,
+      resource,
+      type,
+      count,
+      unitPriceUsd,
+      unit,
+      monthlyQuantity,
+      monthlyUsd,
+    })),
+    monthlyUsdByTier: { ...cost.monthlyUsdByTier },
+    totalMonthlyUsd: cost.totalMonthlyUsd,
+    costPerMillionMetricsUsd: cost.costPerMillionMetricsUsd,
+    alternative: { pricing: alternative.pricing, totalMonthlyUsd: alternative.totalMonthlyUsd },
+    prices: cost.prices,
+    plan,
+  };
+}
+
+export function planReportText(plan: CapacityPlan, cost: CostReport, alternative: CostReport): string {
+  const w = plan.workload;
+  const sizes = [
+    `MetricStream ${plan.environment} — ${plan.region}, ${plan.availabilityZones} AZs, ${cost.pricing} pricing`,
+    `workload: ${formatInteger(w.averageMetricsPerSecond)} metrics/s average, ${formatInteger(w.peakMetricsPerSecond)} peak, ` +
+      `${formatInteger(w.peakRequestsPerSecond)} requests/s, ${formatInteger(w.activeSeries)} series`,
+    `ingest:  ${plan.ingest.neededInstances} x ${plan.ingest.instanceType} needed + ${plan.ingest.spareInstances} spare = ` +
+      `min/desired ${plan.ingest.desiredInstances}, max ${plan.ingest.maxInstances} (${pct(plan.ingest.utilizationAtPeak)} of capacity at peak)`,
+    `alb:     ${formatInteger(plan.loadBalancer.requestsPerSecond)} req/s, ${(plan.loadBalancer.processedBytesPerSecond / 1e6).toFixed(1)} MB/s, ` +
+      `${formatInteger(plan.loadBalancer.activeConnections)} connections, ${plan.loadBalancer.lcus.toFixed(2)} LCU`,
+    `kafka:   ${plan.kafka.brokers} x ${plan.kafka.brokerInstanceType}, ${plan.kafka.partitions} partitions, RF ${plan.kafka.replicationFactor} ` +
+      `(min ISR ${plan.kafka.minInSyncReplicas}), ${plan.kafka.partitionReplicasPerBroker}/${plan.kafka.maxPartitionsPerBroker} partition replicas per broker, ` +
+      `${plan.kafka.storagePerBrokerGiB} GiB per broker`,
+    `flink:   parallelism ${plan.flink.parallelism}, ${plan.flink.parallelismPerKpu} per KPU, ${plan.flink.kpus} KPUs + 1 orchestration` +
+      `${plan.flink.autoScalingEnabled ? ', autoscaling' : ''}`,
+    `influx:  ${plan.influx.shards} shard x RF ${plan.influx.replicationFactor} = ${plan.influx.nodes} x ${plan.influx.instanceType}, ` +
+      `disk ${plan.influx.diskUsePercent.toFixed(1)} % of ${formatInteger(plan.influx.instanceStoreGB)} GB (warning at ${plan.influx.diskWarningPercent} %)`,
+  ];
+  const table = textTable(
+    ['tier', 'resource', 'type', 'count', 'unit price', 'unit', 'monthly'],
+    [
+      ...cost.lines.map((l) => [l.tier, l.resource, l.type, formatCount(l.count), formatUnitPrice(l.unitPriceUsd), l.unit, formatUsd(l.monthlyUsd)]),
+      ...Object.entries(cost.monthlyUsdByTier).map(([tier, usd]) => [tier, 'subtotal', '', '', '', '', formatUsd(usd)]),
+      ['total', '', '', '', '', '', formatUsd(cost.totalMonthlyUsd)],
+    ],
+    [false, false, false, true, true, false, true],
+  );
+  const footer = [
+    `cost per million metrics: ${formatUnitPrice(cost.costPerMillionMetricsUsd)} (${formatInteger(cost.millionMetricsPerMonth)} million metrics/month at the average rate)`,
+    `with ${alternative.pricing} EC2 pricing: ${formatUsd(alternative.totalMonthlyUsd)}/month`,
+    `prices: snapshot of ${cost.prices.generatedAt}${cost.prices.refreshedFromApi ? '' : ', seeded from published prices, not yet refreshed from the Price List API'}`,
+  ];
+  return [...sizes, '', table, '', ...footer].join('\n');
+}
+
+function pct(share: number): string {
+  return `${(share * 100).toFixed(0)} %`;
+}

@@ -1,0 +1,71 @@
+/**
+ * npm run plan -- --env prod [--json] [--metrics-per-second N] [--region R] [--pricing P]
+ *
+ * Plans and prices one environment (or `all`) from lib/capacity-config.ts and prints the table or
+ * JSON. An invalid config or an unknown region/instance type exits 1 with a one-line reason.
+ */
+import { parseArgs } from 'node:util';
+import { ENVIRONMENT_NAMES, capacityConfigFor, type PricingModel } from '../lib/capacity-config';
+import { planCapacity } from '../lib/plan';
+import { applyWhatIf } from '../lib/plan/what-if';
+import { costPlan } from '../lib/pricing/cost-model';
+import { loadPriceSnapshot } from '../lib/pricing/price-catalog';
+import { planReportJson, planReportText } from '../lib/report/plan-report';
+
+const USAGE = `usage: npm run plan -- --env <${ENVIRONMENT_NAMES.join('|')}|all> [--json] [--metrics-per-second N] [--region R] [--pricing on-demand|reserved-1yr-no-upfront]`;
+const PRICING_MODELS: readonly PricingModel[] = ['on-demand', 'reserved-1yr-no-upfront'];
+
+function main(argv: string[]): void {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      env: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      'metrics-per-second': { type: 'string' },
+      region: { type: 'string' },
+      pricing: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
+  if (!values.env) throw new Error(`--env is required\n${USAGE}`);
+  const pricing = values.pricing;
+  if (pricing !== undefined && !(PRICING_MODELS as readonly string[]).includes(pricing)) {
+    throw new Error(`--pricing "${pricing}" is not one of ${PRICING_MODELS.join(', ')}`);
+  }
+  let metricsPerSecond: number | undefined;
+  if (values['metrics-per-second'] !== undefined) {
+    metricsPerSecond = Number(values['metrics-per-second']);
+    if (!Number.isFinite(metricsPerSecond) || metricsPerSecond <= 0) {
+      throw new Error(`--metrics-per-second "${values['metrics-per-second']}" must be a positive number`);
+    }
+  }
+
+  const names = values.env === 'all' ? ENVIRONMENT_NAMES : [values.env];
+  const reports = names.map((name) => {
+    const config = applyWhatIf(capacityConfigFor(name), { metricsPerSecond, region: values.region, pricing: pricing as PricingModel | undefined });
+    const plan = planCapacity(config);
+    const prices = loadPriceSnapshot(plan.region);
+    const cost = costPlan(plan, prices);
+    const alternative = costPlan(plan, prices, cost.pricing === 'on-demand' ? 'reserved-1yr-no-upfront' : 'on-demand');
+    return { plan, cost, alternative };
+  });
+
+  if (values.json) {
+    const json = reports.map(({ plan, cost, alternative }) => planReportJson(plan, cost, alternative));
+    console.log(JSON.stringify(values.env === 'all' ? json : json[0], null, 2));
+  } else {
+    console.log(reports.map(({ plan, cost, alternative }) => planReportText(plan, cost, alternative)).join('\n\n'));
+  }
+}
+
+try {
+  main(process.argv.slice(2));
+} catch (err) {
+  console.error(`plan: ${err instanceof Error ? err.message : String(err)}`);
+  process.exitCode = 1;
+}

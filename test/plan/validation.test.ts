@@ -1,0 +1,65 @@
+import { CAPACITY_CONFIGS, capacityConfigFor } from '../../lib/capacity-config';
+import { CapacityConfigError, planCapacity } from '../../lib/plan';
+import { configWith } from '../helpers';
+
+describe('every shipped config plans without error', () => {
+  test.each(Object.keys(CAPACITY_CONFIGS))('%s', (env) => {
+    expect(() => planCapacity(capacityConfigFor(env))).not.toThrow();
+  });
+});
+
+describe('invalid configs fail naming the field and the rule', () => {
+  test.each<[string, Parameters<typeof configWith>[1], RegExp]>([
+    // design §3: the listed inconsistencies
+    ['brokers not a multiple of AZs', { kafka: { brokers: 4 } }, /"prod": kafka\.brokers \(4\) must be a multiple of availabilityZones \(3\)/],
+    ['partitions below parallelism', { kafka: { partitions: 6 } }, /kafka\.partitions \(6\) must be >= the Flink parallelism \(12\)/],
+    ['replication factor above brokers', { kafka: { brokers: 3, replicationFactor: 4, minInSyncReplicas: 2 } }, /kafka\.replicationFactor \(4\) must be <= kafka\.brokers \(3\)/],
+    ['pinned shards over the disk warning', { influx: { shards: 1, aggregateRetentionDays: 900 } }, /influx\.shards \(1\) fills 90\.0 % of each i3\.2xlarge instance store .* over the 80 % disk warning/],
+    ['unknown EC2 instance type', { ingest: { instanceType: 'c6i.huge' } }, /ingest\.instanceType \("c6i\.huge"\) is not a known EC2 instance type/],
+    ['unknown InfluxDB instance type', { influx: { instanceType: 'x1.large' } }, /influx\.instanceType \("x1\.large"\) is not a known EC2 instance type/],
+    ['InfluxDB type without instance store', { influx: { instanceType: 'c6i.2xlarge' } }, /influx\.instanceType \("c6i\.2xlarge"\) has no NVMe instance store/],
+    ['unknown MSK broker type', { kafka: { brokerInstanceType: 'kafka.m9.xlarge' } }, /kafka\.brokerInstanceType \("kafka\.m9\.xlarge"\) is not a known MSK broker type/],
+    ['unknown region', { region: 'mars-north-1' }, /region \("mars-north-1"\) is not a region with prices/],
+    // numbers
+    ['negative number', { workload: { monitoredServers: -5 } }, /workload\.monitoredServers \(-5\) must not be negative/],
+    ['NaN', { workload: { bytesPerMetric: NaN } }, /workload\.bytesPerMetric \(NaN\) must be a finite number/],
+    ['infinity', { kafka: { recordsPerSecondPerBroker: { value: Infinity } } }, /kafka\.recordsPerSecondPerBroker\.value \(Infinity\) must be a finite number/],
+    ['zero capacity', { ingest: { requestsPerSecondPerInstance: { value: 0 } } }, /ingest\.requestsPerSecondPerInstance\.value \(0\) must be greater than 0/],
+    ['fractional count', { ingest: { spareInstances: 1.5 } }, /ingest\.spareInstances \(1\.5\) must be a whole number/],
+    ['zero replication', { kafka: { replicationFactor: 0 } }, /kafka\.replicationFactor \(0\) must be a positive integer/],
+    ['fractional partitions', { kafka: { partitions: 12.5 } }, /kafka\.partitions \(12\.5\) must be a positive integer/],
+    // other rules
+    ['one AZ', { availabilityZones: 1, natGateways: 1 }, /availabilityZones \(1\) must be 2 or 3/],
+    ['more NAT gateways than AZs', { natGateways: 4 }, /natGateways \(4\) must be <= availabilityZones \(3\)/],
+    ['peak below average', { workload: { peakFactor: 0.5 } }, /workload\.peakFactor \(0\.5\) must be >= 1/],
+    ['scale-out factor below 1', { ingest: { scaleOutFactor: 0.5 } }, /ingest\.scaleOutFactor \(0\.5\) must be >= 1/],
+    ['scale-in above scale-out', { ingest: { scaleInCpuPercent: 80 } }, /ingest\.scaleInCpuPercent \(80\) must be below ingest\.scaleOutCpuPercent \(70\)/],
+    ['min ISR above RF', { kafka: { minInSyncReplicas: 4 } }, /kafka\.minInSyncReplicas \(4\) must be <= kafka\.replicationFactor \(3\)/],
+    ['storage utilization above 1', { kafka: { storageTargetUtilization: 1.5 } }, /kafka\.storageTargetUtilization \(1\.5\) must be in \(0, 1\]/],
+    ['pinned brokers too few for the load', { kafka: { brokers: 3 }, workload: { monitoredServers: 100_000 } }, /kafka\.brokers \(3\) cannot carry 3000000 replica writes\/s at 500000 per broker/],
+    ['too many partitions per broker', { kafka: { partitions: 1200 } }, /kafka\.partitions \(1200\) puts 1200 partition replicas on each broker, over the 1000 MSK recommends for kafka\.m5\.xlarge/],
+    ['retention over the MSK volume limit', { kafka: { retentionHours: 24 * 40 } }, /kafka\.retentionHours \(960\) needs \d+ GiB per broker, over MSK's 16384 GiB limit/],
+    ['pinned shards over write capacity', { influx: { shards: 1, pointsPerSecondPerNode: { value: 100 } } }, /influx\.shards \(1\) gives each node 1667 writes\/s, over its 100\/s capacity/],
+    ['disk warning above 100', { influx: { diskWarningPercent: 120 } }, /influx\.diskWarningPercent \(120\) must be in \(0, 100\]/],
+    ['standard days beyond retention', { backups: { standardDays: 400 } }, /backups\.standardDays \(400\) must be <= backups\.retentionDays \(365\)/],
+  ])('%s', (_name, patch, message) => {
+    const config = configWith('prod', patch);
+    expect(() => planCapacity(config)).toThrow(CapacityConfigError);
+    expect(() => planCapacity(config)).toThrow(message);
+  });
+
+  test('the error carries the field and the rule separately', () => {
+    try {
+      planCapacity(configWith('prod', { kafka: { brokers: 4 } }));
+      throw new Error('expected planCapacity to throw');
+    } catch (err) {
+      expect(err).toBeInstanceOf(CapacityConfigError);
+      expect((err as CapacityConfigError).field).toBe('kafka.brokers');
+      expect((err as CapacityConfigError).environment).toBe('prod');
+    }
+  });
+
+  test('an unknown environment names the known ones', () => {
+    expect(() => capacityConfigFor('qa')).toThrow('unknown environment "qa": expected one of dev, staging, prod');
+  });
+});
