@@ -112,6 +112,25 @@ export interface BackupConfig {
 
 export type PricingModel = 'on-demand' | 'reserved-1yr-no-upfront';
 
+/** How clients and operators reach the deployment. Not sizes: these only reach the stacks. */
+export interface AccessConfig {
+  /**
+   * DNS name of the ingest endpoint. Without `certificateArn` the ingest stack requests a
+   * DNS-validated ACM certificate for it (the deploy waits until its CNAME is published).
+   */
+  readonly ingestDomainName?: string;
+  /** An existing ACM certificate for the ingest listener. */
+  readonly certificateArn?: string;
+  /** Serve the ALB over plain HTTP only; allowed for dev, where no domain is configured. */
+  readonly plainHttp?: boolean;
+  /** CIDRs allowed to reach the ingest ALB. */
+  readonly clientCidrs: readonly string[];
+  /** CIDRs of operators and Grafana allowed to query InfluxDB. */
+  readonly operatorCidrs: readonly string[];
+  /** E-mail subscribed to the alarm topic, if any. */
+  readonly alarmEmail?: string;
+}
+
 export interface CapacityConfig {
   readonly environment: EnvironmentName;
   /** AWS account; the CLI's default account when absent. */
@@ -128,6 +147,7 @@ export interface CapacityConfig {
   readonly influx: InfluxConfig;
   readonly backups: BackupConfig;
   readonly pricing: PricingModel;
+  readonly access: AccessConfig;
 }
 
 const REFERENCE = 'shared/reference capacity-planning document';
@@ -221,6 +241,7 @@ const dev: CapacityConfig = {
   },
   backups: { intervalDays: 7, standardDays: 14, retentionDays: 90 },
   pricing: 'on-demand',
+  access: { plainHttp: true, clientCidrs: ['10.0.0.0/8'], operatorCidrs: ['10.0.0.0/8'] },
 };
 
 const staging: CapacityConfig = {
@@ -276,6 +297,7 @@ const staging: CapacityConfig = {
   },
   backups: { intervalDays: 7, standardDays: 14, retentionDays: 365 },
   pricing: 'on-demand',
+  access: { ingestDomainName: 'ingest.staging.metricstream.example.com', clientCidrs: ['0.0.0.0/0'], operatorCidrs: ['10.0.0.0/8'] },
 };
 
 const prod: CapacityConfig = {
@@ -337,6 +359,7 @@ const prod: CapacityConfig = {
   },
   backups: { intervalDays: 7, standardDays: 14, retentionDays: 365 },
   pricing: 'on-demand',
+  access: { ingestDomainName: 'ingest.metricstream.example.com', clientCidrs: ['0.0.0.0/0'], operatorCidrs: ['10.0.0.0/8'] },
 };
 
 export const CAPACITY_CONFIGS: Readonly<Record<EnvironmentName, CapacityConfig>> = { dev, staging, prod };

@@ -11,6 +11,7 @@ function merge(base: unknown, patch: unknown): unknown {
   if (patch === undefined) return base;
   if (patch === null || typeof patch !== 'object' || Array.isArray(patch) || base === null || typeof base !== 'object') return patch;
   const out: Record<string, unknown> = { ...(base as Record<string, unknown>) };
-  for (const [key, value] of Object.entries(patch)) out[key] = merge(out[key], value);
+  // A key present with the value undefined removes the field.
+  for (const [key, value] of Object.entries(patch)) out[key] = value === undefined ? undefined : merge(out[key], value);
   return out;
 }

@@ -119,6 +119,22 @@ export function validateCapacityConfig(config: CapacityConfig): void {
   if (!(influx.diskWarningPercent > 0 && influx.diskWarningPercent <= 100)) {
     fail('influx.diskWarningPercent', `(${influx.diskWarningPercent}) must be in (0, 100]`);
   }
+  const access = config.access;
+  if (access.plainHttp && (access.ingestDomainName || access.certificateArn)) {
+    fail('access.plainHttp', 'must not be set together with access.ingestDomainName or access.certificateArn');
+  }
+  if (!access.plainHttp && !access.ingestDomainName) {
+    fail('access.ingestDomainName', 'is required unless access.plainHttp says the ALB serves plain HTTP');
+  }
+  if (access.plainHttp && env === 'prod') fail('access.plainHttp', 'is not allowed in prod: clients must reach ingest over HTTPS');
+  for (const [field, cidrs] of [['access.clientCidrs', access.clientCidrs], ['access.operatorCidrs', access.operatorCidrs]] as const) {
+    if (cidrs.length === 0) fail(field, 'must list at least one CIDR');
+    for (const cidr of cidrs) {
+      if (!/^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d|[12]\d|3[0-2])$/.test(cidr) || cidr.split(/[./]/).slice(0, 4).some((o) => Number(o) > 255)) {
+        fail(field, `("${cidr}") is not an IPv4 CIDR`);
+      }
+    }
+  }
   if (config.backups.standardDays > config.backups.retentionDays) {
     fail('backups.standardDays', `(${config.backups.standardDays}) must be <= backups.retentionDays (${config.backups.retentionDays})`);
   }

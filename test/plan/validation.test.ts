@@ -41,6 +41,11 @@ describe('invalid configs fail naming the field and the rule', () => {
     ['retention over the MSK volume limit', { kafka: { retentionHours: 24 * 40 } }, /kafka\.retentionHours \(960\) needs \d+ GiB per broker, over MSK's 16384 GiB limit/],
     ['pinned shards over write capacity', { influx: { shards: 1, pointsPerSecondPerNode: { value: 100 } } }, /influx\.shards \(1\) gives each node 1667 writes\/s, over its 100\/s capacity/],
     ['disk warning above 100', { influx: { diskWarningPercent: 120 } }, /influx\.diskWarningPercent \(120\) must be in \(0, 100\]/],
+    ['plain HTTP in prod', { access: { plainHttp: true, ingestDomainName: undefined } }, /access\.plainHttp is not allowed in prod/],
+    ['neither HTTPS nor plain HTTP', { access: { ingestDomainName: undefined } }, /access\.ingestDomainName is required unless access\.plainHttp/],
+    ['plain HTTP with a certificate', { access: { plainHttp: true, certificateArn: 'arn:aws:acm:us-east-1:111111111111:certificate/x' } }, /access\.plainHttp must not be set together with/],
+    ['a malformed CIDR', { access: { clientCidrs: ['10.0.0.300/8'] } }, /access\.clientCidrs \("10\.0\.0\.300\/8"\) is not an IPv4 CIDR/],
+    ['no operator CIDR', { access: { operatorCidrs: [] } }, /access\.operatorCidrs must list at least one CIDR/],
     ['standard days beyond retention', { backups: { standardDays: 400 } }, /backups\.standardDays \(400\) must be <= backups\.retentionDays \(365\)/],
   ])('%s', (_name, patch, message) => {
     const config = configWith('prod', patch);
