@@ -33,6 +33,7 @@ import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
@@ -124,24 +125,12 @@ public final class MetricsJob {
                 .uid("metrics-topic")
                 .process(new SplitRecords()).name("parse-points").uid("parse-points");
 
-        SingleOutputStreamOperator<WindowAggregate> aggregates = points
-                .keyBy(FieldValue::getKey, Types.STRING)
-                .window(TumblingEventTimeWindows.of(w.size))
-                .allowedLateness(w.allowedLateness)
-                .sideOutputLateData(LATE_POINTS)
-                .aggregate(new FieldStatsAggregate(), new EmitWindowAggregate())
-                .name("window-aggregates").uid("window-aggregates");
+        SingleOutputStreamOperator<WindowAggregate> aggregates = windowAggregates(points, w);
 
         aggregates.map(WindowAggregate::toLineProtocol).name("aggregate-lines")
                 .sinkTo(aggregateSink).name("influx-aggregates").uid("influx-aggregates");
 
-        SingleOutputStreamOperator<AlertEvent> alerts = aggregates
-                .flatMap(new MatchRules(a.rules)).name("match-rules")
-                .keyBy(RuleSample::getKey, Types.STRING)
-                .window(TumblingEventTimeWindows.of(w.size))
-                .reduce(new WorstSample(a.rules)).name("worst-series-per-host").uid("worst-series-per-host")
-                .keyBy(RuleSample::getKey, Types.STRING)
-                .process(new AlertEvaluator(a.rules, a.stateTtl)).name("alert-state").uid("alert-state");
+        SingleOutputStreamOperator<AlertEvent> alerts = alerts(aggregates, w, a);
 
         alerts.map(AlertEvent::toLineProtocol).name("alert-lines")
                 .sinkTo(alertLineSink).name("influx-alerts").uid("influx-alerts");
@@ -153,6 +142,31 @@ public final class MetricsJob {
         }
         aggregates.getSideOutput(LATE_POINTS).filter(new LateCounter()).name("late-points")
                 .sinkTo(new DiscardingSink<>()).name("late-points-discard");
+    }
+
+    /** Per series and field tumbling event-time windows → count, min, max, sum, mean, last. */
+    public static SingleOutputStreamOperator<WindowAggregate> windowAggregates(DataStream<FieldValue> points, JobConfig.Window w) {
+        return points
+                .keyBy(FieldValue::getKey, Types.STRING)
+                .window(TumblingEventTimeWindows.of(w.size))
+                .allowedLateness(w.allowedLateness)
+                .sideOutputLateData(LATE_POINTS)
+                .aggregate(new FieldStatsAggregate(), new EmitWindowAggregate())
+                .name("window-aggregates").uid("window-aggregates");
+    }
+
+    /**
+     * Alert rules on the windows: match rules, keep each host's worst series per rule and window,
+     * then the fire/resolve state per rule and host.
+     */
+    public static SingleOutputStreamOperator<AlertEvent> alerts(DataStream<WindowAggregate> aggregates, JobConfig.Window w, JobConfig.Alerts a) {
+        return aggregates
+                .flatMap(new MatchRules(a.rules)).name("match-rules")
+                .keyBy(RuleSample::getKey, Types.STRING)
+                .window(TumblingEventTimeWindows.of(w.size))
+                .reduce(new WorstSample(a.rules)).name("worst-series-per-host").uid("worst-series-per-host")
+                .keyBy(RuleSample::getKey, Types.STRING)
+                .process(new AlertEvaluator(a.rules, a.stateTtl)).name("alert-state").uid("alert-state");
     }
 
     /** Checkpointing, retention and restarts for runs outside Managed Flink (which configures its own). */
