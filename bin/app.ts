@@ -1,17 +1,21 @@
 #!/usr/bin/env node
 /**
- * The CDK app: one stage per environment of lib/capacity-config.ts. Each stage is planned first;
- * an invalid config stops synthesis with the field and the rule it breaks.
+ * The CDK app: one stage per environment of lib/capacity-config.ts, each with the stacks
+ * MetricStream-<env>-{Network,Kafka,Influx,Flink,Ingest,Monitoring}. An invalid capacity config
+ * stops synthesis with the field and the rule it breaks; cdk-nag (AwsSolutions) fails it on any
+ * unacknowledged finding.
  */
-import { App, Stage } from 'aws-cdk-lib';
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
 import { CAPACITY_CONFIGS } from '../lib/capacity-config';
-import { planCapacity } from '../lib/plan';
+import { MetricStreamStage } from '../lib/metricstream-stage';
 
 const app = new App();
 for (const config of Object.values(CAPACITY_CONFIGS)) {
-  const plan = planCapacity(config);
-  new Stage(app, `MetricStream-${plan.environment}`, {
-    env: { account: plan.account ?? process.env.CDK_DEFAULT_ACCOUNT, region: plan.region },
+  new MetricStreamStage(app, `MetricStream-${config.environment}`, {
+    env: { account: config.account ?? process.env.CDK_DEFAULT_ACCOUNT, region: config.region },
+    config,
   });
 }
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
 app.synth();

@@ -1,0 +1,210 @@
+import { Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type { Construct } from 'constructs';
+import type { AccessConfig } from './capacity-config';
+import { EC2_INSTANCE_TYPES } from './plan/instance-types';
+import type { CapacityPlan } from './plan';
+import { PORTS } from './ports';
+import { TOPICS } from './topics';
+import { kafkaResourceArn } from './kafka-stack';
+import { acknowledgeAssetRead, acknowledgeInstanceRolePolicies } from './nag';
+import { ingestNodeUserData } from './user-data/ingest-node';
+
+export interface IngestStackProps extends StackProps {
+  readonly plan: CapacityPlan;
+  readonly access: AccessConfig;
+  readonly vpc: ec2.IVpc;
+  readonly albSecurityGroup: ec2.ISecurityGroup;
+  readonly instanceSecurityGroup: ec2.ISecurityGroup;
+  /** Directory holding the esbuild bundle `ingest.js` (services/ingest/dist). */
+  readonly bundleDir: string;
+  readonly kafkaBootstrapBrokers: string;
+  readonly kafkaClusterArn: string;
+}
+
+/** Seconds the ALB keeps sending in-flight requests to a deregistering target. */
+export const DEREGISTRATION_DELAY_SECONDS = 30;
+
+/**
+ * The ingest tier: an internet-facing ALB (HTTPS, HTTP redirected) in front of an ASG of c6i
+ * instances sized by the plan, each running the bundled ingest service under systemd with one
+ * worker per vCPU, scaling on CPU as the reference intends and refreshed when the bundle changes.
+ */
+export class IngestStack extends Stack {
+  readonly loadBalancer: elbv2.ApplicationLoadBalancer;
+  readonly autoScalingGroup: autoscaling.AutoScalingGroup;
+  readonly targetGroup: elbv2.ApplicationTargetGroup;
+
+  constructor(scope: Construct, id: string, props: IngestStackProps) {
+    super(scope, id, props);
+    const { ingest, environment } = props.plan;
+
+    const apiKeys = new secretsmanager.Secret(this, 'ApiKeys', {
+      description: `MetricStream ${environment} ingest API keys, comma-separated`,
+      generateSecretString: { passwordLength: 40, excludePunctuation: true },
+    });
+    const bundle = new s3assets.Asset(this, 'Bundle', { path: props.bundleDir });
+
+    const role = new iam.Role(this, 'InstanceRole', {
+      assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
+      managedPolicies: [
+        iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonSSMManagedInstanceCore'),
+        iam.ManagedPolicy.fromAwsManagedPolicyName('CloudWatchAgentServerPolicy'),
+      ],
+    });
+    bundle.grantRead(role);
+    apiKeys.grantRead(role);
+    acknowledgeAssetRead(role);
+    acknowledgeInstanceRolePolicies(role);
+    Validations.of(apiKeys).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason: 'The keys are handed to every agent that sends metrics; automatic rotation would cut them off. Operators rotate them with a staged overlap.',
+    });
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['kafka-cluster:Connect', 'kafka-cluster:DescribeCluster', 'kafka-cluster:WriteDataIdempotently'],
+        resources: [props.kafkaClusterArn],
+      }),
+    );
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['kafka-cluster:DescribeTopic', 'kafka-cluster:WriteData'],
+        resources: [kafkaResourceArn(props.kafkaClusterArn, 'topic', TOPICS.metrics)],
+      }),
+    );
+
+    const userData = ingestNodeUserData({
+      environment,
+      bundle,
+      serviceEnvironment: {
+        NODE_ENV: 'production',
+        PORT: String(PORTS.ingest),
+        INGEST_WORKERS: String(EC2_INSTANCE_TYPES[ingest.instanceType].vcpus),
+        INGEST_API_KEYS_SECRET_ID: apiKeys.secretArn,
+        KAFKA_BROKERS: props.kafkaBootstrapBrokers,
+        KAFKA_AUTH: 'iam',
+        KAFKA_TOPIC: TOPICS.metrics,
+        INGEST_SPOOL_DIR: '/var/lib/metricstream/spool',
+        AWS_REGION: this.region,
+      },
+    });
+
+    const launchTemplate = new ec2.LaunchTemplate(this, 'LaunchTemplate', {
+      instanceType: new ec2.InstanceType(ingest.instanceType),
+      machineImage: ec2.MachineImage.latestAmazonLinux2023(),
+      role,
+      securityGroup: props.instanceSecurityGroup,
+      requireImdsv2: true,
+      detailedMonitoring: true,
+      userData,
+      blockDevices: [{ deviceName: '/dev/xvda', volume: ec2.BlockDeviceVolume.ebs(ingest.volumeGiB, { encrypted: true, volumeType: ec2.EbsDeviceVolumeType.GP3 }) }],
+    });
+
+    this.autoScalingGroup = new autoscaling.AutoScalingGroup(this, 'Fleet', {
+      vpc: props.vpc,
+      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      launchTemplate,
+      minCapacity: ingest.minInstances,
+      desiredCapacity: ingest.desiredInstances,
+      maxCapacity: ingest.maxInstances,
+      healthChecks: autoscaling.HealthChecks.withAdditionalChecks({ additionalTypes: [autoscaling.AdditionalHealthCheckType.ELB], gracePeriod: Duration.minutes(5) }),
+      // A new bundle or launch template replaces instances a few at a time behind the ALB.
+      updatePolicy: autoscaling.UpdatePolicy.rollingUpdate({ maxBatchSize: Math.max(1, ingest.spareInstances), minInstancesInService: ingest.minInstances }),
+      groupMetrics: [autoscaling.GroupMetrics.all()],
+      notifications: [],
+    });
+    Validations.of(this.autoScalingGroup).acknowledge({
+      id: 'AwsSolutions-AS3',
+      reason: 'Scaling activity is in the ASG history and its group metrics; the monitoring stack alarms on what matters to clients (CPU, latency, errors).',
+    });
+    // Scale-in gives the service time to drain after the ALB stopped routing to it.
+    this.autoScalingGroup.addLifecycleHook('Drain', {
+      lifecycleTransition: autoscaling.LifecycleTransition.INSTANCE_TERMINATING,
+      heartbeatTimeout: Duration.seconds(DEREGISTRATION_DELAY_SECONDS + 60),
+      defaultResult: autoscaling.DefaultResult.CONTINUE,
+    });
+
+    const cpuMetric = new cloudwatch.Metric({
+      namespace: 'AWS/EC2',
+      metricName: 'CPUUtilization',
+      dimensionsMap: { AutoScalingGroupName: this.autoScalingGroup.autoScalingGroupName },
+      period: Duration.minutes(1),
+      statistic: 'Average',
+    });
+    // Reference intent: above 70 % for 3 minutes add 2 instances; below 40 % for 10 minutes remove 1.
+    new autoscaling.StepScalingPolicy(this, 'ScaleOut', {
+      autoScalingGroup: this.autoScalingGroup,
+      metric: cpuMetric,
+      scalingSteps: [
+        { upper: ingest.scaleOutCpuPercent, change: 0 },
+        { lower: ingest.scaleOutCpuPercent, change: 2 },
+      ],
+      adjustmentType: autoscaling.AdjustmentType.CHANGE_IN_CAPACITY,
+      evaluationPeriods: 3,
+      cooldown: Duration.minutes(1),
+    });
+    new autoscaling.StepScalingPolicy(this, 'ScaleIn', {
+      autoScalingGroup: this.autoScalingGroup,
+      metric: cpuMetric,
+      scalingSteps: [
+        { upper: ingest.scaleInCpuPercent, change: -1 },
+        { lower: ingest.scaleInCpuPercent, change: 0 },
+      ],
+      adjustmentType: autoscaling.AdjustmentType.CHANGE_IN_CAPACITY,
+      evaluationPeriods: 10,
+      cooldown: Duration.minutes(5),
+    });
+
+    const accessLogs = new s3.Bucket(this, 'AlbAccessLogs', {
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      lifecycleRules: [{ expiration: Duration.days(90) }],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'Alb', {
+      vpc: props.vpc,
+      internetFacing: true,
+      vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC },
+      securityGroup: props.albSecurityGroup,
+      dropInvalidHeaderFields: true,
+      idleTimeout: Duration.seconds(60),
+    });
+    this.loadBalancer.logAccessLogs(accessLogs, 'alb');
+    Validations.of(accessLogs).acknowledge({ id: 'AwsSolutions-S1', reason: 'This bucket receives the ALB access logs; logging it again would recurse.' });
+
+    this.targetGroup = new elbv2.ApplicationTargetGroup(this, 'Targets', {
+      vpc: props.vpc,
+      port: PORTS.ingest,
+      protocol: elbv2.ApplicationProtocol.HTTP,
+      targets: [this.autoScalingGroup],
+      loadBalancingAlgorithmType: elbv2.TargetGroupLoadBalancingAlgorithmType.LEAST_OUTSTANDING_REQUESTS,
+      deregistrationDelay: Duration.seconds(DEREGISTRATION_DELAY_SECONDS),
+      healthCheck: { path: '/health', healthyHttpCodes: '200', interval: Duration.seconds(10), timeout: Duration.seconds(5), healthyThresholdCount: 2, unhealthyThresholdCount: 2 },
+    });
+
+    if (props.access.plainHttp) {
+      this.loadBalancer.addListener('Http', { port: 80, open: false, defaultTargetGroups: [this.targetGroup] });
+    } else {
+      const certificate = props.access.certificateArn
+        ? acm.Certificate.fromCertificateArn(this, 'Certificate', props.access.certificateArn)
+        : new acm.Certificate(this, 'Certificate', { domainName: props.access.ingestDomainName!, validation: acm.CertificateValidation.fromDns() });
+      this.loadBalancer.addListener('Https', {
+        port: 443,
+        open: false,
+        certificates: [certificate],
+        sslPolicy: elbv2.SslPolicy.RECOMMENDED_TLS,
+        defaultTargetGroups: [this.targetGroup],
+      });
+      this.loadBalancer.addRedirect({ sourcePort: 80, targetPort: 443 });
+    }
+  }
+}

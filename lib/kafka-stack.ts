@@ -1,0 +1,124 @@
+import { Fn, Stack, type StackProps } from 'aws-cdk-lib';
+import type * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as msk from 'aws-cdk-lib/aws-msk';
+import * as cr from 'aws-cdk-lib/custom-resources';
+import type { Construct } from 'constructs';
+import type { CapacityPlan } from './plan';
+import { acknowledgeAwsCustomResourceProvider } from './nag';
+import { TOPICS } from './topics';
+
+export interface KafkaStackProps extends StackProps {
+  readonly plan: CapacityPlan;
+  readonly vpc: ec2.IVpc;
+  readonly securityGroup: ec2.ISecurityGroup;
+}
+
+/** MSK's Kafka version; 3.9 is the line that runs on KRaft without ZooKeeper. */
+export const KAFKA_VERSION = '3.9.x';
+const HOURS_TO_MS = 3_600_000;
+
+/**
+ * The MSK provisioned cluster sized by the plan: brokers, broker type and EBS volume per broker, a
+ * cluster configuration with the planned replication, min ISR and retention (topic auto-creation
+ * off), the topics with the planned partitions, and the IAM bootstrap brokers for the clients.
+ */
+export class KafkaStack extends Stack {
+  readonly cluster: msk.CfnCluster;
+  /** `host:9098,...` for TLS with IAM auth, looked up after the cluster exists. */
+  readonly bootstrapBrokers: string;
+  readonly clusterName: string;
+  readonly clusterArn: string;
+
+  constructor(scope: Construct, id: string, props: KafkaStackProps) {
+    super(scope, id, props);
+    const { kafka } = props.plan;
+    this.clusterName = `metricstream-${props.plan.environment}`;
+
+    const key = new kms.Key(this, 'DataKey', { description: `MSK data at rest, ${this.clusterName}`, enableKeyRotation: true });
+    const brokerLogs = new logs.LogGroup(this, 'BrokerLogs', { retention: logs.RetentionDays.ONE_MONTH });
+
+    const configuration = new msk.CfnConfiguration(this, 'Configuration', {
+      name: `${this.clusterName}-config`,
+      description: 'MetricStream broker settings derived from the capacity plan',
+      kafkaVersionsList: [KAFKA_VERSION],
+      serverProperties: [
+        'auto.create.topics.enable=false',
+        `default.replication.factor=${kafka.replicationFactor}`,
+        `min.insync.replicas=${kafka.minInSyncReplicas}`,
+        `num.partitions=${kafka.partitions}`,
+        `log.retention.hours=${kafka.retentionHours}`,
+        'unclean.leader.election.enable=false',
+      ].join('\n'),
+    });
+
+    this.cluster = new msk.CfnCluster(this, 'Cluster', {
+      clusterName: this.clusterName,
+      kafkaVersion: KAFKA_VERSION,
+      numberOfBrokerNodes: kafka.brokers,
+      brokerNodeGroupInfo: {
+        instanceType: kafka.brokerInstanceType,
+        clientSubnets: props.vpc.privateSubnets.map((s) => s.subnetId),
+        securityGroups: [props.securityGroup.securityGroupId],
+        storageInfo: { ebsStorageInfo: { volumeSize: kafka.storagePerBrokerGiB } },
+      },
+      configurationInfo: { arn: configuration.attrArn, revision: configuration.attrLatestRevisionRevision },
+      clientAuthentication: { sasl: { iam: { enabled: true } }, unauthenticated: { enabled: false } },
+      encryptionInfo: {
+        encryptionAtRest: { dataVolumeKmsKeyId: key.keyArn },
+        encryptionInTransit: { clientBroker: 'TLS', inCluster: true },
+      },
+      enhancedMonitoring: 'PER_TOPIC_PER_BROKER',
+      loggingInfo: { brokerLogs: { cloudWatchLogs: { enabled: true, logGroup: brokerLogs.logGroupName } } },
+    });
+
+    const topicConfig = (retentionHours: number) =>
+      Buffer.from(JSON.stringify({ 'retention.ms': String(retentionHours * HOURS_TO_MS), 'min.insync.replicas': String(kafka.minInSyncReplicas) })).toString('base64');
+    new msk.CfnTopic(this, 'MetricsTopic', {
+      clusterArn: this.cluster.attrArn,
+      topicName: TOPICS.metrics,
+      partitionCount: kafka.partitions,
+      replicationFactor: kafka.replicationFactor,
+      configs: topicConfig(kafka.retentionHours),
+    });
+    new msk.CfnTopic(this, 'AlertsTopic', {
+      clusterArn: this.cluster.attrArn,
+      topicName: TOPICS.alerts,
+      // Alerts are a trickle; one partition per broker keeps leadership spread.
+      partitionCount: kafka.brokers,
+      replicationFactor: kafka.replicationFactor,
+      configs: topicConfig(kafka.retentionHours),
+    });
+
+    // A fixed physical id: the lookup's output only changes when the cluster does, so `cdk diff`
+    // stays quiet between deploys.
+    const bootstrap = new cr.AwsCustomResource(this, 'BootstrapBrokers', {
+      onUpdate: {
+        service: 'Kafka',
+        action: 'getBootstrapBrokers',
+        parameters: { ClusterArn: this.cluster.attrArn },
+        physicalResourceId: cr.PhysicalResourceId.of(`${this.clusterName}-bootstrap-brokers`),
+        outputPaths: ['BootstrapBrokerStringSaslIam'],
+      },
+      policy: cr.AwsCustomResourcePolicy.fromStatements([
+        new iam.PolicyStatement({ actions: ['kafka:GetBootstrapBrokers'], resources: [this.cluster.attrArn] }),
+      ]),
+      installLatestAwsSdk: false,
+    });
+    this.bootstrapBrokers = bootstrap.getResponseField('BootstrapBrokerStringSaslIam');
+    this.clusterArn = this.cluster.attrArn;
+    acknowledgeAwsCustomResourceProvider(this);
+  }
+}
+
+/**
+ * IAM resource ARNs inside one MSK cluster, for `kafka-cluster:*` actions. A cluster ARN is
+ * `arn:…:kafka:<region>:<account>:cluster/<name>/<uuid>`; its topics and groups are
+ * `…:topic/<name>/<uuid>/<topic>` and `…:group/<name>/<uuid>/<group>`.
+ */
+export function kafkaResourceArn(clusterArn: string, kind: 'topic' | 'group', name: string): string {
+  const parts = Fn.split(':cluster/', clusterArn);
+  return `${Fn.select(0, parts)}:${kind}/${Fn.select(1, parts)}/${name}`;
+}

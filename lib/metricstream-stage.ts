@@ -1,0 +1,92 @@
+import { Stage, type StageProps, Tags } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { ASSET_PATHS, builtAsset } from './assets';
+import type { CapacityConfig } from './capacity-config';
+import { FlinkStack } from './flink-stack';
+import { InfluxStack } from './influx-stack';
+import { IngestStack } from './ingest-stack';
+import { KafkaStack } from './kafka-stack';
+import { MonitoringStack } from './monitoring-stack';
+import { NetworkStack } from './network-stack';
+import { planCapacity, type CapacityPlan } from './plan';
+
+export interface MetricStreamStageProps extends StageProps {
+  readonly config: CapacityConfig;
+  /** Asset locations; the built services by default. */
+  readonly assets?: { readonly ingestBundleDir: string; readonly flinkJar: string };
+}
+
+/**
+ * One environment: its plan, and the six stacks built from it (`MetricStream-<env>-<Tier>`).
+ * Every size comes from the plan; the stacks compute none.
+ */
+export class MetricStreamStage extends Stage {
+  readonly plan: CapacityPlan;
+  readonly network: NetworkStack;
+  readonly kafka: KafkaStack;
+  readonly influx: InfluxStack;
+  readonly flink: FlinkStack;
+  readonly ingest: IngestStack;
+  readonly monitoring: MonitoringStack;
+
+  constructor(scope: Construct, id: string, props: MetricStreamStageProps) {
+    super(scope, id, props);
+    const { config } = props;
+    const plan = (this.plan = planCapacity(config));
+    const assets = props.assets ?? {
+      ingestBundleDir: builtAsset(ASSET_PATHS.ingestBundleDir, 'ingest.js'),
+      flinkJar: builtAsset(ASSET_PATHS.flinkJar),
+    };
+    const name = (tier: string) => `MetricStream-${plan.environment}-${tier}`;
+    Tags.of(this).add('metricstream:environment', plan.environment);
+
+    this.network = new NetworkStack(this, 'Network', {
+      stackName: name('Network'),
+      plan,
+      clientCidrs: config.access.clientCidrs,
+      operatorCidrs: config.access.operatorCidrs,
+    });
+    const { vpc } = this.network;
+    this.kafka = new KafkaStack(this, 'Kafka', { stackName: name('Kafka'), plan, vpc, securityGroup: this.network.kafkaSecurityGroup });
+    this.influx = new InfluxStack(this, 'Influx', {
+      stackName: name('Influx'),
+      plan,
+      vpc,
+      securityGroup: this.network.influxSecurityGroup,
+      backupIntervalDays: config.backups.intervalDays,
+      backupStandardDays: config.backups.standardDays,
+      backupRetentionDays: config.backups.retentionDays,
+    });
+    this.flink = new FlinkStack(this, 'Flink', {
+      stackName: name('Flink'),
+      plan,
+      vpc,
+      securityGroup: this.network.flinkSecurityGroup,
+      jarPath: assets.flinkJar,
+      kafkaBootstrapBrokers: this.kafka.bootstrapBrokers,
+      kafkaClusterArn: this.kafka.clusterArn,
+      influxEndpoints: this.influx.endpoints,
+    });
+    this.ingest = new IngestStack(this, 'Ingest', {
+      stackName: name('Ingest'),
+      plan,
+      access: config.access,
+      vpc,
+      albSecurityGroup: this.network.albSecurityGroup,
+      instanceSecurityGroup: this.network.ingestSecurityGroup,
+      bundleDir: assets.ingestBundleDir,
+      kafkaBootstrapBrokers: this.kafka.bootstrapBrokers,
+      kafkaClusterArn: this.kafka.clusterArn,
+    });
+    this.monitoring = new MonitoringStack(this, 'Monitoring', {
+      stackName: name('Monitoring'),
+      plan,
+      alarmEmail: config.access.alarmEmail,
+      autoScalingGroupName: this.ingest.autoScalingGroup.autoScalingGroupName,
+      loadBalancerFullName: this.ingest.loadBalancer.loadBalancerFullName,
+      influxInstanceIds: this.influx.instances.map((i) => i.instanceId),
+      kafkaClusterName: this.kafka.clusterName,
+      flinkApplicationName: this.flink.applicationName,
+    });
+  }
+}

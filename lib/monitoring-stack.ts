@@ -1,0 +1,132 @@
+import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import type { Construct } from 'constructs';
+import { THRESHOLDS, type Threshold, type WarningAndCritical } from './monitoring/thresholds';
+import type { CapacityPlan } from './plan';
+import { HOST_METRICS_NAMESPACE } from './user-data/cloudwatch-agent';
+
+export interface MonitoringStackProps extends StackProps {
+  readonly plan: CapacityPlan;
+  readonly alarmEmail?: string;
+  readonly autoScalingGroupName: string;
+  /** `app/<name>/<id>` of the ingest ALB. */
+  readonly loadBalancerFullName: string;
+  readonly influxInstanceIds: readonly string[];
+  readonly kafkaClusterName: string;
+  readonly flinkApplicationName: string;
+}
+
+const ONE_MINUTE = Duration.minutes(1);
+
+/**
+ * Alarms with the reference document's warning and critical thresholds on every tier (CPU, memory,
+ * disk, p99 latency, error rate), an SNS topic they notify, and one dashboard of the pipeline.
+ */
+export class MonitoringStack extends Stack {
+  readonly topic: sns.Topic;
+  readonly alarms: cloudwatch.Alarm[] = [];
+
+  constructor(scope: Construct, id: string, props: MonitoringStackProps) {
+    super(scope, id, props);
+    const { plan } = props;
+    const env = plan.environment;
+
+    this.topic = new sns.Topic(this, 'Alarms', {
+      displayName: `MetricStream ${env} alarms`,
+      masterKey: new kms.Key(this, 'TopicKey', { description: `MetricStream ${env} alarm topic`, enableKeyRotation: true }),
+      enforceSSL: true,
+    });
+    if (props.alarmEmail) this.topic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
+
+    const alb = (metricName: string, statistic: string) =>
+      new cloudwatch.Metric({ namespace: 'AWS/ApplicationELB', metricName, dimensionsMap: { LoadBalancer: props.loadBalancerFullName }, statistic, period: ONE_MINUTE });
+    const hosts = (metricName: string, tier: string) =>
+      new cloudwatch.Metric({ namespace: HOST_METRICS_NAMESPACE, metricName, dimensionsMap: { Environment: env, Tier: tier }, statistic: 'Maximum', period: ONE_MINUTE });
+
+    const ingestCpu = new cloudwatch.Metric({
+      namespace: 'AWS/EC2',
+      metricName: 'CPUUtilization',
+      dimensionsMap: { AutoScalingGroupName: props.autoScalingGroupName },
+      statistic: 'Average',
+      period: ONE_MINUTE,
+    });
+    this.warnAndCrit('IngestCpu', 'ingest fleet CPU %', ingestCpu, THRESHOLDS.cpuPercent);
+    this.warnAndCrit('IngestMemory', 'ingest host memory %', hosts('mem_used_percent', 'ingest'), THRESHOLDS.memoryPercent);
+    this.warnAndCrit('IngestDisk', 'ingest host disk %', hosts('disk_used_percent', 'ingest'), THRESHOLDS.diskPercent);
+    const p99 = alb('TargetResponseTime', 'p99');
+    this.warnAndCrit('IngestLatencyP99', 'ingest p99 latency s', p99, THRESHOLDS.p99LatencySeconds);
+    const errorRate = new cloudwatch.MathExpression({
+      expression: '100 * (FILL(t5xx, 0) + FILL(e5xx, 0)) / MAX([requests, 1])',
+      usingMetrics: { t5xx: alb('HTTPCode_Target_5XX_Count', 'Sum'), e5xx: alb('HTTPCode_ELB_5XX_Count', 'Sum'), requests: alb('RequestCount', 'Sum') },
+      label: 'ingest 5xx %',
+      period: ONE_MINUTE,
+    });
+    this.alarm('IngestErrorRateCritical', 'critical: ingest 5xx %', errorRate, THRESHOLDS.errorRatePercent.critical);
+
+    props.influxInstanceIds.forEach((instanceId, node) => {
+      const cpu = new cloudwatch.Metric({ namespace: 'AWS/EC2', metricName: 'CPUUtilization', dimensionsMap: { InstanceId: instanceId }, statistic: 'Average', period: ONE_MINUTE });
+      this.warnAndCrit(`InfluxNode${node}Cpu`, `InfluxDB node ${node} CPU %`, cpu, THRESHOLDS.cpuPercent);
+    });
+    this.warnAndCrit('InfluxMemory', 'InfluxDB memory %', hosts('mem_used_percent', 'influx'), THRESHOLDS.memoryPercent);
+    this.warnAndCrit('InfluxDisk', 'InfluxDB disk %', hosts('disk_used_percent', 'influx'), THRESHOLDS.diskPercent);
+
+    for (let broker = 1; broker <= plan.kafka.brokers; broker++) {
+      const disk = new cloudwatch.Metric({
+        namespace: 'AWS/Kafka',
+        metricName: 'KafkaDataLogsDiskUsed',
+        dimensionsMap: { 'Cluster Name': props.kafkaClusterName, 'Broker ID': String(broker) },
+        statistic: 'Maximum',
+        period: ONE_MINUTE,
+      });
+      this.warnAndCrit(`KafkaBroker${broker}Disk`, `Kafka broker ${broker} disk %`, disk, THRESHOLDS.diskPercent);
+    }
+    const flinkDowntime = new cloudwatch.Metric({
+      namespace: 'AWS/KinesisAnalytics',
+      metricName: 'downtime',
+      dimensionsMap: { Application: props.flinkApplicationName },
+      statistic: 'Maximum',
+      period: ONE_MINUTE,
+    });
+    this.alarm('FlinkDowntimeCritical', 'critical: Flink job down (ms)', flinkDowntime, { value: 0, minutes: 2 });
+
+    new cloudwatch.Dashboard(this, 'Dashboard', {
+      dashboardName: `MetricStream-${env}`,
+      widgets: [
+        [
+          new cloudwatch.GraphWidget({ title: 'Ingest requests/min', left: [alb('RequestCount', 'Sum')], width: 8 }),
+          new cloudwatch.GraphWidget({ title: 'Ingest p99 latency (s)', left: [p99], width: 8 }),
+          new cloudwatch.GraphWidget({ title: 'Ingest 5xx %', left: [errorRate], width: 8 }),
+        ],
+        [
+          new cloudwatch.GraphWidget({ title: 'Ingest CPU %', left: [ingestCpu], width: 8 }),
+          new cloudwatch.GraphWidget({ title: 'Flink downtime (ms)', left: [flinkDowntime], width: 8 }),
+          new cloudwatch.GraphWidget({ title: 'Host memory and disk %', left: [hosts('mem_used_percent', 'influx'), hosts('disk_used_percent', 'influx')], width: 8 }),
+        ],
+        [new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 24 })],
+      ],
+    });
+  }
+
+  private warnAndCrit(id: string, what: string, metric: cloudwatch.IMetric, thresholds: WarningAndCritical): void {
+    this.alarm(`${id}Warning`, `warning: ${what}`, metric, thresholds.warning);
+    this.alarm(`${id}Critical`, `critical: ${what}`, metric, thresholds.critical);
+  }
+
+  private alarm(id: string, description: string, metric: cloudwatch.IMetric, threshold: Threshold): void {
+    const alarm = new cloudwatch.Alarm(this, id, {
+      alarmDescription: `MetricStream ${this.stackName}: ${description} > ${threshold.value} for ${threshold.minutes} min`,
+      metric,
+      threshold: threshold.value,
+      evaluationPeriods: threshold.minutes,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    alarm.addAlarmAction(new actions.SnsAction(this.topic));
+    alarm.addOkAction(new actions.SnsAction(this.topic));
+    this.alarms.push(alarm);
+  }
+}

@@ -1,0 +1,49 @@
+/**
+ * cdk-nag acknowledgements shared by several stacks. Each names one finding on one construct and
+ * says why it stands; stack-wide or rule-wide acknowledgements are not used.
+ */
+import { Stack, Token, Validations } from 'aws-cdk-lib';
+import type { IConstruct } from 'constructs';
+
+/** The Lambda behind every AwsCustomResource of a stack, created once per stack by aws-cdk-lib. */
+const AWS_CUSTOM_RESOURCE_PROVIDER_ID = 'AWS679f53fac002430cb0da5b7982bd2287';
+
+export function acknowledgeAwsCustomResourceProvider(stack: Stack): void {
+  const provider = stack.node.tryFindChild(AWS_CUSTOM_RESOURCE_PROVIDER_ID);
+  if (!provider) return;
+  Validations.of(provider).acknowledge({
+    id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+    reason: 'The AwsCustomResource provider function only writes its own logs; its API permissions are the narrow statements of each call.',
+  });
+}
+
+/** `asset.grantRead(role)`: read-only object actions on the CDK asset bucket. */
+export function acknowledgeAssetRead(role: IConstruct): void {
+  for (const finding of ['Action::s3:GetBucket*', 'Action::s3:GetObject*', 'Action::s3:List*']) {
+    Validations.of(role).acknowledge({
+      id: `AwsSolutions-IAM5[${finding}]`,
+      reason: 'Granted by Asset.grantRead: read-only access to the CDK asset this role runs.',
+    });
+  }
+  // cdk-nag prints the bucket as the template has it: literal account and region when the stack's
+  // environment is set, pseudo parameters when it is not.
+  const stack = Stack.of(role);
+  const account = Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account;
+  const region = Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region;
+  Validations.of(role).acknowledge({
+    id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-${account}-${region}/*]`,
+    reason: 'Granted by Asset.grantRead: the bootstrap asset bucket holds the asset under a content-hash key.',
+  });
+}
+
+/** Instance roles of EC2 hosts reached through Session Manager and publishing agent metrics. */
+export function acknowledgeInstanceRolePolicies(role: IConstruct): void {
+  Validations.of(role).acknowledge({
+    id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore]',
+    reason: 'Session Manager replaces SSH on the hosts; this is the managed policy AWS maintains for it.',
+  });
+  Validations.of(role).acknowledge({
+    id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/CloudWatchAgentServerPolicy]',
+    reason: 'The CloudWatch agent publishes the memory and disk metrics the alarms read.',
+  });
+}

@@ -1,0 +1,86 @@
+import { RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import type { CapacityPlan } from './plan';
+import { PORTS } from './ports';
+
+export interface NetworkStackProps extends StackProps {
+  readonly plan: CapacityPlan;
+  /** Clients allowed to reach the ingest ALB. */
+  readonly clientCidrs: readonly string[];
+  /** Operators and Grafana allowed to query InfluxDB. */
+  readonly operatorCidrs: readonly string[];
+}
+
+/**
+ * The VPC every tier lives in, and one security group per tier holding exactly the flows of the
+ * design: clients -> ALB -> ingest -> MSK <- Flink -> InfluxDB <- operators. Keeping the groups
+ * and their rules here lets the tier stacks reference them without cross-stack cycles.
+ */
+export class NetworkStack extends Stack {
+  readonly vpc: ec2.Vpc;
+  readonly albSecurityGroup: ec2.SecurityGroup;
+  readonly ingestSecurityGroup: ec2.SecurityGroup;
+  readonly kafkaSecurityGroup: ec2.SecurityGroup;
+  readonly flinkSecurityGroup: ec2.SecurityGroup;
+  readonly influxSecurityGroup: ec2.SecurityGroup;
+
+  constructor(scope: Construct, id: string, props: NetworkStackProps) {
+    super(scope, id, props);
+    const { plan } = props;
+
+    this.vpc = new ec2.Vpc(this, 'Vpc', {
+      ipAddresses: ec2.IpAddresses.cidr('10.40.0.0/16'),
+      maxAzs: plan.availabilityZones,
+      natGateways: plan.natGateways,
+      subnetConfiguration: [
+        { name: 'public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24 },
+        { name: 'private', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 20 },
+      ],
+      gatewayEndpoints: { S3: { service: ec2.GatewayVpcEndpointAwsService.S3 } },
+    });
+    const flowLogs = new logs.LogGroup(this, 'FlowLogs', { retention: logs.RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY });
+    this.vpc.addFlowLog('FlowLog', { destination: ec2.FlowLogDestination.toCloudWatchLogs(flowLogs), trafficType: ec2.FlowLogTrafficType.ALL });
+
+    // Session Manager, CloudWatch and Flink's asset reads stay off the NAT gateways.
+    for (const [name, service] of [
+      ['Ssm', ec2.InterfaceVpcEndpointAwsService.SSM],
+      ['SsmMessages', ec2.InterfaceVpcEndpointAwsService.SSM_MESSAGES],
+      ['Ec2Messages', ec2.InterfaceVpcEndpointAwsService.EC2_MESSAGES],
+      ['Logs', ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_LOGS],
+      ['Monitoring', ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_MONITORING],
+    ] as const) {
+      const endpoint = this.vpc.addInterfaceEndpoint(name, { service, privateDnsEnabled: true });
+      Validations.of(endpoint).acknowledge({ id: 'AwsSolutions-EC23', reason: "The endpoint admits HTTPS from the VPC's own CIDR, which cdk-nag cannot resolve at synthesis." });
+    }
+
+    const group = (name: string, description: string, allowAllOutbound = false) =>
+      new ec2.SecurityGroup(this, name, { vpc: this.vpc, description, allowAllOutbound });
+    this.albSecurityGroup = group('AlbSg', 'MetricStream ingest ALB');
+    this.ingestSecurityGroup = group('IngestSg', 'MetricStream ingest instances', true);
+    this.kafkaSecurityGroup = group('KafkaSg', 'MetricStream MSK brokers');
+    this.flinkSecurityGroup = group('FlinkSg', 'MetricStream Managed Flink application', true);
+    this.influxSecurityGroup = group('InfluxSg', 'MetricStream InfluxDB nodes', true);
+
+    if (props.clientCidrs.includes('0.0.0.0/0')) {
+      Validations.of(this.albSecurityGroup).acknowledge({
+        id: 'AwsSolutions-EC23',
+        reason: 'The ingest endpoint is public by design: agents on monitored servers anywhere send metrics to it, authenticated by API key.',
+      });
+    }
+    for (const cidr of props.clientCidrs) {
+      this.albSecurityGroup.addIngressRule(ec2.Peer.ipv4(cidr), ec2.Port.tcp(443), 'clients over HTTPS');
+      this.albSecurityGroup.addIngressRule(ec2.Peer.ipv4(cidr), ec2.Port.tcp(80), 'clients over HTTP (redirected to HTTPS unless plain HTTP is configured)');
+    }
+    this.albSecurityGroup.addEgressRule(this.ingestSecurityGroup, ec2.Port.tcp(PORTS.ingest), 'ALB to ingest targets');
+    this.ingestSecurityGroup.addIngressRule(this.albSecurityGroup, ec2.Port.tcp(PORTS.ingest), 'requests and health checks from the ALB');
+    for (const client of [this.ingestSecurityGroup, this.flinkSecurityGroup]) {
+      this.kafkaSecurityGroup.addIngressRule(client, ec2.Port.tcp(PORTS.kafkaIam), 'Kafka clients, TLS with IAM auth');
+    }
+    this.influxSecurityGroup.addIngressRule(this.flinkSecurityGroup, ec2.Port.tcp(PORTS.influx), 'Flink writes aggregates and alerts');
+    for (const cidr of props.operatorCidrs) {
+      this.influxSecurityGroup.addIngressRule(ec2.Peer.ipv4(cidr), ec2.Port.tcp(PORTS.influx), 'operators and Grafana query InfluxDB');
+    }
+  }
+}
