@@ -1,0 +1,86 @@
+/**
+ * Request body reading with limits enforced as early as possible: Content-Length is checked before a
+ * byte is read, the running size while reading (chunked bodies have no length), and the decompressed
+ * size while gunzipping (a gzip bomb stops at the limit, it is never inflated whole).
+ */
+import type { IncomingMessage } from 'node:http';
+import { isUtf8 } from 'node:buffer';
+import { gunzip } from 'node:zlib';
+import { IngestError } from './errors';
+
+const tooLarge = (limit: number) => new IngestError('INGEST_ERR_BODY_TOO_LARGE', `Request body exceeds the limit of ${limit} bytes`);
+
+/** Throws BODY_TOO_LARGE when the declared length is over the limit (answered without reading). */
+export function checkDeclaredLength(req: IncomingMessage, limit: number): void {
+  const cl = req.headers['content-length'];
+  if (cl !== undefined && Number(cl) > limit) throw tooLarge(limit);
+}
+
+export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (c: Buffer) => {
+      size += c.length;
+      if (size > limit) {
+        cleanup();
+        reject(tooLarge(limit));
+        return;
+      }
+      chunks.push(c);
+    };
+    const onEnd = () => {
+      cleanup();
+      // One chunk (the common case for small bodies) needs no copy.
+      resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size));
+    };
+    const onClose = () => {
+      cleanup();
+      reject(new Error('client closed the connection before the body was complete'));
+    };
+    const cleanup = () => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onClose);
+      req.off('close', onClose);
+    };
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onClose);
+    req.on('close', onClose);
+  });
+}
+
+/** Gunzips on the libuv thread pool (the event loop stays free), stopping at `limit` output bytes. */
+export function gunzipLimited(body: Buffer, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    gunzip(body, { maxOutputLength: limit }, (err, out) => {
+      if (!err) return resolve(out);
+      if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || err instanceof RangeError) {
+        return reject(new IngestError('INGEST_ERR_BODY_TOO_LARGE', `Decompressed body exceeds the limit of ${limit} bytes`));
+      }
+      reject(new IngestError('INGEST_ERR_BAD_GZIP', `Body is not valid gzip: ${err.message}`));
+    });
+  });
+}
+
+/** Decodes UTF-8; on invalid input names the first line that holds a bad sequence. */
+export function decodeUtf8(body: Buffer): string {
+  // isUtf8 is a native scan, far cheaper than a fatal TextDecoder over the whole body.
+  if (isUtf8(body)) return body.toString('utf8');
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  let line = 1;
+  let start = 0;
+  while (start <= body.length) {
+    let end = body.indexOf(10, start);
+    if (end === -1) end = body.length;
+    try {
+      decoder.decode(body.subarray(start, end));
+    } catch {
+      throw new IngestError('INGEST_ERR_INVALID_UTF8', `line ${line}: invalid UTF-8`, { line });
+    }
+    line++;
+    start = end + 1;
+  }
+  throw new IngestError('INGEST_ERR_INVALID_UTF8');
+}

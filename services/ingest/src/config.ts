@@ -1,0 +1,148 @@
+/**
+ * Configuration from environment variables, validated once at start. Every problem is collected and
+ * reported together, each naming the variable and what it expects (docs/ingest.md lists them all).
+ */
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+export interface KafkaConfig {
+  readonly brokers: string[];
+  readonly topic: string;
+  readonly clientId: string;
+  /** `none` = plaintext (local); `iam` = TLS + SASL/OAUTHBEARER signed for MSK IAM. */
+  readonly auth: 'none' | 'iam';
+  readonly region?: string;
+  /** Producer-side batching: flush when this many bytes wait, or after lingerMs. */
+  readonly batchBytes: number;
+  readonly lingerMs: number;
+  /** A send slower than this is treated as failed and its records go to the spool. */
+  readonly sendTimeoutMs: number;
+}
+
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  readonly workers: number;
+  readonly auth: 'keys' | 'none';
+  readonly keySources: {
+    readonly env?: string;
+    readonly file?: string;
+    readonly ssmParameter?: string;
+    readonly secretId?: string;
+  };
+  readonly maxBodyBytes: number;
+  readonly requestsPerSecond: number;
+  readonly pointsPerSecond: number;
+  readonly headersTimeoutMs: number;
+  readonly requestTimeoutMs: number;
+  readonly keepAliveTimeoutMs: number;
+  readonly drainTimeoutMs: number;
+  readonly kafka?: KafkaConfig;
+  readonly jsonlPath: string;
+  readonly jsonlFlushMs: number;
+  readonly spoolDir: string;
+  readonly spoolMaxBytes: number;
+  /** 503 above this many bytes waiting for the Kafka producer (backpressure before memory runs out). */
+  readonly maxPendingBytes: number;
+  readonly logLevel: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+export function loadConfig(env: Env = process.env): Config {
+  const problems: string[] = [];
+  const str = (name: string): string | undefined => {
+    const v = env[name]?.trim();
+    return v === '' ? undefined : v;
+  };
+  const int = (name: string, def: number, min: number, max: number): number => {
+    const raw = str(name);
+    if (raw === undefined) return def;
+    const n = Number(raw);
+    if (!/^[0-9]+$/.test(raw) || !Number.isSafeInteger(n) || n < min || n > max) {
+      problems.push(`${name}=${JSON.stringify(raw)}: expected an integer from ${min} to ${max}`);
+      return def;
+    }
+    return n;
+  };
+  const oneOf = <T extends string>(name: string, def: T, allowed: readonly T[]): T => {
+    const raw = str(name);
+    if (raw === undefined) return def;
+    if (!(allowed as readonly string[]).includes(raw)) {
+      problems.push(`${name}=${JSON.stringify(raw)}: expected one of ${allowed.join(', ')}`);
+      return def;
+    }
+    return raw as T;
+  };
+
+  const MiB = 1024 * 1024;
+  const auth = oneOf('INGEST_AUTH', 'keys', ['keys', 'none'] as const);
+  const keySources = {
+    env: str('INGEST_API_KEYS'),
+    file: str('INGEST_API_KEYS_FILE'),
+    ssmParameter: str('INGEST_API_KEYS_SSM_PARAMETER'),
+    secretId: str('INGEST_API_KEYS_SECRET_ID'),
+  };
+  if (auth === 'keys' && !keySources.env && !keySources.file && !keySources.ssmParameter && !keySources.secretId) {
+    problems.push(
+      'no API keys configured: set INGEST_API_KEYS, INGEST_API_KEYS_FILE, INGEST_API_KEYS_SSM_PARAMETER or ' +
+        'INGEST_API_KEYS_SECRET_ID, or INGEST_AUTH=none to run without authentication',
+    );
+  }
+
+  let kafka: KafkaConfig | undefined;
+  const brokers = str('KAFKA_BROKERS');
+  if (brokers) {
+    const list = brokers.split(',').map((b) => b.trim()).filter(Boolean);
+    for (const b of list) if (!/^[^\s:]+:[0-9]{1,5}$/.test(b)) problems.push(`KAFKA_BROKERS: "${b}" is not host:port`);
+    const kafkaAuth = oneOf('KAFKA_AUTH', 'none', ['none', 'iam'] as const);
+    const region = str('AWS_REGION') ?? str('AWS_DEFAULT_REGION');
+    if (kafkaAuth === 'iam' && !region) problems.push('KAFKA_AUTH=iam needs AWS_REGION for the MSK IAM token');
+    kafka = {
+      brokers: list,
+      topic: str('KAFKA_TOPIC') ?? 'metrics',
+      clientId: str('KAFKA_CLIENT_ID') ?? `ingest-${os.hostname()}`,
+      auth: kafkaAuth,
+      region,
+      batchBytes: int('KAFKA_BATCH_BYTES', 512 * 1024, 1024, 64 * MiB),
+      lingerMs: int('KAFKA_LINGER_MS', 5, 0, 1000),
+      sendTimeoutMs: int('KAFKA_SEND_TIMEOUT_MS', 10_000, 100, 120_000),
+    };
+  }
+
+  const cwd = process.cwd();
+  const config: Config = {
+    port: int('PORT', 8080, 0, 65535),
+    host: str('INGEST_HOST') ?? '0.0.0.0',
+    workers: int('INGEST_WORKERS', os.availableParallelism(), 1, 256),
+    auth,
+    keySources,
+    maxBodyBytes: int('INGEST_MAX_BODY_BYTES', 10 * MiB, 1024, 1024 * MiB),
+    requestsPerSecond: int('INGEST_RATE_REQUESTS_PER_SEC', 1000, 1, 10_000_000),
+    pointsPerSecond: int('INGEST_RATE_POINTS_PER_SEC', 100_000, 1, 1_000_000_000),
+    headersTimeoutMs: int('INGEST_HEADERS_TIMEOUT_MS', 10_000, 100, 600_000),
+    requestTimeoutMs: int('INGEST_REQUEST_TIMEOUT_MS', 30_000, 100, 600_000),
+    // Above the ALB's 60 s idle timeout, so the ALB, not us, closes idle keep-alive connections.
+    keepAliveTimeoutMs: int('INGEST_KEEP_ALIVE_TIMEOUT_MS', 65_000, 100, 600_000),
+    drainTimeoutMs: int('INGEST_DRAIN_TIMEOUT_MS', 30_000, 0, 600_000),
+    kafka,
+    jsonlPath: path.resolve(cwd, str('INGEST_JSONL_PATH') ?? '.local/ingest/points.jsonl'),
+    jsonlFlushMs: int('INGEST_JSONL_FLUSH_MS', 5, 0, 1000),
+    spoolDir: path.resolve(cwd, str('INGEST_SPOOL_DIR') ?? '.local/ingest/spool'),
+    spoolMaxBytes: int('INGEST_SPOOL_MAX_BYTES', 1024 * MiB, MiB, 1024 * 1024 * MiB),
+    maxPendingBytes: int('INGEST_MAX_PENDING_BYTES', 64 * MiB, 64 * 1024, 4096 * MiB),
+    logLevel: oneOf('LOG_LEVEL', 'info', ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const),
+  };
+  if (config.headersTimeoutMs > config.requestTimeoutMs) {
+    problems.push('INGEST_HEADERS_TIMEOUT_MS must not exceed INGEST_REQUEST_TIMEOUT_MS');
+  }
+  if (problems.length) throw new ConfigError(problems);
+  return config;
+}

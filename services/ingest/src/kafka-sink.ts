@@ -1,0 +1,283 @@
+/**
+ * Kafka sink: an idempotent kafkajs producer (acks=all, gzip) behind a producer-side accumulator, so the
+ * records of many HTTP requests share one send; and the spool, which takes over while Kafka is
+ * unreachable.
+ *
+ * Ordering: exactly one send is in flight at a time and the spool is strictly FIFO. Once any batch
+ * failed, every later batch goes to the spool behind it until the replay has emptied it; only then do
+ * records go straight to Kafka again. So one series' records reach a partition in acceptance order.
+ * Delivery is at-least-once: a send that timed out may still land, and then its spooled copy is sent again.
+ */
+import { CompressionTypes, Kafka, logLevel, Partitioners, type Producer, type Message } from 'kafkajs';
+import type { Logger } from 'pino';
+import type { KafkaConfig } from './config';
+import { IngestError } from './errors';
+import type { Metrics } from './metrics';
+import { FORMAT_HEADER, type PointRecord } from './record';
+import type { Sink } from './sink';
+import { Spool } from './spool';
+
+interface Pending {
+  records: PointRecord[];
+  bytes: number;
+  resolve: () => void;
+  reject: (e: Error) => void;
+}
+
+/** One headers object shared by every message (kafkajs only reads it). */
+const HEADERS = { 'ms-format': FORMAT_HEADER };
+
+export interface KafkaSinkOptions {
+  readonly kafka: KafkaConfig;
+  readonly spool: Spool;
+  readonly maxPendingBytes: number;
+  readonly log: Logger;
+  readonly metrics: Metrics;
+}
+
+export class KafkaSink implements Sink {
+  readonly description: string;
+  private readonly client: Kafka;
+  private producer: Producer | undefined;
+  private connecting: Promise<Producer> | undefined;
+  private queue: Pending[] = [];
+  private queuedBytes = 0;
+  private sending = false;
+  private lingerTimer: NodeJS.Timeout | undefined;
+  /** true while records go to the spool (Kafka failed, or the spool still holds older records). */
+  private spooling: boolean;
+  private replaying: Promise<void> | undefined;
+  private closed = false;
+
+  constructor(private readonly o: KafkaSinkOptions) {
+    const k = o.kafka;
+    this.description = `kafka:${k.topic}@${k.brokers.join(',')}`;
+    this.client = new Kafka({
+      clientId: k.clientId,
+      brokers: k.brokers,
+      ssl: k.auth === 'iam',
+      sasl: k.auth === 'iam' ? { mechanism: 'oauthbearer', oauthBearerProvider: () => mskIamToken(k.region!) } : undefined,
+      connectionTimeout: 3000,
+      requestTimeout: Math.max(1000, k.sendTimeoutMs - 500),
+      // Few, short retries: an unreachable broker should fail a send quickly so its records reach the
+      // spool (and the client its 204) within the send timeout, instead of retrying in memory.
+      retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 1000 },
+      logLevel: logLevel.WARN,
+      logCreator: () => ({ level, log: entry }) => {
+        const { message, ...rest } = entry.log;
+        // kafkajs logs every refused connection at ERROR; we report the outage once ourselves.
+        o.log[level <= logLevel.ERROR ? 'warn' : 'debug']({ kafkajs: rest }, `kafkajs: ${message}`);
+      },
+    });
+    this.spooling = !o.spool.isEmpty; // records left from a previous run go first
+    o.metrics.spoolBytes.set(o.spool.bytes);
+    o.metrics.kafkaUp.set(this.spooling ? 0 : 1);
+    if (this.spooling) this.startReplay();
+  }
+
+  /** Connects once before serving, so a wrong broker list fails loudly at start rather than per request. */
+  async start(): Promise<void> {
+    try {
+      await this.getProducer();
+    } catch (e) {
+      this.o.log.warn({ err: e }, 'Kafka not reachable at start; accepting into the spool until it is');
+      this.enterSpooling();
+    }
+  }
+
+  private getProducer(): Promise<Producer> {
+    if (this.producer) return Promise.resolve(this.producer);
+    if (!this.connecting) {
+      const producer = this.client.producer({
+        idempotent: true,
+        maxInFlightRequests: 1,
+        createPartitioner: Partitioners.DefaultPartitioner, // murmur2 of the key, as Java clients
+        allowAutoTopicCreation: false,
+        retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 1000 },
+      });
+      this.connecting = producer.connect().then(
+        () => (this.producer = producer),
+        async (e) => {
+          await producer.disconnect().catch(() => undefined);
+          throw e;
+        },
+      ).finally(() => (this.connecting = undefined));
+    }
+    return this.connecting;
+  }
+
+  /** Drops the producer after a failure: a fresh one (new producer id) avoids stale sequence state. */
+  private resetProducer(): void {
+    const p = this.producer;
+    this.producer = undefined;
+    if (p) void p.disconnect().catch(() => undefined);
+  }
+
+  admission(): IngestError | undefined {
+    if (this.closed) return new IngestError('INGEST_ERR_DRAINING', undefined, undefined, 1);
+    if (this.queuedBytes > this.o.maxPendingBytes) return new IngestError('INGEST_ERR_OVERLOADED', undefined, undefined, 1);
+    if (this.spooling && !this.o.spool.hasRoom) return new IngestError('INGEST_ERR_SPOOL_FULL', undefined, undefined, 5);
+    return undefined;
+  }
+
+  healthy(): boolean {
+    return !this.closed && (!this.spooling || this.o.spool.hasRoom);
+  }
+
+  write(records: PointRecord[]): Promise<void> {
+    if (records.length === 0) return Promise.resolve();
+    // Spooled or sent, every batch passes the one queue, so acceptance order is kept across mode changes.
+    let bytes = 0;
+    for (const r of records) bytes += r.key.length + r.value.length; // chars ≈ bytes: only a batching heuristic
+    return new Promise<void>((resolve, reject) => {
+      this.queue.push({ records, bytes, resolve, reject });
+      this.queuedBytes += bytes;
+      this.schedule();
+    });
+  }
+
+  private schedule(): void {
+    if (this.sending) return; // the running send loop picks the queue up when it finishes
+    if (this.queuedBytes >= this.o.kafka.batchBytes || this.o.kafka.lingerMs === 0 || this.spooling) {
+      if (this.lingerTimer) { clearTimeout(this.lingerTimer); this.lingerTimer = undefined; }
+      void this.sendLoop();
+    } else if (!this.lingerTimer) {
+      this.lingerTimer = setTimeout(() => { this.lingerTimer = undefined; void this.sendLoop(); }, this.o.kafka.lingerMs);
+    }
+  }
+
+  /** Sends queued batches one at a time until the queue is empty. */
+  private async sendLoop(): Promise<void> {
+    if (this.sending) return;
+    this.sending = true;
+    try {
+      while (this.queue.length) {
+        // Take up to ~4 batch sizes per send: big enough to amortise, small enough to bound latency.
+        const take: Pending[] = [];
+        let bytes = 0;
+        while (this.queue.length && (take.length === 0 || bytes < 4 * this.o.kafka.batchBytes)) {
+          const p = this.queue.shift()!;
+          take.push(p);
+          bytes += p.bytes;
+        }
+        this.queuedBytes -= bytes;
+        const records = take.length === 1 ? take[0].records : take.flatMap((p) => p.records);
+        if (!this.spooling) {
+          try {
+            await this.send(records);
+            for (const p of take) p.resolve();
+            continue;
+          } catch (e) {
+            this.o.log.warn({ err: e, records: records.length }, 'Kafka send failed; spooling');
+            this.enterSpooling();
+          }
+        }
+        try {
+          await this.toSpool(records);
+          for (const p of take) p.resolve();
+        } catch (e) {
+          for (const p of take) p.reject(e as Error);
+        }
+      }
+    } finally {
+      this.sending = false;
+    }
+  }
+
+  /** One producer send with a deadline; throws on failure or timeout. */
+  private async send(records: PointRecord[]): Promise<void> {
+    const started = performance.now();
+    const messages: Message[] = new Array(records.length);
+    for (let i = 0; i < records.length; i++) messages[i] = { key: records[i].key, value: records[i].value, headers: HEADERS };
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const producer = await this.getProducer();
+      await Promise.race([
+        producer.send({ topic: this.o.kafka.topic, acks: -1, compression: CompressionTypes.GZIP, messages }),
+        new Promise((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`send timed out after ${this.o.kafka.sendTimeoutMs} ms`)), this.o.kafka.sendTimeoutMs);
+        }),
+      ]);
+      this.o.metrics.kafkaSendSeconds.observe({ outcome: 'ok' }, (performance.now() - started) / 1000);
+      this.o.metrics.kafkaBatchRecords.observe(records.length);
+    } catch (e) {
+      this.o.metrics.kafkaSendSeconds.observe({ outcome: 'error' }, (performance.now() - started) / 1000);
+      this.resetProducer();
+      throw e;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async toSpool(records: PointRecord[]): Promise<void> {
+    try {
+      await this.o.spool.append(records);
+    } catch (e) {
+      if (e instanceof IngestError) throw e;
+      throw new IngestError('INGEST_ERR_SINK_FAILED', `spool write failed: ${(e as Error).message}`, undefined, 5);
+    } finally {
+      this.o.metrics.spoolBytes.set(this.o.spool.bytes);
+    }
+    this.o.metrics.spooledRecords.inc(records.length);
+  }
+
+  private enterSpooling(): void {
+    if (!this.spooling) {
+      this.spooling = true;
+      this.o.metrics.kafkaUp.set(0);
+    }
+    this.startReplay();
+  }
+
+  private startReplay(): void {
+    if (this.replaying || this.closed) return;
+    this.replaying = this.replayLoop().finally(() => (this.replaying = undefined));
+  }
+
+  /** Retries (with backoff) until the spool is empty, then switches back to direct sends. */
+  private async replayLoop(): Promise<void> {
+    let backoff = 250;
+    while (!this.closed) {
+      try {
+        await this.o.spool.replay(async (chunk) => {
+          await this.send(chunk);
+          this.o.metrics.replayedRecords.inc(chunk.length);
+          this.o.metrics.spoolBytes.set(this.o.spool.bytes);
+        });
+        // Synchronously after the spool was found empty (no await in between), so no append can slip
+        // behind: from here on the accumulator is again the only path.
+        if (this.o.spool.isEmpty && !this.sending) {
+          this.spooling = false;
+          this.o.metrics.kafkaUp.set(1);
+          this.o.metrics.spoolBytes.set(this.o.spool.bytes);
+          this.o.log.info('spool replayed; sending to Kafka directly again');
+          return;
+        }
+      } catch (e) {
+        this.o.log.debug({ err: e }, 'replay attempt failed');
+        await new Promise((r) => setTimeout(r, backoff).unref());
+        backoff = Math.min(backoff * 2, 5000);
+        continue;
+      }
+      await new Promise((r) => setTimeout(r, 1)); // a spool append is in flight; look again shortly
+    }
+  }
+
+  async close(): Promise<void> {
+    // Send or spool everything already accepted, then stop.
+    if (this.lingerTimer) { clearTimeout(this.lingerTimer); this.lingerTimer = undefined; }
+    while (this.queue.length || this.sending) {
+      if (!this.sending) await this.sendLoop();
+      else await new Promise((r) => setTimeout(r, 5));
+    }
+    this.closed = true;
+    await this.o.spool.close();
+    if (this.producer) await this.producer.disconnect().catch(() => undefined);
+  }
+}
+
+async function mskIamToken(region: string): Promise<{ value: string }> {
+  const { generateAuthToken } = await import('aws-msk-iam-sasl-signer-js');
+  const { token } = await generateAuthToken({ region });
+  return { value: token };
+}

@@ -1,0 +1,136 @@
+/**
+ * Entry point (`npm run ingest`, dist/ingest.js): the primary validates the configuration, forks one
+ * worker per core and keeps them running; workers serve HTTP on the shared port.
+ *
+ * SIGTERM/SIGINT: the primary forwards SIGTERM to every worker; each answers /health with 503, stops
+ * accepting, finishes in-flight requests, flushes its sink and exits; then the primary exits.
+ */
+import cluster, { type Worker } from 'node:cluster';
+import pino from 'pino';
+import { AggregatorRegistry } from 'prom-client';
+import { ConfigError, loadConfig, type Config } from './config';
+import { startWorker } from './worker';
+
+function configOrExit(): Config {
+  try {
+    return loadConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`ingest: ${e.message}\n`);
+      process.exit(2);
+    }
+    throw e;
+  }
+}
+
+const config = configOrExit();
+const log = pino({ level: config.logLevel, base: { pid: process.pid, role: cluster.isPrimary ? 'primary' : 'worker' } });
+
+if (cluster.isPrimary) runPrimary();
+else void runWorker();
+
+function runPrimary(): void {
+  const sinkDesc = config.kafka ? `Kafka ${config.kafka.brokers.join(',')} topic ${config.kafka.topic} (spool ${config.spoolDir})` : `JSONL file ${config.jsonlPath}`;
+  log.info({ port: config.port, workers: config.workers, auth: config.auth }, `ingest starting: ${config.workers} workers, sink ${sinkDesc}`);
+  if (!config.kafka) process.stderr.write(`ingest: writing points to ${config.jsonlPath}\n`);
+
+  const aggregator = new AggregatorRegistry();
+  const slots = new Map<Worker, number>();
+  const ready = new Set<number>();
+  let stopping = false;
+
+  const fork = (slot: number) => {
+    const w = cluster.fork({ INGEST_WORKER_SLOT: String(slot) });
+    slots.set(w, slot);
+    w.on('message', (msg: { type?: string; id?: number }) => {
+      if (msg?.type === 'ready') {
+        ready.add(slot);
+        if (ready.size === config.workers) log.info(`ingest listening on ${config.host}:${config.port}`);
+      } else if (msg?.type === 'metrics-request') {
+        aggregator.clusterMetrics().then(
+          (text) => w.send({ type: 'metrics-response', id: msg.id, text }),
+          (e: Error) => w.send({ type: 'metrics-response', id: msg.id, error: e.message }),
+        );
+      }
+    });
+  };
+  for (let i = 0; i < config.workers; i++) fork(i);
+
+  cluster.on('exit', (w, code, signal) => {
+    const slot = slots.get(w)!;
+    slots.delete(w);
+    if (stopping) {
+      if (slots.size === 0) {
+        log.info('all workers stopped');
+        process.exit(0);
+      }
+      return;
+    }
+    if (!ready.has(slot)) {
+      // Died before serving: a startup error (keys, port, sink) that a restart would only repeat.
+      log.fatal({ slot, code, signal }, 'worker failed to start; stopping');
+      stopping = true;
+      for (const other of slots.keys()) other.process.kill('SIGTERM');
+      process.exitCode = 1;
+      if (slots.size === 0) process.exit(1);
+      return;
+    }
+    ready.delete(slot);
+    log.error({ slot, code, signal }, 'worker died; restarting it (it replays its spool)');
+    setTimeout(() => fork(slot), 500);
+  });
+
+  const stop = (sig: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal: sig }, 'draining workers');
+    for (const w of slots.keys()) w.process.kill('SIGTERM');
+    setTimeout(() => {
+      log.error('workers did not stop in time; exiting');
+      process.exit(1);
+    }, config.drainTimeoutMs + 10_000).unref();
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+async function runWorker(): Promise<void> {
+  const slot = Number(process.env.INGEST_WORKER_SLOT ?? 0);
+  const pending = new Map<number, (text: string) => void>();
+  let nextId = 0;
+  process.on('message', (msg: { type?: string; id: number; text?: string; error?: string }) => {
+    if (msg?.type === 'metrics-response') {
+      pending.get(msg.id)?.(msg.text ?? `# aggregation failed: ${msg.error}\n`);
+      pending.delete(msg.id);
+    }
+  });
+  const metricsText = () =>
+    new Promise<string>((resolve) => {
+      const id = nextId++;
+      pending.set(id, resolve);
+      process.send!({ type: 'metrics-request', id });
+    });
+
+  let worker;
+  try {
+    worker = await startWorker(config, { slot, log: log.child({ slot }), metricsText });
+  } catch (e) {
+    log.fatal({ err: e }, 'worker start failed');
+    process.exit(1);
+  }
+  // Constructing one installs prom-client's worker-side listener that answers the primary's requests.
+  new AggregatorRegistry();
+  AggregatorRegistry.setRegistries([worker.metrics.registry]);
+  process.send!({ type: 'ready' });
+
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    await worker.drain().catch((e) => log.error({ err: e }, 'drain failed'));
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop());
+  process.on('SIGINT', () => void stop()); // Ctrl-C reaches the whole process group
+  process.on('disconnect', () => void stop()); // the primary is gone
+}

@@ -1,0 +1,242 @@
+/**
+ * The HTTP front: routing, authentication, limits, body handling and answers. One instance per worker.
+ *
+ * A write is refused as early as the reason is known: auth and request rate before the body is read,
+ * backpressure and media type before the body is read, the declared length before a byte is read.
+ * 204 is sent only after sink.write() resolved, i.e. the records are durable.
+ */
+import * as http from 'node:http';
+import type { Socket } from 'node:net';
+import type { Logger } from 'pino';
+import { presentedKey, type KeyStore } from './api-keys';
+import { checkDeclaredLength, decodeUtf8, gunzipLimited, readBody } from './body';
+import type { Config } from './config';
+import { IngestError } from './errors';
+import { parseJsonBody } from './json-format';
+import { parseLineProtocol } from './line-protocol';
+import type { Metrics } from './metrics';
+import { KeyRateLimiter } from './rate-limit';
+import { parsePrecision, requestContext, type PointRecord } from './record';
+import type { Sink } from './sink';
+
+export interface ServerDeps {
+  readonly config: Config;
+  readonly sink: Sink;
+  /** undefined when INGEST_AUTH=none. */
+  readonly keys: KeyStore | undefined;
+  readonly metrics: Metrics;
+  readonly log: Logger;
+  /** Rate limits are per instance; each of this many workers enforces its share. */
+  readonly workerCount: number;
+  /** Prometheus text for the whole instance (cluster-aggregated); defaults to this worker's registry. */
+  readonly metricsText?: () => Promise<string>;
+}
+
+type Route = 'write_v1' | 'write_v2' | 'json' | 'health' | 'metrics' | 'ping' | 'query' | 'other';
+
+const ROUTES: Record<string, Route> = {
+  '/write': 'write_v1',
+  '/api/v2/write': 'write_v2',
+  '/api/v1/metrics': 'json',
+  '/health': 'health',
+  '/metrics': 'metrics',
+  '/ping': 'ping',
+  '/query': 'query',
+};
+
+/** Line-protocol media types: what Telegraf and InfluxDB clients send, plus curl's default for -d. */
+const LP_TYPES = new Set(['text/plain', 'application/octet-stream', 'application/x-www-form-urlencoded']);
+
+export interface IngestServer {
+  readonly server: http.Server;
+  /** Stop accepting, answer /health with 503, wait for in-flight requests, flush the sink. */
+  drain(): Promise<void>;
+  readonly draining: boolean;
+}
+
+export function createIngestServer(deps: ServerDeps): IngestServer {
+  const { config, sink, keys, metrics, log } = deps;
+  const limiter = new KeyRateLimiter(
+    Math.max(1, config.requestsPerSecond / deps.workerCount),
+    Math.max(1, config.pointsPerSecond / deps.workerCount),
+  );
+  let draining = false;
+  let inFlight = 0;
+  let idle: (() => void) | undefined;
+
+  const server = http.createServer({
+    headersTimeout: config.headersTimeoutMs,
+    requestTimeout: config.requestTimeoutMs,
+    keepAliveTimeout: config.keepAliveTimeoutMs,
+    // Node checks the two timeouts above on this interval (default 30 s, too coarse for a 10 s limit).
+    connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(config.headersTimeoutMs / 4))),
+    maxHeaderSize: 16 * 1024,
+  });
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
+    // Malformed HTTP, oversized headers, header/request timeouts: answer if the socket still can, then close.
+    const status = err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : err.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+    metrics.requests.inc({ route: 'other', status: String(status) });
+    if (socket.writable && !(socket as Socket & { _httpMessage?: unknown })._httpMessage) {
+      socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    }
+    socket.destroySoon();
+  });
+
+  server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
+    inFlight++;
+    res.on('close', () => {
+      if (--inFlight === 0 && idle) idle();
+    });
+    if (draining) res.setHeader('Connection', 'close');
+    handle(req, res).catch((e) => {
+      log.error({ err: e }, 'unhandled error in request');
+      if (!res.headersSent) answerError(res, new IngestError('INGEST_ERR_INTERNAL'), 'other');
+      else res.destroy();
+    });
+  });
+
+  function answerError(res: http.ServerResponse, err: IngestError, route: Route, close = false): void {
+    metrics.requests.inc({ route, status: String(err.statusCode) });
+    const headers: http.OutgoingHttpHeaders = { 'Content-Type': 'application/json; charset=utf-8' };
+    if (err.retryAfterSeconds !== undefined) headers['Retry-After'] = String(Math.max(1, Math.ceil(err.retryAfterSeconds)));
+    if (err.statusCode === 401) headers['WWW-Authenticate'] = 'Token realm="metricstream"';
+    // Closing matters when the body was not read: otherwise Node would read (and discard) all of it.
+    if (close) headers.Connection = 'close';
+    res.writeHead(err.statusCode, headers);
+    res.end(err.body());
+  }
+
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const route = ROUTES[q === -1 ? url : url.slice(0, q)] ?? 'other';
+    const query = q === -1 ? undefined : new URLSearchParams(url.slice(q + 1));
+    const method = req.method ?? 'GET';
+
+    switch (route) {
+      case 'health': {
+        const ok = !draining && sink.healthy();
+        metrics.requests.inc({ route, status: ok ? '200' : '503' });
+        res.writeHead(ok ? 200 : 503, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify({ status: draining ? 'draining' : ok ? 'ok' : 'unavailable' }));
+        return;
+      }
+      case 'metrics': {
+        const text = await (deps.metricsText ? deps.metricsText() : metrics.registry.metrics());
+        res.writeHead(200, { 'Content-Type': metrics.registry.contentType });
+        res.end(text);
+        return;
+      }
+      case 'ping': // InfluxDB clients probe this before writing
+        metrics.requests.inc({ route, status: '204' });
+        res.writeHead(204, { 'X-Influxdb-Version': '1.8-compatible' });
+        res.end();
+        return;
+      case 'other':
+        return answerError(res, new IngestError('INGEST_ERR_NOT_FOUND', `No such endpoint: ${method} ${url.slice(0, 200)}`), route, true);
+    }
+    if (method !== 'POST') return answerError(res, new IngestError('INGEST_ERR_METHOD_NOT_ALLOWED', `Use POST for ${route === 'query' ? '/query' : 'writes'}`), route, true);
+
+    const started = performance.now();
+    // --- checks that need no body -------------------------------------------------------------------
+    let keyId = 'anonymous';
+    if (keys) {
+      const presented = presentedKey(req.headers.authorization, query);
+      const id = presented === undefined ? undefined : keys.check(presented);
+      if (id === undefined) return answerError(res, new IngestError('INGEST_ERR_UNAUTHORIZED'), route, true);
+      keyId = id;
+    }
+    if (route === 'query') {
+      // Telegraf's v1 output sends `CREATE DATABASE` on start; the database is just a label here.
+      metrics.requests.inc({ route, status: '200' });
+      req.resume();
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end('{"results":[{"statement_id":0}]}');
+      return;
+    }
+    const wait = limiter.takeRequest(keyId);
+    if (wait > 0) return answerError(res, new IngestError('INGEST_ERR_REQUEST_RATE', undefined, undefined, wait), route, true);
+    if (draining) return answerError(res, new IngestError('INGEST_ERR_DRAINING', undefined, undefined, 1), route, true);
+    const refusal = sink.admission();
+    if (refusal) return answerError(res, refusal, route, true);
+
+    const mediaType = (req.headers['content-type'] ?? '').split(';', 1)[0].trim().toLowerCase();
+    if (route === 'json' ? mediaType !== 'application/json' : mediaType !== '' && !LP_TYPES.has(mediaType)) {
+      const expected = route === 'json' ? 'application/json' : 'text/plain (line protocol)';
+      return answerError(res, new IngestError('INGEST_ERR_UNSUPPORTED_MEDIA_TYPE', `Unsupported Content-Type "${mediaType}"; expected ${expected}`), route, true);
+    }
+    const encoding = (req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+    if (encoding !== 'identity' && encoding !== 'gzip') return answerError(res, new IngestError('INGEST_ERR_UNSUPPORTED_ENCODING'), route, true);
+    const precision = parsePrecision(query?.get('precision'));
+    if (!precision) {
+      return answerError(res, new IngestError('INGEST_ERR_INVALID_PRECISION', `Unknown precision "${query?.get('precision')}" (ns, us, ms, s, m, h; v1 n, u)`), route, true);
+    }
+
+    // --- body ------------------------------------------------------------------------------------------
+    let records: PointRecord[];
+    try {
+      checkDeclaredLength(req, config.maxBodyBytes);
+      let body = await readBody(req, config.maxBodyBytes);
+      metrics.bytesReceived.inc(body.length);
+      if (encoding === 'gzip') body = await gunzipLimited(body, config.maxBodyBytes);
+      const text = decodeUtf8(body);
+      const db = route === 'write_v2' ? query?.get('bucket') : query?.get('db');
+      const ctx = requestContext(precision, db ?? undefined);
+      records = [];
+      if (route === 'json') parseJsonBody(text, ctx, records);
+      else parseLineProtocol(text, ctx, records);
+    } catch (e) {
+      if (!(e instanceof IngestError)) {
+        // The client went away mid-body: nothing to answer.
+        metrics.pointsRejected.inc({ reason: 'CLIENT_ABORTED' });
+        res.destroy();
+        return;
+      }
+      metrics.pointsRejected.inc({ reason: e.code });
+      log.debug({ code: e.code, msg: e.message }, 'write refused');
+      // Close when the body may be unread (limits) so Node does not drain it for keep-alive.
+      return answerError(res, e, route, e.code === 'INGEST_ERR_BODY_TOO_LARGE');
+    }
+
+    const pointWait = limiter.takePoints(keyId, records.length);
+    if (pointWait > 0) {
+      metrics.pointsRejected.inc({ reason: 'INGEST_ERR_POINT_RATE' }, records.length);
+      return answerError(res, new IngestError('INGEST_ERR_POINT_RATE', undefined, undefined, pointWait), route);
+    }
+    try {
+      await sink.write(records);
+    } catch (e) {
+      const err = e instanceof IngestError ? e : new IngestError('INGEST_ERR_SINK_FAILED', undefined, undefined, 5);
+      metrics.pointsRejected.inc({ reason: err.code }, records.length);
+      log.warn({ err: e, points: records.length }, 'sink refused a write');
+      return answerError(res, err, route);
+    }
+    metrics.pointsAccepted.inc(records.length);
+    metrics.requests.inc({ route, status: '204' });
+    metrics.requestSeconds.observe({ route }, (performance.now() - started) / 1000);
+    res.writeHead(204);
+    res.end();
+  }
+
+  return {
+    server,
+    get draining() {
+      return draining;
+    },
+    async drain() {
+      if (draining) return;
+      draining = true;
+      metrics.draining.set(1);
+      server.close(); // no new connections
+      server.closeIdleConnections(); // idle keep-alive sockets; busy ones close after their answer
+      if (inFlight > 0) {
+        await new Promise<void>((resolve) => {
+          idle = resolve;
+          setTimeout(resolve, config.drainTimeoutMs).unref();
+        });
+      }
+      server.closeAllConnections();
+      await sink.close();
+    },
+  };
+}

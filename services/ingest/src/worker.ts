@@ -1,0 +1,61 @@
+/**
+ * One worker: loads keys, opens the sink (Kafka + its spool, or the JSONL file), serves HTTP.
+ * Used by the cluster workers (main.ts) and in-process by the tests.
+ */
+import type { AddressInfo } from 'node:net';
+import * as path from 'node:path';
+import pino, { type Logger } from 'pino';
+import { loadKeys, type KeyFetcher } from './api-keys';
+import type { Config } from './config';
+import { JsonlSink } from './jsonl-sink';
+import { KafkaSink } from './kafka-sink';
+import { Metrics } from './metrics';
+import { createIngestServer, type IngestServer } from './server';
+import type { Sink } from './sink';
+import { Spool } from './spool';
+
+export interface WorkerOptions {
+  /** Stable index of this worker (0..workers-1); a restarted worker reuses it, and with it its spool. */
+  readonly slot: number;
+  readonly log?: Logger;
+  readonly metricsText?: () => Promise<string>;
+  readonly fetchKeys?: KeyFetcher;
+}
+
+export interface RunningWorker extends IngestServer {
+  readonly port: number;
+  readonly sink: Sink;
+  readonly metrics: Metrics;
+}
+
+export async function openSink(config: Config, slot: number, log: Logger, metrics: Metrics): Promise<Sink> {
+  if (!config.kafka) return JsonlSink.open(config.jsonlPath, config.jsonlFlushMs);
+  // One spool directory per worker slot: a worker replaced after a crash replays what its predecessor spooled.
+  const spool = new Spool({ dir: path.join(config.spoolDir, `slot-${slot}`), maxBytes: Math.floor(config.spoolMaxBytes / config.workers) });
+  const sink = new KafkaSink({ kafka: config.kafka, spool, maxPendingBytes: Math.floor(config.maxPendingBytes / config.workers), log, metrics });
+  await sink.start();
+  return sink;
+}
+
+export async function startWorker(config: Config, opts: WorkerOptions): Promise<RunningWorker> {
+  const log = opts.log ?? pino({ level: config.logLevel, base: { pid: process.pid, slot: opts.slot } });
+  const metrics = new Metrics();
+  const keys = await loadKeys(config, opts.fetchKeys);
+  const sink = await openSink(config, opts.slot, log, metrics);
+  const ingest = createIngestServer({ config, sink, keys, metrics, log, workerCount: config.workers, metricsText: opts.metricsText });
+  await new Promise<void>((resolve, reject) => {
+    ingest.server.once('error', reject);
+    ingest.server.listen(config.port, config.host, () => resolve());
+  });
+  const port = (ingest.server.address() as AddressInfo).port;
+  return {
+    server: ingest.server,
+    drain: () => ingest.drain(),
+    get draining() {
+      return ingest.draining;
+    },
+    port,
+    sink,
+    metrics,
+  };
+}
