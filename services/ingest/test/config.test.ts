@@ -1,0 +1,48 @@
+import { ConfigError, loadConfig } from '../src/config';
+
+const base = { INGEST_API_KEYS: 'k-12345678' };
+
+function problems(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigError);
+    return (e as ConfigError).problems;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('config', () => {
+  test('defaults: port 8080, JSONL sink, keys required', () => {
+    const c = loadConfig(base);
+    expect(c.port).toBe(8080);
+    expect(c.kafka).toBeUndefined();
+    expect(c.jsonlPath).toMatch(/\.local\/ingest\/points\.jsonl$/);
+    expect(c.maxBodyBytes).toBe(10 * 1024 * 1024);
+  });
+
+  test('refuses to start without keys unless INGEST_AUTH=none', () => {
+    expect(problems({})).toEqual([expect.stringMatching(/no API keys configured.*INGEST_AUTH=none/)]);
+    expect(loadConfig({ INGEST_AUTH: 'none' }).auth).toBe('none');
+  });
+
+  test('KAFKA_BROKERS selects the Kafka sink with its defaults', () => {
+    const c = loadConfig({ ...base, KAFKA_BROKERS: '127.0.0.1:9092, b2:9094' });
+    expect(c.kafka).toMatchObject({ brokers: ['127.0.0.1:9092', 'b2:9094'], topic: 'metrics', auth: 'none', lingerMs: 5 });
+  });
+
+  test('every problem is reported at once, naming the variable', () => {
+    const p = problems({ ...base, PORT: 'eighty', INGEST_WORKERS: '0', KAFKA_BROKERS: 'nohost', KAFKA_AUTH: 'iam', INGEST_AUTH: 'maybe' });
+    expect(p).toEqual([
+      'INGEST_AUTH="maybe": expected one of keys, none',
+      'KAFKA_BROKERS: "nohost" is not host:port',
+      'KAFKA_AUTH=iam needs AWS_REGION for the MSK IAM token',
+      'PORT="eighty": expected an integer from 0 to 65535',
+      'INGEST_WORKERS="0": expected an integer from 1 to 256',
+    ]);
+  });
+
+  test('the error message lists the problems', () => {
+    expect(() => loadConfig({ ...base, INGEST_MAX_BODY_BYTES: '-1' })).toThrow(/INGEST_MAX_BODY_BYTES="-1": expected an integer from 1024/);
+  });
+});

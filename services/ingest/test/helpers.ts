@@ -1,0 +1,57 @@
+import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import pino from 'pino';
+import { loadConfig } from '../src/config';
+import { requestContext, type PointRecord, type Precision } from '../src/record';
+import { startWorker, type RunningWorker } from '../src/worker';
+
+export const KEY = 'test-key-0001';
+export const AUTH = { Authorization: `Token ${KEY}` };
+
+export interface TestServer {
+  readonly url: string;
+  readonly port: number;
+  readonly worker: RunningWorker;
+  readonly dir: string;
+  /** Parsed lines of the JSONL sink file. */
+  lines(): Array<Record<string, unknown>>;
+  close(): Promise<void>;
+}
+
+/** An in-process worker on a random loopback port with the JSONL sink in a fresh temp dir. */
+export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'ingest-test-'));
+  const jsonl = path.join(dir, 'points.jsonl');
+  const config = loadConfig({
+    INGEST_API_KEYS: KEY,
+    PORT: '0',
+    INGEST_HOST: '127.0.0.1',
+    INGEST_WORKERS: '1',
+    INGEST_JSONL_PATH: jsonl,
+    INGEST_SPOOL_DIR: path.join(dir, 'spool'),
+    LOG_LEVEL: 'silent',
+    ...env,
+  });
+  const worker = await startWorker(config, { slot: 0, log: pino({ level: 'silent' }) });
+  return {
+    url: `http://127.0.0.1:${worker.port}`,
+    port: worker.port,
+    worker,
+    dir,
+    lines: () => (existsSync(jsonl) ? readFileSync(jsonl, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)) : []),
+    close: async () => {
+      await worker.drain();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Fixed request context for parser tests: server time 1700000000000 ms. */
+export function ctx(precision: Precision = 'ns', db?: string) {
+  return requestContext(precision, db, 1_700_000_000_000);
+}
+
+export function values(records: PointRecord[]): Array<Record<string, unknown>> {
+  return records.map((r) => JSON.parse(r.value));
+}
