@@ -31,6 +31,7 @@ import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -85,18 +86,13 @@ public final class MetricsJob {
 
     /** The job with real Kafka and InfluxDB connectors as configured. */
     public static MetricsJob fromConfig(JobConfig cfg) {
+        return fromConfig(cfg, metricsSource(cfg).build());
+    }
+
+    /** The job with the given source and the configured Kafka and InfluxDB sinks (the benchmark bounds its source). */
+    public static MetricsJob fromConfig(JobConfig cfg, Source<ParsedRecord, ?, ?> source) {
         JobConfig.Kafka k = cfg.kafka;
         Properties security = k.securityProperties();
-        KafkaSource<ParsedRecord> source = KafkaSource.<ParsedRecord>builder()
-                .setBootstrapServers(k.bootstrapServers)
-                .setTopics(k.metricsTopic)
-                .setGroupId(k.groupId)
-                .setStartingOffsets(startingOffsets(k.startingOffsets))
-                .setDeserializer(new PointDeserializer())
-                .setProperties(security)
-                .setProperty("commit.offsets.on.checkpoint", "true")
-                .setProperty("client.id.prefix", k.groupId)
-                .build();
         KafkaSink<AlertEvent> alertKafka = KafkaSink.<AlertEvent>builder()
                 .setBootstrapServers(k.bootstrapServers)
                 .setKafkaProducerConfig(producerProperties(security))
@@ -113,6 +109,20 @@ public final class MetricsJob {
                 new InfluxSink(cfg.influx, cfg.influx.database),
                 new InfluxSink(cfg.influx, cfg.influx.alertsDatabase),
                 alertKafka, malformed);
+    }
+
+    /** The metrics topic source as configured. */
+    public static KafkaSourceBuilder<ParsedRecord> metricsSource(JobConfig cfg) {
+        JobConfig.Kafka k = cfg.kafka;
+        return KafkaSource.<ParsedRecord>builder()
+                .setBootstrapServers(k.bootstrapServers)
+                .setTopics(k.metricsTopic)
+                .setGroupId(k.groupId)
+                .setStartingOffsets(startingOffsets(k.startingOffsets))
+                .setDeserializer(new PointDeserializer())
+                .setProperties(k.securityProperties())
+                .setProperty("commit.offsets.on.checkpoint", "true")
+                .setProperty("client.id.prefix", k.groupId);
     }
 
     /** The pipeline: parse → per-series windows → InfluxDB; windows → alert rules → InfluxDB + Kafka. */

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Flink job throughput on the MiniCluster (points/s per parallel slot) against the local Kafka and
+# InfluxDB (started here when not reachable). A figure, not a pass/fail test.
+# Options are Java system properties, e.g.:  bash scripts/flink/benchmark.sh -Dbench.series=2000 -Dbench.parallelism=2
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+source scripts/flink/lib.sh
+require_java_maven
+
+started=()
+cleanup() { for s in "${started[@]}"; do bash "scripts/$s/stop.sh" || true; done; }
+trap cleanup EXIT
+if ! (exec 3<>/dev/tcp/127.0.0.1/9092) 2>/dev/null; then bash scripts/kafka/start.sh; started+=(kafka); fi
+if ! curl -s -o /dev/null -m 2 "http://127.0.0.1:8086/ping"; then bash scripts/influx/start.sh; started+=(influx); fi
+
+# failsafe runs just the benchmark class; its output lines start with "bench:"
+mvn -B -f "$FLINK_JOB_POM" verify -DskipUTs=true -Dit.test=ThroughputBenchmark -DfailIfNoSpecifiedTests=false \
+  -Dfailsafe.argLine="-Xmx2g" "$@" | tee /tmp/flink-benchmark.log | grep -E '^bench:|Tests run:|BUILD|ERROR' || true
+grep -q 'BUILD SUCCESS' /tmp/flink-benchmark.log
