@@ -37,6 +37,8 @@ export interface Config {
   readonly requestTimeoutMs: number;
   readonly keepAliveTimeoutMs: number;
   readonly drainTimeoutMs: number;
+  /** After SIGTERM, keep listening this long with /health at 503 so a load balancer deregisters us first. */
+  readonly drainDelayMs: number;
   readonly kafka?: KafkaConfig;
   readonly jsonlPath: string;
   readonly jsonlFlushMs: number;
@@ -132,6 +134,7 @@ export function loadConfig(env: Env = process.env): Config {
     // Above the ALB's 60 s idle timeout, so the ALB, not us, closes idle keep-alive connections.
     keepAliveTimeoutMs: int('INGEST_KEEP_ALIVE_TIMEOUT_MS', 65_000, 100, 600_000),
     drainTimeoutMs: int('INGEST_DRAIN_TIMEOUT_MS', 30_000, 0, 600_000),
+    drainDelayMs: int('INGEST_DRAIN_DELAY_MS', 0, 0, 600_000),
     kafka,
     jsonlPath: path.resolve(cwd, str('INGEST_JSONL_PATH') ?? '.local/ingest/points.jsonl'),
     jsonlFlushMs: int('INGEST_JSONL_FLUSH_MS', 5, 0, 1000),

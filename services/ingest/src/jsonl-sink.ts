@@ -29,7 +29,7 @@ export class JsonlSink implements Sink {
   }
 
   admission(): IngestError | undefined {
-    return undefined;
+    return this.file.closed ? new IngestError('INGEST_ERR_DRAINING', undefined, undefined, 1) : undefined;
   }
 
   healthy(): boolean {

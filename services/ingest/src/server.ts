@@ -49,7 +49,10 @@ const LP_TYPES = new Set(['text/plain', 'application/octet-stream', 'application
 
 export interface IngestServer {
   readonly server: http.Server;
-  /** Stop accepting, answer /health with 503, wait for in-flight requests, flush the sink. */
+  /**
+   * /health answers 503 at once (writes are still taken, so nothing is refused while the load balancer
+   * notices); after INGEST_DRAIN_DELAY_MS stop accepting, wait for in-flight requests, flush the sink.
+   */
   drain(): Promise<void>;
   readonly draining: boolean;
 }
@@ -101,7 +104,7 @@ export function createIngestServer(deps: ServerDeps): IngestServer {
     if (err.retryAfterSeconds !== undefined) headers['Retry-After'] = String(Math.max(1, Math.ceil(err.retryAfterSeconds)));
     if (err.statusCode === 401) headers['WWW-Authenticate'] = 'Token realm="metricstream"';
     // Closing matters when the body was not read: otherwise Node would read (and discard) all of it.
-    if (close) headers.Connection = 'close';
+    if (close || draining) headers.Connection = 'close';
     res.writeHead(err.statusCode, headers);
     res.end(err.body());
   }
@@ -156,7 +159,6 @@ export function createIngestServer(deps: ServerDeps): IngestServer {
     }
     const wait = limiter.takeRequest(keyId);
     if (wait > 0) return answerError(res, new IngestError('INGEST_ERR_REQUEST_RATE', undefined, undefined, wait), route, true);
-    if (draining) return answerError(res, new IngestError('INGEST_ERR_DRAINING', undefined, undefined, 1), route, true);
     const refusal = sink.admission();
     if (refusal) return answerError(res, refusal, route, true);
 
@@ -214,7 +216,8 @@ export function createIngestServer(deps: ServerDeps): IngestServer {
     metrics.pointsAccepted.inc(records.length);
     metrics.requests.inc({ route, status: '204' });
     metrics.requestSeconds.observe({ route }, (performance.now() - started) / 1000);
-    res.writeHead(204);
+    // While draining, keep-alive connections close after their answer so the drain can finish.
+    res.writeHead(204, draining ? { Connection: 'close' } : undefined);
     res.end();
   }
 
@@ -227,6 +230,7 @@ export function createIngestServer(deps: ServerDeps): IngestServer {
       if (draining) return;
       draining = true;
       metrics.draining.set(1);
+      if (config.drainDelayMs > 0) await new Promise((r) => setTimeout(r, config.drainDelayMs));
       server.close(); // no new connections
       server.closeIdleConnections(); // idle keep-alive sockets; busy ones close after their answer
       if (inFlight > 0) {

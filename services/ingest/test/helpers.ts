@@ -55,3 +55,52 @@ export function ctx(precision: Precision = 'ns', db?: string) {
 export function values(records: PointRecord[]): Array<Record<string, unknown>> {
   return records.map((r) => JSON.parse(r.value));
 }
+
+import * as http from 'node:http';
+import * as net from 'node:net';
+
+export interface RawResponse {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+  json: () => Record<string, unknown>;
+}
+
+/** One request on its own connection (no pooling, so a server-side close cannot affect other tests). */
+export function request(
+  port: number,
+  opts: { method?: string; path?: string; headers?: http.OutgoingHttpHeaders; body?: string | Buffer },
+): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port, method: opts.method ?? 'POST', path: opts.path ?? '/write', headers: opts.headers, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const body = Buffer.concat(chunks).toString('utf8');
+        resolve({ status: res.statusCode!, headers: res.headers, body, json: () => JSON.parse(body) });
+      });
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(opts.body);
+  });
+}
+
+/** Writes raw bytes to a socket and collects what comes back until the server closes (or `ms` pass). */
+export function rawExchange(port: number, write: (s: net.Socket) => void, ms: number): Promise<{ data: string; closed: boolean }> {
+  return new Promise((resolve) => {
+    const s = net.connect(port, '127.0.0.1');
+    let data = '';
+    const timer = setTimeout(() => {
+      s.destroy();
+      resolve({ data, closed: false });
+    }, ms);
+    s.on('data', (d) => (data += d.toString('latin1')));
+    s.on('close', () => {
+      clearTimeout(timer);
+      resolve({ data, closed: true });
+    });
+    s.on('error', () => undefined);
+    s.on('connect', () => write(s));
+  });
+}
