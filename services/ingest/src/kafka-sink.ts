@@ -48,6 +48,8 @@ export class KafkaSink implements Sink {
   private spooling: boolean;
   private replaying: Promise<void> | undefined;
   private closed = false;
+  /** Cuts the replay loop's backoff sleep short on close. */
+  private wake: (() => void) | undefined;
 
   constructor(private readonly o: KafkaSinkOptions) {
     const k = o.kafka;
@@ -63,10 +65,12 @@ export class KafkaSink implements Sink {
       // spool (and the client its 204) within the send timeout, instead of retrying in memory.
       retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 1000 },
       logLevel: logLevel.WARN,
-      logCreator: () => ({ level, log: entry }) => {
-        const { message, ...rest } = entry.log;
-        // kafkajs logs every refused connection at ERROR; we report the outage once ourselves.
-        o.log[level <= logLevel.ERROR ? 'warn' : 'debug']({ kafkajs: rest }, `kafkajs: ${message}`);
+      logCreator: () => ({ level, log }) => {
+        const { message, ...rest } = log;
+        // kafkajs logs every refused connection at ERROR (we report the outage once ourselves) and warns
+        // on each producer that retries are limited (on purpose, see above): both go to debug.
+        const quiet = level !== logLevel.ERROR || /Connection error|ECONNREFUSED|Limiting retries/.test(message);
+        o.log[quiet ? 'debug' : 'warn']({ kafkajs: rest }, `kafkajs: ${message}`);
       },
     });
     this.spooling = !o.spool.isEmpty; // records left from a previous run go first
@@ -190,10 +194,15 @@ export class KafkaSink implements Sink {
     const messages: Message[] = new Array(records.length);
     for (let i = 0; i < records.length; i++) messages[i] = { key: records[i].key, value: records[i].value, headers: HEADERS };
     let timer: NodeJS.Timeout | undefined;
+    // The deadline covers (re)connecting too: against a broker that is shutting down, connect alone can
+    // take many seconds, and every request waits behind this one send.
+    const attempt = this.getProducer().then((producer) =>
+      producer.send({ topic: this.o.kafka.topic, acks: -1, compression: CompressionTypes.GZIP, messages }),
+    );
+    attempt.catch(() => undefined); // it may settle after the deadline; that outcome is not needed
     try {
-      const producer = await this.getProducer();
       await Promise.race([
-        producer.send({ topic: this.o.kafka.topic, acks: -1, compression: CompressionTypes.GZIP, messages }),
+        attempt,
         new Promise((_, reject) => {
           timer = setTimeout(() => reject(new Error(`send timed out after ${this.o.kafka.sendTimeoutMs} ms`)), this.o.kafka.sendTimeoutMs);
         }),
@@ -255,7 +264,11 @@ export class KafkaSink implements Sink {
         }
       } catch (e) {
         this.o.log.debug({ err: e }, 'replay attempt failed');
-        await new Promise((r) => setTimeout(r, backoff).unref());
+        await new Promise<void>((r) => {
+          const t = setTimeout(r, backoff);
+          this.wake = () => (clearTimeout(t), r());
+        });
+        this.wake = undefined;
         backoff = Math.min(backoff * 2, 5000);
         continue;
       }
@@ -271,6 +284,8 @@ export class KafkaSink implements Sink {
       else await new Promise((r) => setTimeout(r, 5));
     }
     this.closed = true;
+    this.wake?.();
+    await this.replaying; // at most one send deadline; what it did not deliver stays spooled for next start
     await this.o.spool.close();
     if (this.producer) await this.producer.disconnect().catch(() => undefined);
   }

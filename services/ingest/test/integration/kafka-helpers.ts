@@ -1,0 +1,78 @@
+import { execFileSync } from 'node:child_process';
+import * as net from 'node:net';
+import * as path from 'node:path';
+import { Kafka, logLevel, type IHeaders } from 'kafkajs';
+
+export const BROKER = '127.0.0.1:9092';
+const SCRIPTS = path.resolve(__dirname, '../../../../scripts/kafka');
+
+function reachable(): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.connect(9092, '127.0.0.1');
+    s.once('connect', () => (s.destroy(), resolve(true)));
+    s.once('error', () => resolve(false));
+  });
+}
+
+/** Starts the local broker when it is not running (standalone runs); the integration script starts it before us. */
+export async function ensureKafka(): Promise<void> {
+  if (!(await reachable())) kafkaStart();
+}
+
+export function kafkaStart(): void {
+  execFileSync('bash', [path.join(SCRIPTS, 'start.sh')], { stdio: 'inherit', timeout: 300_000 });
+}
+
+export function kafkaStop(): void {
+  execFileSync('bash', [path.join(SCRIPTS, 'stop.sh')], { stdio: 'inherit', timeout: 120_000 });
+}
+
+export const kafka = new Kafka({ clientId: 'ingest-it', brokers: [BROKER], logLevel: logLevel.NOTHING });
+
+export async function createTopic(topic: string, partitions = 3): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await admin.createTopics({ topics: [{ topic, numPartitions: partitions }], waitForLeaders: true });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+export interface Consumed {
+  partition: number;
+  offset: string;
+  key: string;
+  value: string;
+  headers: IHeaders;
+}
+
+/** Every record of the topic, read up to the end offsets as they are now (bounded by timeoutMs). */
+export async function readTopic(topic: string, timeoutMs = 60_000): Promise<Consumed[]> {
+  const admin = kafka.admin();
+  await admin.connect();
+  const ends = await admin.fetchTopicOffsets(topic);
+  await admin.disconnect();
+  const want = new Map(ends.map((e) => [e.partition, BigInt(e.high)]));
+  const total = [...want.values()].reduce((a, b) => a + b, 0n);
+  const out: Consumed[] = [];
+  if (total === 0n) return out;
+  const consumer = kafka.consumer({ groupId: `it-${topic}-${Date.now()}`, maxWaitTimeInMs: 200 });
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`read ${out.length} of ${total} records within ${timeoutMs} ms`)), timeoutMs);
+    void consumer.run({
+      eachMessage: async ({ partition, message }) => {
+        out.push({ partition, offset: message.offset, key: message.key!.toString(), value: message.value!.toString(), headers: message.headers ?? {} });
+        if (BigInt(out.length) >= total) {
+          clearTimeout(timer);
+          resolve();
+        }
+      },
+    });
+  });
+  await consumer.disconnect();
+  // per partition in offset order
+  return out.sort((a, b) => a.partition - b.partition || Number(BigInt(a.offset) - BigInt(b.offset)));
+}
