@@ -38,7 +38,8 @@ export class MetricStreamStage extends Stage {
       flinkJar: builtAsset(ASSET_PATHS.flinkJar),
     };
     const name = (tier: string) => `MetricStream-${plan.environment}-${tier}`;
-    Tags.of(this).add('metricstream:environment', plan.environment);
+    // Listeners and dashboards take no tags in cfn-lint's CloudFormation schema.
+    Tags.of(this).add('metricstream:environment', plan.environment, { excludeResourceTypes: ['AWS::ElasticLoadBalancingV2::Listener', 'AWS::CloudWatch::Dashboard'] });
 
     this.network = new NetworkStack(this, 'Network', {
       stackName: name('Network'),

@@ -26,12 +26,14 @@ export function acknowledgeAssetRead(role: IConstruct): void {
     });
   }
   // cdk-nag prints the bucket as the template has it: literal account and region when the stack's
-  // environment is set, pseudo parameters when it is not.
+  // environment is set, pseudo parameters when it is not (the partition is literal under
+  // @aws-cdk/core:enablePartitionLiterals once the region is known).
   const stack = Stack.of(role);
   const account = Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account;
   const region = Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region;
+  const partition = Token.isUnresolved(stack.partition) ? '<AWS::Partition>' : stack.partition;
   Validations.of(role).acknowledge({
-    id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-${account}-${region}/*]`,
+    id: `AwsSolutions-IAM5[Resource::arn:${partition}:s3:::cdk-hnb659fds-assets-${account}-${region}/*]`,
     reason: 'Granted by Asset.grantRead: the bootstrap asset bucket holds the asset under a content-hash key.',
   });
 }

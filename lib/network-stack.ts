@@ -13,6 +13,11 @@ export interface NetworkStackProps extends StackProps {
   readonly operatorCidrs: readonly string[];
 }
 
+/** The first `count` AZs of a region: `<region>a`, `<region>b`, … */
+export function availabilityZoneNames(region: string, count: number): string[] {
+  return ['a', 'b', 'c'].slice(0, count).map((letter) => `${region}${letter}`);
+}
+
 /**
  * The VPC every tier lives in, and one security group per tier holding exactly the flows of the
  * design: clients -> ALB -> ingest -> MSK <- Flink -> InfluxDB <- operators. Keeping the groups
@@ -32,7 +37,9 @@ export class NetworkStack extends Stack {
 
     this.vpc = new ec2.Vpc(this, 'Vpc', {
       ipAddresses: ec2.IpAddresses.cidr('10.40.0.0/16'),
-      maxAzs: plan.availabilityZones,
+      // Named rather than looked up, so synthesis needs no AWS account and always spans the
+      // planned number of AZs (an environment-agnostic lookup stops at two).
+      availabilityZones: availabilityZoneNames(plan.region, plan.availabilityZones),
       natGateways: plan.natGateways,
       subnetConfiguration: [
         { name: 'public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24 },

@@ -13,8 +13,8 @@ describe('npm run plan', () => {
     expect(stdout).toContain('3 x kafka.m5.xlarge, 12 partitions');
     expect(stdout).toContain('parallelism 12');
     expect(stdout).toContain('3 x i3.2xlarge');
-    expect(stdout).toMatch(/ingest instances\s+c6i\.2xlarge\s+12\s+\$0\.34\s+Hrs\s+\$2,978\.40/);
-    expect(stdout).toMatch(/InfluxDB instances\s+i3\.2xlarge\s+3\s+\$0\.624\s+Hrs/);
+    expect(stdout).toMatch(/ingest\s+EC2 instances\s+c6i\.2xlarge\s+12\s+\$0\.34\s+Hrs\s+\$2,978\.40/);
+    expect(stdout).toMatch(/influx\s+EC2 instances\s+i3\.2xlarge\s+3\s+\$0\.624\s+Hrs/);
     expect(stdout).toMatch(/MSK brokers\s+kafka\.m5\.xlarge\s+3\s+\$0\.42\s+Hrs/);
     expect(stdout).toMatch(/Flink KPUs \(incl\. orchestration\)\s+KPU\s+13\s+\$0\.11\s+Hrs/);
     expect(stdout).toMatch(/cost per million metrics: \$0\.0\d+/);

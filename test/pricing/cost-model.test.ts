@@ -7,8 +7,8 @@ import { configWith } from '../helpers';
 
 const usEast1 = loadPriceSnapshot('us-east-1');
 
-function line(report: ReturnType<typeof costPlan>, resource: string) {
-  const found = report.lines.find((l) => l.resource === resource);
+function line(report: ReturnType<typeof costPlan>, resource: string, tier?: string) {
+  const found = report.lines.find((l) => l.resource === resource && (tier === undefined || l.tier === tier));
   if (!found) throw new Error(`no line "${resource}"`);
   return found;
 }
@@ -37,9 +37,9 @@ describe('the prod cost', () => {
   });
 
   test('instances and brokers are priced per hour over a 730-hour month', () => {
-    expect(line(report, 'ingest instances')).toMatchObject({ type: 'c6i.2xlarge', count: 12, monthlyQuantity: 12 * HOURS_PER_MONTH });
-    expect(line(report, 'ingest instances').monthlyUsd).toBeCloseTo(12 * 730 * 0.34, 6);
-    expect(line(report, 'InfluxDB instances').monthlyUsd).toBeCloseTo(3 * 730 * 0.624, 6);
+    expect(line(report, 'EC2 instances')).toMatchObject({ type: 'c6i.2xlarge', count: 12, monthlyQuantity: 12 * HOURS_PER_MONTH });
+    expect(line(report, 'EC2 instances').monthlyUsd).toBeCloseTo(12 * 730 * 0.34, 6);
+    expect(line(report, 'EC2 instances', 'influx').monthlyUsd).toBeCloseTo(3 * 730 * 0.624, 6);
     expect(line(report, 'MSK brokers').monthlyUsd).toBeCloseTo(3 * 730 * 0.42, 6);
   });
 
@@ -68,7 +68,7 @@ describe('reserved pricing', () => {
     const reserved = costPlan(plan, usEast1);
     const onDemand = costPlan(plan, usEast1, 'on-demand');
     const ri = priceOf(usEast1, 'ec2/c6i.2xlarge/reserved-1yr-no-upfront').usd;
-    expect(line(reserved, 'ingest instances').unitPriceUsd).toBe(ri);
+    expect(line(reserved, 'EC2 instances').unitPriceUsd).toBe(ri);
     expect(ri).toBeLessThan(0.34);
     expect(line(reserved, 'MSK brokers').monthlyUsd).toBe(line(onDemand, 'MSK brokers').monthlyUsd);
     expect(line(reserved, 'Flink KPUs (incl. orchestration)').monthlyUsd).toBe(line(onDemand, 'Flink KPUs (incl. orchestration)').monthlyUsd);

@@ -1,0 +1,33 @@
+/** The capacity config is the only edit needed to resize a deployment. */
+import { Match } from 'aws-cdk-lib/assertions';
+import { configWith } from '../helpers';
+import { synthesizeStage } from './synth';
+
+jest.setTimeout(120_000);
+
+test('doubling prod’s load resizes every tier, with no other edit', () => {
+  const { templates } = synthesizeStage(configWith('prod', { workload: { monitoredServers: 20_000 } }));
+  // 200,000 req/s / 10,000 = 20 + 2 spares; max 40.
+  templates.Ingest.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', { MinSize: '22', DesiredCapacity: '22', MaxSize: '40' });
+  // 200,000 / 10,000 per slot = 20 -> 21 over 3 brokers; 21 partitions.
+  templates.Flink.hasResourceProperties('AWS::KinesisAnalyticsV2::Application', {
+    ApplicationConfiguration: Match.objectLike({ FlinkApplicationConfiguration: Match.objectLike({ ParallelismConfiguration: Match.objectLike({ Parallelism: 21 }) }) }),
+  });
+  templates.Kafka.hasResourceProperties('AWS::MSK::Topic', { TopicName: 'metrics', PartitionCount: 21 });
+  templates.Kafka.hasResourceProperties('AWS::MSK::Cluster', { NumberOfBrokerNodes: 3, BrokerNodeGroupInfo: Match.objectLike({ StorageInfo: { EBSStorageInfo: { VolumeSize: 1210 } } }) });
+});
+
+test('instance types and replication come from the config', () => {
+  const { templates } = synthesizeStage(
+    configWith('prod', { ingest: { instanceType: 'c6i.xlarge', requestsPerSecondPerInstance: { value: 5_000 } }, influx: { instanceType: 'i3.xlarge', replicationFactor: 2 }, kafka: { brokerInstanceType: 'kafka.m5.large' } }),
+  );
+  templates.Ingest.hasResourceProperties('AWS::EC2::LaunchTemplate', { LaunchTemplateData: Match.objectLike({ InstanceType: 'c6i.xlarge' }) });
+  templates.Ingest.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', { MinSize: '22' });
+  templates.Influx.resourceCountIs('AWS::EC2::Instance', 2);
+  templates.Influx.allResourcesProperties('AWS::EC2::Instance', { InstanceType: 'i3.xlarge' });
+  templates.Kafka.hasResourceProperties('AWS::MSK::Cluster', { BrokerNodeGroupInfo: Match.objectLike({ InstanceType: 'kafka.m5.large' }) });
+});
+
+test('an invalid config stops synthesis naming the field', () => {
+  expect(() => synthesizeStage(configWith('prod', { kafka: { brokers: 4 } }))).toThrow('capacity config "prod": kafka.brokers (4) must be a multiple of availabilityZones (3)');
+});

@@ -1,0 +1,216 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { CAPACITY_CONFIGS, ENVIRONMENT_NAMES } from '../../lib/capacity-config';
+import { resourceItemsFromPlan, usageItemsFromPlan, ec2Term } from '../../lib/pricing/billable-items';
+import { costPlan, costReport, priceItems } from '../../lib/pricing/cost-model';
+import { loadPriceSnapshot } from '../../lib/pricing/price-catalog';
+import { resourceItemsFromTemplates } from '../../lib/pricing/template-items';
+import { maskAssetHashes, synthesizeStage, TIER_STACKS, type SynthesizedStage } from './synth';
+
+jest.setTimeout(120_000);
+
+const stages = {} as Record<(typeof ENVIRONMENT_NAMES)[number], SynthesizedStage>;
+beforeAll(() => {
+  // Synthesis runs cdk-nag: an unacknowledged finding throws here and fails every test below.
+  for (const env of ENVIRONMENT_NAMES) stages[env] = synthesizeStage(CAPACITY_CONFIGS[env]);
+});
+
+describe('prod holds the reference sizes', () => {
+  test('3 kafka.m5.xlarge MSK brokers with the planned storage, 12-partition metrics topic', () => {
+    const { templates, stage } = stages.prod;
+    templates.Kafka.resourceCountIs('AWS::MSK::Cluster', 1);
+    templates.Kafka.hasResourceProperties('AWS::MSK::Cluster', {
+      NumberOfBrokerNodes: 3,
+      BrokerNodeGroupInfo: { InstanceType: 'kafka.m5.xlarge', StorageInfo: { EBSStorageInfo: { VolumeSize: stage.plan.kafka.storagePerBrokerGiB } } },
+    });
+    templates.Kafka.hasResourceProperties('AWS::MSK::Topic', { TopicName: 'metrics', PartitionCount: 12, ReplicationFactor: 3 });
+  });
+
+  test('3 i3.2xlarge InfluxDB instances, one per AZ', () => {
+    const { templates } = stages.prod;
+    const instances = Object.values(templates.Influx.findResources('AWS::EC2::Instance'));
+    expect(instances.map((i) => i.Properties.InstanceType)).toEqual(['i3.2xlarge', 'i3.2xlarge', 'i3.2xlarge']);
+    expect(new Set(instances.map((i) => JSON.stringify(i.Properties.SubnetId))).size).toBe(3);
+  });
+
+  test('an ASG of c6i.2xlarge with min 12, desired 12, max 20', () => {
+    const { templates } = stages.prod;
+    templates.Ingest.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', { MinSize: '12', DesiredCapacity: '12', MaxSize: '20' });
+    templates.Ingest.hasResourceProperties('AWS::EC2::LaunchTemplate', { LaunchTemplateData: Match.objectLike({ InstanceType: 'c6i.2xlarge' }) });
+  });
+
+  test('a FLINK-2_2 application with parallelism 12, 1 per KPU, autoscaling', () => {
+    stages.prod.templates.Flink.hasResourceProperties('AWS::KinesisAnalyticsV2::Application', {
+      RuntimeEnvironment: 'FLINK-2_2',
+      ApplicationConfiguration: Match.objectLike({
+        FlinkApplicationConfiguration: Match.objectLike({
+          ParallelismConfiguration: { ConfigurationType: 'CUSTOM', Parallelism: 12, ParallelismPerKPU: 1, AutoScalingEnabled: true },
+          CheckpointConfiguration: Match.objectLike({ CheckpointingEnabled: true }),
+        }),
+      }),
+    });
+  });
+});
+
+describe('ingest endpoint', () => {
+  test('HTTPS on 443 with a certificate, HTTP redirected, health checks on /health', () => {
+    const { Ingest } = stages.prod.templates;
+    Ingest.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Port: 443, Protocol: 'HTTPS', Certificates: [Match.objectLike({ CertificateArn: Match.anyValue() })] });
+    Ingest.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+      Port: 80,
+      DefaultActions: [Match.objectLike({ Type: 'redirect', RedirectConfig: Match.objectLike({ Protocol: 'HTTPS', Port: '443' }) })],
+    });
+    Ingest.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
+      Port: 8080,
+      HealthCheckPath: '/health',
+      TargetGroupAttributes: Match.arrayWith([{ Key: 'load_balancing.algorithm.type', Value: 'least_outstanding_requests' }]),
+    });
+  });
+
+  test('dev serves plain HTTP only because its config says so', () => {
+    const { Ingest } = stages.dev.templates;
+    Ingest.resourcePropertiesCountIs('AWS::ElasticLoadBalancingV2::Listener', { Protocol: 'HTTPS' }, 0);
+    Ingest.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Port: 80, Protocol: 'HTTP', DefaultActions: [Match.objectLike({ Type: 'forward' })] });
+  });
+
+  test('scales out by 2 above 70 % CPU for 3 minutes and in by 1 below 40 % for 10', () => {
+    const { Ingest } = stages.prod.templates;
+    Ingest.hasResourceProperties('AWS::AutoScaling::ScalingPolicy', {
+      PolicyType: 'StepScaling',
+      StepAdjustments: [Match.objectLike({ MetricIntervalLowerBound: 0, ScalingAdjustment: 2 })],
+    });
+    Ingest.hasResourceProperties('AWS::CloudWatch::Alarm', { Threshold: 70, EvaluationPeriods: 3, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
+    Ingest.hasResourceProperties('AWS::AutoScaling::ScalingPolicy', {
+      PolicyType: 'StepScaling',
+      StepAdjustments: [Match.objectLike({ MetricIntervalUpperBound: 0, ScalingAdjustment: -1 })],
+    });
+    Ingest.hasResourceProperties('AWS::CloudWatch::Alarm', { Threshold: 40, EvaluationPeriods: 10, ComparisonOperator: 'LessThanOrEqualToThreshold' });
+  });
+
+  test('instances are replaced in rolling batches when the bundle or launch template changes', () => {
+    stages.prod.templates.Ingest.hasResource('AWS::AutoScaling::AutoScalingGroup', {
+      UpdatePolicy: { AutoScalingRollingUpdate: Match.objectLike({ MinInstancesInService: 12 }) },
+    });
+  });
+});
+
+describe.each(ENVIRONMENT_NAMES)('%s hosts and data are locked down', (env) => {
+  test('IMDSv2 required and encrypted gp3 volumes on every launch template', () => {
+    const { Ingest, Influx } = stages[env].templates;
+    for (const template of [Ingest, Influx]) {
+      const launchTemplates = Object.values(template.findResources('AWS::EC2::LaunchTemplate'));
+      expect(launchTemplates.length).toBeGreaterThan(0);
+      for (const lt of launchTemplates) expect(lt.Properties.LaunchTemplateData.MetadataOptions.HttpTokens).toBe('required');
+    }
+    Ingest.hasResourceProperties('AWS::EC2::LaunchTemplate', {
+      LaunchTemplateData: Match.objectLike({ BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: Match.objectLike({ Encrypted: true, VolumeType: 'gp3' }) }] }),
+    });
+    for (const instance of Object.values(Influx.findResources('AWS::EC2::Instance'))) {
+      expect(instance.Properties.BlockDeviceMappings[0].Ebs).toMatchObject({ Encrypted: true, VolumeType: 'gp3' });
+      expect(instance.Properties.Monitoring).toBe(true);
+    }
+  });
+
+  test('MSK encrypts at rest with a KMS key and in transit with TLS, and requires IAM auth', () => {
+    stages[env].templates.Kafka.hasResourceProperties('AWS::MSK::Cluster', {
+      EncryptionInfo: { EncryptionAtRest: { DataVolumeKMSKeyId: Match.anyValue() }, EncryptionInTransit: { ClientBroker: 'TLS', InCluster: true } },
+      ClientAuthentication: { Sasl: { Iam: { Enabled: true } }, Unauthenticated: { Enabled: false } },
+    });
+  });
+
+  test('every bucket is encrypted, private and TLS-only', () => {
+    for (const tier of TIER_STACKS) {
+      const template = stages[env].templates[tier];
+      for (const [id, bucket] of Object.entries(template.findResources('AWS::S3::Bucket'))) {
+        expect(bucket.Properties.BucketEncryption).toBeDefined();
+        expect(bucket.Properties.PublicAccessBlockConfiguration).toMatchObject({ BlockPublicAcls: true, RestrictPublicBuckets: true });
+        template.hasResourceProperties('AWS::S3::BucketPolicy', {
+          Bucket: { Ref: id },
+          PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+        });
+      }
+    }
+  });
+
+  test('backups move to Glacier Deep Archive and expire as configured', () => {
+    const backups = CAPACITY_CONFIGS[env].backups;
+    stages[env].templates.Influx.hasResourceProperties('AWS::S3::Bucket', {
+      LifecycleConfiguration: {
+        Rules: [Match.objectLike({ ExpirationInDays: backups.retentionDays, Transitions: [{ StorageClass: 'DEEP_ARCHIVE', TransitionInDays: backups.standardDays }] })],
+      },
+    });
+  });
+});
+
+describe('security groups admit exactly the designed flows', () => {
+  /** Ingress rules as "source -> group:port", sources named by their security group's id. */
+  function flows(env: (typeof ENVIRONMENT_NAMES)[number]): string[] {
+    const network = stages[env].templates.Network;
+    const groups = network.findResources('AWS::EC2::SecurityGroup');
+    const name = (ref: unknown): string => {
+      const id = (ref as { 'Fn::GetAtt'?: string[] })['Fn::GetAtt']?.[0] ?? '?';
+      return id.replace(/[0-9A-F]{8}$/, '');
+    };
+    const inline = Object.entries(groups).flatMap(([id, g]) =>
+      ((g.Properties.SecurityGroupIngress ?? []) as { CidrIp?: string; FromPort: number }[]).map((r) => `${r.CidrIp} -> ${id.replace(/[0-9A-F]{8}$/, '')}:${r.FromPort}`),
+    );
+    const separate = Object.values(network.findResources('AWS::EC2::SecurityGroupIngress')).map(
+      (r) => `${name(r.Properties.SourceSecurityGroupId)} -> ${name(r.Properties.GroupId)}:${r.Properties.FromPort}`,
+    );
+    return [...inline, ...separate].filter((f) => !f.includes('VpcSsm') && !f.includes('VpcEc2') && !f.includes('VpcLogs') && !f.includes('VpcMonitoring')).sort();
+  }
+
+  test('prod', () => {
+    expect(flows('prod')).toEqual(
+      [
+        '0.0.0.0/0 -> AlbSg:443',
+        '0.0.0.0/0 -> AlbSg:80',
+        '10.0.0.0/8 -> InfluxSg:8086',
+        'AlbSg -> IngestSg:8080',
+        'FlinkSg -> InfluxSg:8086',
+        'FlinkSg -> KafkaSg:9098',
+        'IngestSg -> KafkaSg:9098',
+      ].sort(),
+    );
+  });
+
+  test('the ALB may only talk to the ingest instances', () => {
+    stages.prod.templates.Network.hasResourceProperties('AWS::EC2::SecurityGroupEgress', {
+      FromPort: 8080,
+      ToPort: 8080,
+      GroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^AlbSg'), 'GroupId'] },
+      DestinationSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^IngestSg'), 'GroupId'] },
+    });
+  });
+});
+
+describe.each(ENVIRONMENT_NAMES)('%s templates follow the plan', (env) => {
+  test('instance counts and types match the plan', () => {
+    const { templates, stage } = stages[env];
+    const { plan } = stage;
+    templates.Ingest.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', {
+      MinSize: String(plan.ingest.minInstances),
+      DesiredCapacity: String(plan.ingest.desiredInstances),
+      MaxSize: String(plan.ingest.maxInstances),
+    });
+    templates.Kafka.hasResourceProperties('AWS::MSK::Cluster', { NumberOfBrokerNodes: plan.kafka.brokers });
+    templates.Influx.resourceCountIs('AWS::EC2::Instance', plan.influx.nodes);
+    templates.Network.resourceCountIs('AWS::EC2::NatGateway', plan.natGateways);
+  });
+
+  test('the monthly cost of the resources in the templates is the plan’s cost', () => {
+    const { stage, stacks } = stages[env];
+    const { plan } = stage;
+    const prices = loadPriceSnapshot(plan.region);
+    const fromTemplates = priceItems([...resourceItemsFromTemplates(stacks, ec2Term(plan.pricing)), ...usageItemsFromPlan(plan)], prices);
+    const fromPlan = costPlan(plan, prices);
+    const key = (l: { tier: string; resource: string; type: string; count: number; monthlyUsd: number }) => `${l.tier}|${l.resource}|${l.type}|${l.count}|${l.monthlyUsd.toFixed(6)}`;
+    expect(fromTemplates.map(key).sort()).toEqual(fromPlan.lines.map(key).sort());
+    expect(costReport(plan, fromTemplates, prices, plan.pricing).totalMonthlyUsd).toBeCloseTo(fromPlan.totalMonthlyUsd, 6);
+    // And the templates hold nothing priced that the plan does not know of.
+    expect(resourceItemsFromTemplates(stacks, ec2Term(plan.pricing)).length).toBe(resourceItemsFromPlan(plan).length);
+  });
+
+  test.each(TIER_STACKS)('%s snapshot', (tier) => {
+    expect(maskAssetHashes(stages[env].templates[tier])).toMatchSnapshot();
+  });
+});
