@@ -15,5 +15,5 @@ if ! curl -s -o /dev/null -m 2 "http://127.0.0.1:8086/ping"; then bash scripts/i
 
 # failsafe runs just the benchmark class; its output lines start with "bench:"
 mvn -B -f "$FLINK_JOB_POM" verify -DskipUTs=true -Dit.test=ThroughputBenchmark -DfailIfNoSpecifiedTests=false \
-  -Dfailsafe.argLine="-Xmx2g" "$@" | tee /tmp/flink-benchmark.log | grep -E '^bench:|Tests run:|BUILD|ERROR' || true
+  -DargLine="-Xmx2g" "$@" | tee /tmp/flink-benchmark.log | grep -E '^bench:|Tests run:|BUILD|ERROR' || true
 grep -q 'BUILD SUCCESS' /tmp/flink-benchmark.log
