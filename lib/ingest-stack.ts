@@ -87,6 +87,7 @@ export class IngestStack extends Stack {
       serviceEnvironment: {
         NODE_ENV: 'production',
         PORT: String(PORTS.ingest),
+        INGEST_HOST: '0.0.0.0',
         INGEST_WORKERS: String(EC2_INSTANCE_TYPES[ingest.instanceType].vcpus),
         INGEST_API_KEYS_SECRET_ID: apiKeys.secretArn,
         KAFKA_BROKERS: props.kafkaBootstrapBrokers,
@@ -149,7 +150,8 @@ export class IngestStack extends Stack {
       ],
       adjustmentType: autoscaling.AdjustmentType.CHANGE_IN_CAPACITY,
       evaluationPeriods: 3,
-      cooldown: Duration.minutes(1),
+      // New instances need about a minute to boot and join the target group.
+      estimatedInstanceWarmup: Duration.minutes(1),
     });
     new autoscaling.StepScalingPolicy(this, 'ScaleIn', {
       autoScalingGroup: this.autoScalingGroup,
@@ -160,7 +162,6 @@ export class IngestStack extends Stack {
       ],
       adjustmentType: autoscaling.AdjustmentType.CHANGE_IN_CAPACITY,
       evaluationPeriods: 10,
-      cooldown: Duration.minutes(5),
     });
 
     const accessLogs = new s3.Bucket(this, 'AlbAccessLogs', {
