@@ -82,10 +82,11 @@ public class AlertEvaluator extends KeyedProcessFunction<String, RuleSample, Ale
         } else if (st.warningSince >= 0 && s.windowEnd - st.warningSince >= rule.warningForMs) {
             target = AlertState.WARNING;
         } else if (st.level != AlertState.OK && (breachesWarning || breachesCritical)) {
-            // Still breaching but the lower level's duration is not met yet: keep what fires now
-            // rather than resolving and re-firing (e.g. critical → between thresholds for a window).
-            target = st.level == AlertState.CRITICAL && !breachesCritical && rule.warning != null ? AlertState.WARNING : st.level;
-            if (target == AlertState.WARNING && !breachesWarning) target = st.level;
+            // Still breaching, but no level's duration is met (a gap restarted the count, or a
+            // critical value dropped between the thresholds before the warning duration was
+            // reached): keep firing rather than resolve and re-fire — at warning when only the
+            // warning threshold is still breached.
+            target = st.level == AlertState.CRITICAL && !breachesCritical ? AlertState.WARNING : st.level;
         }
 
         if (target != st.level) {

@@ -31,6 +31,8 @@ public final class PointJsonParser {
     private String[] tagValues = new String[16];
     private String[] fieldKeys = new String[16];
     private double[] fieldValues = new double[16];
+    /** The record parsed by the last {@link #parseInto} that returned no error. */
+    private ParsedRecord result;
 
     /** Parse a record value; {@code origin} only labels malformed records. */
     public ParsedRecord parse(byte[] value, String origin) {
@@ -47,8 +49,6 @@ public final class PointJsonParser {
             return ParsedRecord.malformed("not JSON: " + firstLine(e.getMessage()), value, origin);
         }
     }
-
-    private ParsedRecord result;
 
     /** Returns the reason a record is malformed, or null with {@link #result} set. */
     private String parseInto(JsonParser p) throws IOException {

@@ -146,6 +146,16 @@ class JobConfigTest {
     }
 
     @Test
+    void withoutAConfigFileArgumentsAloneConfigureALocalRun() throws Exception {
+        // off AWS there is no runtime properties file: only the arguments count
+        ConfigLoader.Loaded l = ConfigLoader.load(new String[] {
+                "--kafka.bootstrap.servers", "127.0.0.1:9092", "--kafka.auth.mode", "plaintext", "--influx.endpoints", "http://127.0.0.1:8086"});
+        assertThat(l.managedFlink()).isFalse();
+        assertThat(l.config().influx.endpoints).containsExactly("http://127.0.0.1:8086");
+        assertThatThrownBy(() -> ConfigLoader.load(new String[0])).hasMessage("kafka.bootstrap.servers is required");
+    }
+
+    @Test
     void badArgumentsAreRejected() {
         assertThatThrownBy(() -> ConfigLoader.load(new String[] {"--config"})).hasMessageContaining("expected --config FILE");
         assertThatThrownBy(() -> ConfigLoader.load(new String[] {"--nogroup", "x"})).hasMessageContaining("expected --group.key");
