@@ -74,7 +74,9 @@ export function planReportText(plan: CapacityPlan, cost: CostReport, alternative
     ['tier', 'resource', 'type', 'count', 'unit price', 'unit', 'monthly'],
     [
       ...cost.lines.map((l) => [l.tier, l.resource, l.type, formatCount(l.count), formatUnitPrice(l.unitPriceUsd), l.unit, formatUsd(l.monthlyUsd)]),
-      ...Object.entries(cost.monthlyUsdByTier).map(([tier, usd]) => [tier, 'subtotal', '', '', '', '', formatUsd(usd)]),
+      ...Object.entries(cost.monthlyUsdByTier)
+        .filter(([tier]) => cost.lines.some((l) => l.tier === tier))
+        .map(([tier, usd]) => [tier, 'subtotal', '', '', '', '', formatUsd(usd)]),
       ['total', '', '', '', '', '', formatUsd(cost.totalMonthlyUsd)],
     ],
     [false, false, false, true, true, false, true],
