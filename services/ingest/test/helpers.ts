@@ -69,7 +69,7 @@ export interface RawResponse {
 /** One request on its own connection (no pooling, so a server-side close cannot affect other tests). */
 export function request(
   port: number,
-  opts: { method?: string; path?: string; headers?: http.OutgoingHttpHeaders; body?: string | Buffer },
+  opts: { method?: string; path?: string; headers?: http.OutgoingHttpHeaders; body?: string | Buffer; timeoutMs?: number },
 ): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const req = http.request({ host: '127.0.0.1', port, method: opts.method ?? 'POST', path: opts.path ?? '/write', headers: opts.headers, agent: false }, (res) => {
@@ -82,6 +82,8 @@ export function request(
       res.on('error', reject);
     });
     req.on('error', reject);
+    // Every test request is bounded in time: a hung answer fails the test instead of stalling it.
+    req.setTimeout(opts.timeoutMs ?? 30_000, () => req.destroy(new Error('request timed out')));
     req.end(opts.body);
   });
 }
