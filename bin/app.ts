@@ -2,13 +2,13 @@
 /**
  * The CDK app: one stage per environment of lib/capacity-config.ts, each with the stacks
  * MetricStream-<env>-{Network,Kafka,Influx,Flink,Ingest,Monitoring}. An invalid capacity config
- * stops synthesis with the field and the rule it breaks; cdk-nag (AwsSolutions) fails it on any
- * unacknowledged finding.
+ * stops synthesis with the field and the rule it breaks; cdk-nag (AwsSolutions and NIST 800-53
+ * rev 5) fails it on any unacknowledged finding.
  */
-import { App, Validations } from 'aws-cdk-lib';
-import { AwsSolutionsChecks } from 'cdk-nag';
+import { App } from 'aws-cdk-lib';
 import { CAPACITY_CONFIGS } from '../lib/capacity-config';
 import { MetricStreamStage } from '../lib/metricstream-stage';
+import { addNagPacks } from '../lib/nag';
 
 const app = new App();
 for (const config of Object.values(CAPACITY_CONFIGS)) {
@@ -17,5 +17,5 @@ for (const config of Object.values(CAPACITY_CONFIGS)) {
     config,
   });
 }
-Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+addNagPacks(app);
 app.synth();

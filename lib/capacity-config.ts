@@ -129,6 +129,8 @@ export interface AccessConfig {
   readonly operatorCidrs: readonly string[];
   /** E-mail subscribed to the alarm topic, if any. */
   readonly alarmEmail?: string;
+  /** Deletion protection on the ALB and termination protection on the InfluxDB nodes. */
+  readonly protectFromDeletion: boolean;
 }
 
 export interface CapacityConfig {
@@ -241,7 +243,7 @@ const dev: CapacityConfig = {
   },
   backups: { intervalDays: 7, standardDays: 14, retentionDays: 90 },
   pricing: 'on-demand',
-  access: { plainHttp: true, clientCidrs: ['10.0.0.0/8'], operatorCidrs: ['10.0.0.0/8'] },
+  access: { plainHttp: true, clientCidrs: ['10.0.0.0/8'], operatorCidrs: ['10.0.0.0/8'], protectFromDeletion: false },
 };
 
 const staging: CapacityConfig = {
@@ -297,7 +299,7 @@ const staging: CapacityConfig = {
   },
   backups: { intervalDays: 7, standardDays: 14, retentionDays: 365 },
   pricing: 'on-demand',
-  access: { ingestDomainName: 'ingest.staging.metricstream.example.com', clientCidrs: ['0.0.0.0/0'], operatorCidrs: ['10.0.0.0/8'] },
+  access: { ingestDomainName: 'ingest.staging.metricstream.example.com', clientCidrs: ['0.0.0.0/0'], operatorCidrs: ['10.0.0.0/8'], protectFromDeletion: true },
 };
 
 const prod: CapacityConfig = {
@@ -359,7 +361,7 @@ const prod: CapacityConfig = {
   },
   backups: { intervalDays: 7, standardDays: 14, retentionDays: 365 },
   pricing: 'on-demand',
-  access: { ingestDomainName: 'ingest.metricstream.example.com', clientCidrs: ['0.0.0.0/0'], operatorCidrs: ['10.0.0.0/8'] },
+  access: { ingestDomainName: 'ingest.metricstream.example.com', clientCidrs: ['0.0.0.0/0'], operatorCidrs: ['10.0.0.0/8'], protectFromDeletion: true },
 };
 
 export const CAPACITY_CONFIGS: Readonly<Record<EnvironmentName, CapacityConfig>> = { dev, staging, prod };

@@ -1,6 +1,7 @@
 import { type CfnResource, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as kda from 'aws-cdk-lib/aws-kinesisanalyticsv2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
@@ -8,7 +9,7 @@ import * as cr from 'aws-cdk-lib/custom-resources';
 import type { Construct } from 'constructs';
 import type { CapacityPlan } from './plan';
 import { kafkaResourceArn } from './kafka-stack';
-import { acknowledgeAssetRead, acknowledgeAwsCustomResourceProvider } from './nag';
+import { acknowledgeAssetRead, acknowledgeAwsCustomResourceProvider, acknowledgeInlinePolicy } from './nag';
 import { FLINK_CONSUMER_GROUP, INFLUX_DATABASE, INFLUX_RETENTION_POLICY, TOPICS } from './topics';
 
 export interface FlinkStackProps extends StackProps {
@@ -21,6 +22,7 @@ export interface FlinkStackProps extends StackProps {
   readonly kafkaClusterArn: string;
   /** `http://host:8086` of every InfluxDB node, in node order. */
   readonly influxEndpoints: readonly string[];
+  readonly logsKey: kms.IKey;
 }
 
 /** The Managed Service for Apache Flink runtime the job is built for. */
@@ -42,7 +44,7 @@ export class FlinkStack extends Stack {
     this.applicationName = `metricstream-${environment}`;
 
     const jar = new s3assets.Asset(this, 'JobJar', { path: props.jarPath });
-    const logGroup = new logs.LogGroup(this, 'Logs', { retention: logs.RetentionDays.ONE_MONTH });
+    const logGroup = new logs.LogGroup(this, 'Logs', { retention: logs.RetentionDays.ONE_MONTH, encryptionKey: props.logsKey });
     const logStream = new logs.LogStream(this, 'LogStream', { logGroup });
 
     const role = new iam.Role(this, 'ServiceRole', { assumedBy: new iam.ServicePrincipal('kinesisanalytics.amazonaws.com') });
@@ -177,6 +179,7 @@ export class FlinkStack extends Stack {
 
     acknowledgeAwsCustomResourceProvider(this);
     acknowledgeAssetRead(role);
+    acknowledgeInlinePolicy(role.node.findChild('DefaultPolicy'));
     Validations.of(role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason: 'Managed Flink VPC access: EC2 network-interface actions do not support resource-level permissions (AWS-documented policy for VPC applications).',

@@ -1,10 +1,11 @@
 import { Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import type { CapacityPlan } from './plan';
-import { acknowledgeInstanceRolePolicies } from './nag';
+import { acknowledge, acknowledgeInlinePolicy, acknowledgeInstanceRolePolicies } from './nag';
 import { PORTS } from './ports';
 import { INFLUX_DATABASE, INFLUX_RETENTION_POLICY } from './topics';
 import { influxNodeUserData } from './user-data/influx-node';
@@ -19,6 +20,8 @@ export interface InfluxStackProps extends StackProps {
   readonly backupRetentionDays: number;
   /** Days between full backups. */
   readonly backupIntervalDays: number;
+  /** Termination protection on the nodes. */
+  readonly protectFromDeletion: boolean;
 }
 
 /**
@@ -38,14 +41,19 @@ export class InfluxStack extends Stack {
     const { influx, environment } = props.plan;
 
     const accessLogs = new s3.Bucket(this, 'AccessLogs', {
+      // S3 server access logs can only be delivered to an SSE-S3 bucket.
       encryption: s3.BucketEncryption.S3_MANAGED,
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       enforceSSL: true,
-      lifecycleRules: [{ expiration: Duration.days(90) }],
+      versioned: true,
+      lifecycleRules: [{ expiration: Duration.days(90), noncurrentVersionExpiration: Duration.days(7) }],
       removalPolicy: RemovalPolicy.RETAIN,
     });
     this.backupBucket = new s3.Bucket(this, 'Backups', {
-      encryption: s3.BucketEncryption.S3_MANAGED,
+      encryption: s3.BucketEncryption.KMS,
+      encryptionKey: new kms.Key(this, 'BackupKey', { description: `MetricStream ${environment} InfluxDB backups`, enableKeyRotation: true }),
+      bucketKeyEnabled: true,
+      versioned: true,
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       enforceSSL: true,
       serverAccessLogsBucket: accessLogs,
@@ -55,6 +63,7 @@ export class InfluxStack extends Stack {
         {
           transitions: [{ storageClass: s3.StorageClass.DEEP_ARCHIVE, transitionAfter: Duration.days(props.backupStandardDays) }],
           expiration: Duration.days(props.backupRetentionDays),
+          noncurrentVersionExpiration: Duration.days(1),
         },
       ],
     });
@@ -95,7 +104,10 @@ export class InfluxStack extends Stack {
         }),
         userDataCausesReplacement: false,
       });
-      instance.instance.disableApiTermination = true;
+      instance.instance.disableApiTermination = props.protectFromDeletion;
+      if (!props.protectFromDeletion) {
+        acknowledge(instance, ['AwsSolutions-EC29'], `The ${environment} config turns termination protection off so the environment can be torn down.`);
+      }
       Validations.of(instance).acknowledge({
         id: 'CloudFormation-Validate::W3010',
         reason: 'Each node is placed in a named AZ on purpose: one replica per AZ (see availabilityZoneNames in lib/network-stack.ts).',
@@ -105,6 +117,21 @@ export class InfluxStack extends Stack {
     this.endpoints = this.instances.map((i) => `http://${i.instancePrivateIp}:${PORTS.influx}`);
 
     Validations.of(accessLogs).acknowledge({ id: 'AwsSolutions-S1', reason: 'This is the access-log bucket of the backup bucket; logging it again would recurse.' });
+    acknowledge(accessLogs, ['NIST.800.53.R5-S3DefaultEncryptionKMS'], 'S3 server access logs can only be delivered to a bucket encrypted with SSE-S3.');
+    acknowledge(
+      accessLogs,
+      ['NIST.800.53.R5-S3BucketReplicationEnabled'],
+      'Access logs of the backup bucket are kept 90 days in one region; they are not worth a second copy.',
+    );
+    acknowledge(
+      this.backupBucket,
+      ['NIST.800.53.R5-S3BucketReplicationEnabled'],
+      'Backups are a second copy already (InfluxDB replicates every series over the nodes); cross-region replication is a per-deployment choice outside the plan.',
+    );
+    acknowledgeInlinePolicy(role.node.findChild('DefaultPolicy'));
+    for (const action of ['Action::kms:GenerateDataKey*', 'Action::kms:ReEncrypt*']) {
+      Validations.of(role).acknowledge({ id: `AwsSolutions-IAM5[${action}]`, reason: 'Granted by Bucket.grantPut on the KMS key of the backup bucket only.' });
+    }
     acknowledgeInstanceRolePolicies(role);
     Validations.of(role).acknowledge({ id: 'AwsSolutions-IAM5[Action::s3:Abort*]', reason: 'Granted by Bucket.grantPut: aborting its own multipart backup uploads.' });
     Validations.of(role).acknowledge({

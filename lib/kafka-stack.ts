@@ -14,6 +14,7 @@ export interface KafkaStackProps extends StackProps {
   readonly plan: CapacityPlan;
   readonly vpc: ec2.IVpc;
   readonly securityGroup: ec2.ISecurityGroup;
+  readonly logsKey: kms.IKey;
 }
 
 /** MSK's Kafka version; 3.9 is the line that runs on KRaft without ZooKeeper. */
@@ -38,7 +39,7 @@ export class KafkaStack extends Stack {
     this.clusterName = `metricstream-${props.plan.environment}`;
 
     const key = new kms.Key(this, 'DataKey', { description: `MSK data at rest, ${this.clusterName}`, enableKeyRotation: true });
-    const brokerLogs = new logs.LogGroup(this, 'BrokerLogs', { retention: logs.RetentionDays.ONE_MONTH });
+    const brokerLogs = new logs.LogGroup(this, 'BrokerLogs', { retention: logs.RetentionDays.ONE_MONTH, encryptionKey: props.logsKey });
 
     const configuration = new msk.CfnConfiguration(this, 'Configuration', {
       name: `${this.clusterName}-config`,

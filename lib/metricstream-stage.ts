@@ -48,7 +48,8 @@ export class MetricStreamStage extends Stage {
       operatorCidrs: config.access.operatorCidrs,
     });
     const { vpc } = this.network;
-    this.kafka = new KafkaStack(this, 'Kafka', { stackName: name('Kafka'), plan, vpc, securityGroup: this.network.kafkaSecurityGroup });
+    const { logsKey } = this.network;
+    this.kafka = new KafkaStack(this, 'Kafka', { stackName: name('Kafka'), plan, vpc, securityGroup: this.network.kafkaSecurityGroup, logsKey });
     this.influx = new InfluxStack(this, 'Influx', {
       stackName: name('Influx'),
       plan,
@@ -57,6 +58,7 @@ export class MetricStreamStage extends Stage {
       backupIntervalDays: config.backups.intervalDays,
       backupStandardDays: config.backups.standardDays,
       backupRetentionDays: config.backups.retentionDays,
+      protectFromDeletion: config.access.protectFromDeletion,
     });
     this.flink = new FlinkStack(this, 'Flink', {
       stackName: name('Flink'),
@@ -67,6 +69,7 @@ export class MetricStreamStage extends Stage {
       kafkaBootstrapBrokers: this.kafka.bootstrapBrokers,
       kafkaClusterArn: this.kafka.clusterArn,
       influxEndpoints: this.influx.endpoints,
+      logsKey,
     });
     this.ingest = new IngestStack(this, 'Ingest', {
       stackName: name('Ingest'),

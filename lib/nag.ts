@@ -2,8 +2,19 @@
  * cdk-nag acknowledgements shared by several stacks. Each names one finding on one construct and
  * says why it stands; stack-wide or rule-wide acknowledgements are not used.
  */
-import { Stack, Token, Validations } from 'aws-cdk-lib';
+import { type App, Stack, Token, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks, NIST80053R5Checks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
+
+/** The packs every synthesis runs (bin/app.ts and the template tests); any finding fails it. */
+export function addNagPacks(app: App): void {
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new NIST80053R5Checks(app));
+}
+
+/** One finding of several packs acknowledged on one construct for one reason. */
+export function acknowledge(scope: IConstruct, ids: readonly string[], reason: string): void {
+  for (const id of ids) Validations.of(scope).acknowledge({ id, reason });
+}
 
 /** The Lambda behind every AwsCustomResource of a stack, created once per stack by aws-cdk-lib. */
 const AWS_CUSTOM_RESOURCE_PROVIDER_ID = 'AWS679f53fac002430cb0da5b7982bd2287';
@@ -14,6 +25,22 @@ export function acknowledgeAwsCustomResourceProvider(stack: Stack): void {
   Validations.of(provider).acknowledge({
     id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
     reason: 'The AwsCustomResource provider function only writes its own logs; its API permissions are the narrow statements of each call.',
+  });
+  acknowledge(
+    provider,
+    ['NIST.800.53.R5-LambdaConcurrency', 'NIST.800.53.R5-LambdaDLQ', 'NIST.800.53.R5-LambdaInsideVPC'],
+    'CloudFormation invokes this provider synchronously during deploys only: no concurrency to cap, no events to dead-letter, and it calls public AWS APIs only.',
+  );
+  for (const child of stack.node.findAll()) {
+    if (child.node.id === 'CustomResourcePolicy') acknowledgeInlinePolicy(child);
+  }
+}
+
+/** aws-cdk-lib keeps a role's grants in one policy attached to that role alone. */
+export function acknowledgeInlinePolicy(scope: IConstruct): void {
+  Validations.of(scope).acknowledge({
+    id: 'NIST.800.53.R5-IAMNoInlinePolicy',
+    reason: "The policy holds this role's own grants and is attached to it alone; a managed policy would add a reusable attachment point and nothing else.",
   });
 }
 

@@ -1,8 +1,11 @@
 import { RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { CapacityPlan } from './plan';
+import { acknowledge, acknowledgeInlinePolicy } from './nag';
 import { PORTS } from './ports';
 
 export interface NetworkStackProps extends StackProps {
@@ -25,6 +28,8 @@ export function availabilityZoneNames(region: string, count: number): string[] {
  */
 export class NetworkStack extends Stack {
   readonly vpc: ec2.Vpc;
+  /** Encrypts every CloudWatch log group of the environment. */
+  readonly logsKey: kms.Key;
   readonly albSecurityGroup: ec2.SecurityGroup;
   readonly ingestSecurityGroup: ec2.SecurityGroup;
   readonly kafkaSecurityGroup: ec2.SecurityGroup;
@@ -42,13 +47,24 @@ export class NetworkStack extends Stack {
       availabilityZones: availabilityZoneNames(plan.region, plan.availabilityZones),
       natGateways: plan.natGateways,
       subnetConfiguration: [
-        { name: 'public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24 },
+        // Only the ALB and the NAT gateways (with their own elastic IPs) live here.
+        { name: 'public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24, mapPublicIpOnLaunch: false },
         { name: 'private', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 20 },
       ],
       gatewayEndpoints: { S3: { service: ec2.GatewayVpcEndpointAwsService.S3 } },
     });
-    const flowLogs = new logs.LogGroup(this, 'FlowLogs', { retention: logs.RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY });
-    this.vpc.addFlowLog('FlowLog', { destination: ec2.FlowLogDestination.toCloudWatchLogs(flowLogs), trafficType: ec2.FlowLogTrafficType.ALL });
+    this.logsKey = new kms.Key(this, 'LogsKey', { description: `MetricStream ${plan.environment} CloudWatch log groups`, enableKeyRotation: true });
+    this.logsKey.grantEncryptDecrypt(new iam.ServicePrincipal(`logs.${this.region}.amazonaws.com`));
+    const flowLogs = new logs.LogGroup(this, 'FlowLogs', { retention: logs.RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY, encryptionKey: this.logsKey });
+    const flowLog = this.vpc.addFlowLog('FlowLog', { destination: ec2.FlowLogDestination.toCloudWatchLogs(flowLogs), trafficType: ec2.FlowLogTrafficType.ALL });
+    acknowledgeInlinePolicy(flowLog.node.findChild('IAMRole'));
+    for (const subnet of this.vpc.publicSubnets) {
+      acknowledge(
+        subnet.node.findChild('DefaultRoute'),
+        ['NIST.800.53.R5-VPCNoUnrestrictedRouteToIGW'],
+        'Public subnets hold only the internet-facing ALB and the NAT gateways; every host is in a private subnet.',
+      );
+    }
 
     // Session Manager, CloudWatch and Flink's asset reads stay off the NAT gateways.
     for (const [name, service] of [
@@ -59,7 +75,11 @@ export class NetworkStack extends Stack {
       ['Monitoring', ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_MONITORING],
     ] as const) {
       const endpoint = this.vpc.addInterfaceEndpoint(name, { service, privateDnsEnabled: true });
-      Validations.of(endpoint).acknowledge({ id: 'AwsSolutions-EC23', reason: "The endpoint admits HTTPS from the VPC's own CIDR, which cdk-nag cannot resolve at synthesis." });
+      acknowledge(
+        endpoint,
+        ['AwsSolutions-EC23', 'NIST.800.53.R5-EC2RestrictedCommonPorts', 'NIST.800.53.R5-EC2RestrictedSSH'],
+        "The endpoint admits HTTPS (443) from the VPC's own CIDR only, which cdk-nag cannot resolve at synthesis.",
+      );
     }
 
     const group = (name: string, description: string, allowAllOutbound = false) =>

@@ -1,14 +1,14 @@
 /**
- * Synthesizes one environment's stage the way bin/app.ts does (cdk-nag AwsSolutions attached, so
+ * Synthesizes one environment's stage the way bin/app.ts does (the same cdk-nag packs attached, so
  * an unacknowledged finding fails here too), with stand-in assets so template tests need no build.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { App, Validations } from 'aws-cdk-lib';
+import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { AwsSolutionsChecks } from 'cdk-nag';
 import type { CapacityConfig } from '../../lib/capacity-config';
 import { MetricStreamStage } from '../../lib/metricstream-stage';
+import { addNagPacks } from '../../lib/nag';
 import type { SynthesizedStack } from '../../lib/pricing/template-items';
 
 export const FIXTURE_ASSETS = {
@@ -37,7 +37,7 @@ export function synthesizeStage(config: CapacityConfig, outdir?: string): Synthe
     config,
     assets: FIXTURE_ASSETS,
   });
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  addNagPacks(app);
   const assembly = app.synth().getNestedAssembly(stage.artifactId);
   const templates = {} as Record<TierStack, Template>;
   const stacks: SynthesizedStack[] = [];
