@@ -172,7 +172,8 @@ export class KafkaSink implements Sink {
             for (const p of take) p.resolve();
             continue;
           } catch (e) {
-            this.o.log.warn({ err: e, records: records.length }, 'Kafka send failed; spooling');
+            const hint = /does not host this topic-partition/.test(String(e)) ? ` (does topic "${this.o.kafka.topic}" exist?)` : '';
+            this.o.log.warn({ err: e, records: records.length }, `Kafka send failed${hint}; spooling until it works again`);
             this.enterSpooling();
           }
         }

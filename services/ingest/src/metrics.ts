@@ -30,6 +30,7 @@ export class Metrics {
   readonly spoolBytes = new Gauge({ name: 'ingest_spool_bytes', help: 'Bytes waiting in the on-disk spool', registers: [this.registry] });
   readonly spooledRecords = new Counter({ name: 'ingest_spooled_records_total', help: 'Records written to the spool', registers: [this.registry] });
   readonly replayedRecords = new Counter({ name: 'ingest_replayed_records_total', help: 'Spooled records delivered to Kafka', registers: [this.registry] });
-  readonly kafkaUp = new Gauge({ name: 'ingest_kafka_up', help: '1 when records go straight to Kafka, 0 while spooling', registers: [this.registry] });
-  readonly draining = new Gauge({ name: 'ingest_draining', help: '1 while shutting down', registers: [this.registry] });
+  // Aggregated over workers: up only if every worker is up; draining if any is.
+  readonly kafkaUp = new Gauge({ name: 'ingest_kafka_up', help: '1 when records go straight to Kafka, 0 while spooling', aggregator: 'min', registers: [this.registry] });
+  readonly draining = new Gauge({ name: 'ingest_draining', help: '1 while shutting down', aggregator: 'max', registers: [this.registry] });
 }
