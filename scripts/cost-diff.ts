@@ -33,7 +33,7 @@ function main(argv: string[]): number {
   }
   const failOverUsd = threshold(values['fail-over'], '--fail-over');
   const failOverPercent = threshold(values['fail-over-percent'], '--fail-over-percent');
-  const { base, head, environments } = resolveSides(values, (m) => console.error(`cost:diff: ${m}`));
+  const { base, head, environments } = resolveSides(values, (m) => console.error(`cost:diff: ${m}`), { plans: true });
   const report = buildCostDiffReport(base, head, loadPriceSnapshot, environments);
   console.log(values.json ? JSON.stringify(report, null, 2) : costDiffMarkdown(report));
   const violations = guardrailViolations(report, { failOverUsd, failOverPercent });

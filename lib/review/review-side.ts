@@ -39,20 +39,26 @@ export function isCheckout(dir: string): boolean {
   return existsSync(join(dir, 'cdk.json')) && existsSync(join(dir, 'scripts', 'plan.ts'));
 }
 
+/** Throws unless `dir` is a checkout or a synthesized cdk.out; cheap, so arguments fail before any synthesis. */
+export function assertSideDirectory(dir: string): void {
+  const abs = resolve(dir);
+  if (!isCloudAssembly(abs) && !isCheckout(abs)) {
+    throw new Error(`${dir} is neither a checkout (cdk.json, scripts/plan.ts) nor a synthesized cdk.out (manifest.json)`);
+  }
+}
+
 /** A side read from a directory: a checkout (synthesized into a temporary cdk.out) or a cdk.out. */
 export function sideFromDirectory(dir: string, log: Log, label = dir): ReviewSide {
+  assertSideDirectory(dir);
   const abs = resolve(dir);
   if (isCloudAssembly(abs)) return readSynthesizedSide(abs, label);
-  if (isCheckout(abs)) {
-    const out = mkdtempSync(join(tmpdir(), 'metricstream-side-'));
-    try {
-      synthesizeCheckout(abs, out, log);
-      return readSynthesizedSide(out, label);
-    } finally {
-      rmSync(out, { recursive: true, force: true });
-    }
+  const out = mkdtempSync(join(tmpdir(), 'metricstream-side-'));
+  try {
+    synthesizeCheckout(abs, out, log);
+    return readSynthesizedSide(out, label);
+  } finally {
+    rmSync(out, { recursive: true, force: true });
   }
-  throw new Error(`${dir} is neither a checkout (cdk.json, scripts/plan.ts) nor a synthesized cdk.out (manifest.json)`);
 }
 
 /** A side from a git ref: synthesized in a temporary detached worktree that is removed afterwards. */

@@ -121,10 +121,12 @@ function diffResource(stackName: string, logicalId: string, before: Resource, af
   const rule = REPLACEMENT_RULES[after.Type];
   const properties: PropertyChange[] = [];
   for (const path of changedPaths(before.Properties ?? {}, after.Properties ?? {}, '')) {
-    properties.push({ path, impact: impactOf(path, rule, before.Properties ?? {}, after.Properties ?? {}), before: show(at(before.Properties, path)), after: show(at(after.Properties, path)) });
+    properties.push({ path, impact: impactOf(path, rule, before.Properties ?? {}, after.Properties ?? {}), ...showChange(at(before.Properties, path), at(after.Properties, path)) });
   }
   for (const attribute of ATTRIBUTES) {
-    if (!deepEqual(before[attribute], after[attribute])) properties.push({ path: `@${attribute}`, impact: 'update', before: show(before[attribute]), after: show(after[attribute]) });
+    for (const path of changedPaths(before[attribute], after[attribute], '')) {
+      properties.push({ path: `@${attribute}${path ? `/${path}` : ''}`, impact: 'update', ...showChange(at(before[attribute], path), at(after[attribute], path)) });
+    }
   }
   if (!properties.length) return undefined;
   return { logicalId, type: after.Type, kind: kindOf(properties), stateful, properties };
@@ -223,6 +225,16 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   // CloudFormation passes numbers as strings and back ("3" and 3 deploy the same).
   if ((typeof a === 'number' && typeof b === 'string') || (typeof a === 'string' && typeof b === 'number')) return String(a) === String(b);
   return false;
+}
+
+/** Multi-line strings (config files, scripts) show only the lines that differ. */
+function showChange(before: unknown, after: unknown): { before?: string; after?: string } {
+  if (typeof before === 'string' && typeof after === 'string' && (before.includes('\n') || after.includes('\n'))) {
+    const a = before.split('\n');
+    const b = after.split('\n');
+    return { before: show(a.filter((line) => !b.includes(line)).join('\n')), after: show(b.filter((line) => !a.includes(line)).join('\n')) };
+  }
+  return { before: show(before), after: show(after) };
 }
 
 function show(value: unknown): string | undefined {
