@@ -70,35 +70,43 @@ class ThroughputBenchmark {
         }
         System.out.printf("bench: produced %,d points to %s in %.1f s%n", points, topic, (System.nanoTime() - t) / 1e9);
 
+        if (Boolean.parseBoolean(System.getProperty("bench.warmup", "true"))) {
+            // one unreported pass so that JIT compilation does not count against the first figure
+            run(topic, points, series, minutes, MAX_PARALLELISM, true);
+        }
         List<String> report = new ArrayList<>();
         for (String ps : parallelisms) {
-            int parallelism = Integer.parseInt(ps.trim());
-            String db = LocalServices.unique("bench_db");
-            JobConfig cfg = config(topic, db);
-            Configuration conf = MetricsJob.localEnvironment(cfg.job);
-            conf.set(PipelineOptions.GENERIC_TYPES, false);
-            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-            env.setParallelism(parallelism);
-            MetricsJob.fromConfig(cfg, MetricsJob.metricsSource(cfg).setBounded(OffsetsInitializer.latest()).build()).build(env);
-            long wall = System.nanoTime();
-            JobExecutionResult result = env.execute("throughput-benchmark-p" + parallelism);
-            double seconds = (System.nanoTime() - wall) / 1e9;
-            double net = result.getNetRuntime() / 1000.0;
-
-            // every point was aggregated: the window counts add up to the points read
-            JsonNode sum = LocalServices.query(LocalServices.INFLUX, db, "SELECT sum(usage_active_count) FROM cpu");
-            long counted = sum.path(0).path("values").path(0).path(1).asLong();
-            LocalServices.dropDatabase(LocalServices.INFLUX, db);
-            assertThat(counted).isEqualTo(points);
-
-            String line = String.format("bench: parallelism %d: %,d points (2 fields, %,d series, %d one-minute windows) in %.1f s job runtime"
-                            + " (%.1f s wall) -> %,.0f points/s total, %,.0f points/s per parallel slot",
-                    parallelism, points, series, minutes, net, seconds, points / net, points / net / parallelism);
-            System.out.println(line);
-            report.add(line);
+            report.add(run(topic, points, series, minutes, Integer.parseInt(ps.trim()), false));
         }
-        System.out.println("bench: ---- summary ----");
+        System.out.println("bench: ---- summary (" + Runtime.getRuntime().availableProcessors() + " cores, load average "
+                + String.format("%.1f", java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()) + ") ----");
         report.forEach(System.out::println);
+    }
+
+    private String run(String topic, long points, int series, int minutes, int parallelism, boolean warmup) throws Exception {
+        String db = LocalServices.unique("bench_db");
+        JobConfig cfg = config(topic, db);
+        Configuration conf = MetricsJob.localEnvironment(cfg.job);
+        conf.set(PipelineOptions.GENERIC_TYPES, false);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        env.setParallelism(parallelism);
+        MetricsJob.fromConfig(cfg, MetricsJob.metricsSource(cfg).setBounded(OffsetsInitializer.latest()).build()).build(env);
+        long wall = System.nanoTime();
+        JobExecutionResult result = env.execute("throughput-benchmark-p" + parallelism);
+        double seconds = (System.nanoTime() - wall) / 1e9;
+        double net = result.getNetRuntime() / 1000.0;
+
+        // every point was aggregated: the window counts add up to the points read
+        JsonNode sum = LocalServices.query(LocalServices.INFLUX, db, "SELECT sum(usage_active_count) FROM cpu");
+        long counted = sum.path(0).path("values").path(0).path(1).asLong();
+        LocalServices.dropDatabase(LocalServices.INFLUX, db);
+        assertThat(counted).isEqualTo(points);
+
+        String line = String.format((warmup ? "bench: (warm-up) " : "bench: ") + "parallelism %d: %,d points (2 fields, %,d series, %d one-minute windows) in %.1f s job runtime"
+                        + " (%.1f s wall) -> %,.0f points/s total, %,.0f points/s per parallel slot",
+                parallelism, points, series, minutes, net, seconds, points / net, points / net / parallelism);
+        System.out.println(line);
+        return line;
     }
 
     private static JobConfig config(String topic, String db) {
