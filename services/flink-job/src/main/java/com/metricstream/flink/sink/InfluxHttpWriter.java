@@ -18,7 +18,7 @@ import java.util.zip.GZIPOutputStream;
 
 /**
  * Posts line-protocol batches to InfluxDB's v1-compatible {@code POST /write} (served by InfluxDB
- * 1.x, 2.x and 3.x), one node at a time, with retries.
+ * 1.x, 2.x and 3.x), with retries. Thread-safe for concurrent writes to different nodes.
  *
  * <ul>
  *   <li>2xx: written.</li>
@@ -49,7 +49,7 @@ public class InfluxHttpWriter implements AutoCloseable {
     private final HttpClient http;
     private final boolean[] databaseCreated;
     /** Retries made so far (for the sink's metric). */
-    public long retries;
+    public final java.util.concurrent.atomic.AtomicLong retries = new java.util.concurrent.atomic.AtomicLong();
 
     public InfluxHttpWriter(JobConfig.Influx cfg, String database) {
         this.endpoints = List.copyOf(cfg.endpoints);
@@ -88,7 +88,7 @@ public class InfluxHttpWriter implements AutoCloseable {
         long backoff = initialBackoffMs;
         for (int attempt = 0; attempt <= maxRetries; attempt++) {
             if (attempt > 0) {
-                retries++;
+                retries.incrementAndGet();
                 Thread.sleep(backoff);
                 backoff = Math.min(backoff * 2, maxBackoffMs);
             }

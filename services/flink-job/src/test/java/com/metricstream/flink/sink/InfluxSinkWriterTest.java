@@ -167,6 +167,23 @@ class InfluxSinkWriterTest {
     }
 
     @Test
+    void oneNodeDownFailsTheFlushButTheOtherNodesBatchIsWrittenAndOnlyTheFailedOneKept() throws Exception {
+        InfluxSinkWriter w = writer(2, "influx.replication.factor", "2", "influx.max.retries", "1");
+        nodes.get(1).statuses.addAll(List.of(503, 503));
+        w.write(line(1), null);
+        w.write(line(2), null);
+        assertThatThrownBy(() -> w.flush(false)).isInstanceOf(IOException.class).hasMessageContaining(nodes.get(1).url());
+        assertThat(w.buffered(0)).isZero();
+        assertThat(w.buffered(1)).isEqualTo(2);
+        assertThat(nodes.get(0).writes()).hasSize(1);
+        w.flush(false);  // node 1 is back
+        assertThat(nodes.get(1).writes()).hasSize(3);
+        assertThat(nodes.get(1).writes().get(2).lines()).containsExactly(line(1), line(2));
+        assertThat(nodes.get(0).writes()).hasSize(1);
+        w.close();
+    }
+
+    @Test
     void connectionRefusedIsRetriedThenFails() throws Exception {
         InfluxSinkWriter w = writer(1, "influx.max.retries", "1");
         nodes.get(0).close();  // nothing listens any more
