@@ -10,15 +10,20 @@ const KIND_LABEL: Record<ResourceChange['kind'], string> = {
   added: 'added',
 };
 
-export function templateDiffMarkdown(report: TemplateDiffReport, headingLevel = 2): string {
+export interface TemplateDiffMarkdownOptions {
+  readonly headingLevel?: number;
+  /** The caution block of stateful changes (a PR comment puts it at its own top instead). */
+  readonly warnings?: boolean;
+  /** Per-stack resource tables; off to fit a size limit. */
+  readonly details?: boolean;
+}
+
+export function templateDiffMarkdown(report: TemplateDiffReport, options: TemplateDiffMarkdownOptions = {}): string {
+  const { headingLevel = 2, warnings = true, details = true } = options;
   const h = '#'.repeat(headingLevel);
   const changed = report.stacks.filter((s) => s.status !== 'unchanged');
   const parts = [`${h} Template changes: ${report.head} vs ${report.base}`, ''];
-  if (report.warnings.length) {
-    parts.push('> [!CAUTION]', `> **${report.warnings.length} stateful resource${report.warnings.length === 1 ? '' : 's'} replaced, removed or restarted — data loss on deploy:**`, '>');
-    for (const w of report.warnings) parts.push(`> - \`${w.stackName}\` ${code(w.logicalId)} (${w.type}) ${w.message}`);
-    parts.push('');
-  }
+  if (warnings && report.warnings.length) parts.push(statefulCaution(report), '');
   if (!changed.length) {
     parts.push(`No resource changes in ${report.stacks.length} stack${report.stacks.length === 1 ? '' : 's'}.`);
     return parts.join('\n');
@@ -32,8 +37,19 @@ export function templateDiffMarkdown(report: TemplateDiffReport, headingLevel = 
     '',
     `${report.stacks.length - changed.length} other stack${report.stacks.length - changed.length === 1 ? '' : 's'} unchanged.`,
   );
-  for (const stack of changed) parts.push('', stackSection(stack));
+  if (details) for (const stack of changed) parts.push('', stackSection(stack));
   return parts.join('\n');
+}
+
+/** A GitHub caution alert listing every stateful resource a deploy would replace, remove or restart. */
+export function statefulCaution(report: TemplateDiffReport): string {
+  const n = report.warnings.length;
+  return [
+    '> [!CAUTION]',
+    `> **${n} stateful resource${n === 1 ? '' : 's'} replaced, removed or restarted — data loss on deploy:**`,
+    '>',
+    ...report.warnings.map((w) => `> - \`${w.stackName}\` ${code(w.logicalId)} (${w.type}) ${w.message}`),
+  ].join('\n');
 }
 
 function stackSection(stack: StackDiff): string {

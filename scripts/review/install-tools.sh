@@ -1,24 +1,37 @@
 #!/usr/bin/env bash
 # Installs the review tooling's external tools when they are missing:
-#   actionlint (workflow lint, run by test/review/actionlint.test.ts) from the Go module proxy into
-#   $GOBIN (default ~/go/bin), and Debian's chromium (headless browser for test/review/report-page.test.ts).
-# Idempotent; prints where each tool is. Meant to run as root in CI (.ci/run) before `npm test`.
+#   actionlint — lints .github/workflows in `npm test` (test/review/actionlint.test.ts); built from
+#                the Go module proxy into $GOBIN (default: $(go env GOPATH)/bin, usually ~/go/bin);
+#   chromium   — headless browser for the report page test (test/review/report-page.test.ts), from
+#                Debian's packages; skipped where a Chrome/Chromium is already installed.
+# Idempotent; prints where each tool is. Runs as root (CI) or with sudo (GitHub runners).
 set -euo pipefail
 
 ACTIONLINT_VERSION="${ACTIONLINT_VERSION:-v1.7.7}"
-GOBIN="${GOBIN:-$HOME/go/bin}"
-export GOBIN
 
-if ! command -v actionlint >/dev/null && [ ! -x "$GOBIN/actionlint" ]; then
+if command -v actionlint >/dev/null; then
+  actionlint_bin="$(command -v actionlint)"
+else
   command -v go >/dev/null || { echo "install-tools: go is required to install actionlint" >&2; exit 1; }
-  echo "install-tools: go install actionlint@$ACTIONLINT_VERSION into $GOBIN"
-  go install "github.com/rhysd/actionlint/cmd/actionlint@$ACTIONLINT_VERSION"
+  gobin="${GOBIN:-$(go env GOPATH)/bin}"
+  if [ ! -x "$gobin/actionlint" ]; then
+    echo "install-tools: go install github.com/rhysd/actionlint/cmd/actionlint@$ACTIONLINT_VERSION into $gobin"
+    GOBIN="$gobin" go install "github.com/rhysd/actionlint/cmd/actionlint@$ACTIONLINT_VERSION"
+  fi
+  actionlint_bin="$gobin/actionlint"
 fi
-echo "actionlint: $(command -v actionlint || echo "$GOBIN/actionlint")"
+echo "actionlint: $actionlint_bin ($("$actionlint_bin" -version | head -n1))"
 
-if ! command -v chromium >/dev/null; then
+browser=""
+for candidate in chromium chromium-browser google-chrome; do
+  if command -v "$candidate" >/dev/null; then browser="$(command -v "$candidate")"; break; fi
+done
+if [ -z "$browser" ]; then
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
   echo "install-tools: apt-get install chromium"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  $sudo apt-get update -qq
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  browser="$(command -v chromium)"
 fi
-echo "chromium: $(command -v chromium)"
+echo "browser: $browser"
