@@ -31,7 +31,7 @@ describe('prod-load-doubled: prod’s metrics/s doubled on a branch', () => {
   test('the summary gives each environment’s dollars and the template changes', () => {
     expect(body).toContain('**Monthly cost:** dev unchanged ($530.08) · staging unchanged ($1,519.43) · prod');
     expect(body).toContain('prod $8,303.62 → $13,355.10 (+$5,051.48, +60.8 %)');
-    expect(body).toContain('**Templates:** 3 of 18 stacks change: 0 added, 0 removed, 5 modified, 0 replaced, 0 may interrupt');
+    expect(body).toContain('**Templates:** 3 of 18 stacks change: 0 added, 0 removed, 6 modified, 0 replaced, 0 may interrupt');
     expect(body).not.toContain('[!CAUTION]');
   });
 
