@@ -115,6 +115,8 @@ public final class JobConfig implements Serializable {
 
     public static JobConfig fromPropertyGroups(Map<String, Properties> groups) {
         for (String g : groups.keySet()) {
+            // groups the Managed Flink service itself reads (e.g. kinesis.analytics.flink.run.options)
+            if (g.startsWith("kinesis.analytics.")) continue;
             if (!GROUPS.contains(g)) throw new ConfigException("unknown property group " + g + " (expected one of " + GROUPS + ")");
         }
         PropertyGroup k = new PropertyGroup("kafka", groups.get("kafka"));

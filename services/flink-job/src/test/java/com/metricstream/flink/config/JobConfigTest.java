@@ -130,6 +130,15 @@ class JobConfigTest {
     }
 
     @Test
+    void groupsOfTheManagedFlinkServiceItselfAreIgnored() {
+        Map<String, Properties> g = TestConfigs.groups();
+        Properties run = new Properties();
+        run.setProperty("jarfile", "x.jar");
+        g.put("kinesis.analytics.flink.run.options", run);
+        assertThat(JobConfig.fromPropertyGroups(g).kafka.bootstrapServers).isEqualTo("127.0.0.1:9092");
+    }
+
+    @Test
     void loadsTheManagedFlinkJsonFormatFromAFileAndArgumentsOverrideIt(@TempDir Path dir) throws Exception {
         Path f = dir.resolve("app.json");
         Files.writeString(f, "[{\"PropertyGroupId\":\"kafka\",\"PropertyMap\":{\"bootstrap.servers\":\"b-1:9098,b-2:9098\",\"metrics.topic\":\"m\"}},"
