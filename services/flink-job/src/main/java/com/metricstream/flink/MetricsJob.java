@@ -129,6 +129,9 @@ public final class MetricsJob {
     public void build(StreamExecutionEnvironment env) {
         JobConfig.Window w = config.window;
         JobConfig.Alerts a = config.alerts;
+        // Safe here: no function keeps or mutates a record it was handed (each emits new objects),
+        // and it spares a serializer copy of every record between chained operators.
+        env.getConfig().enableObjectReuse();
 
         SingleOutputStreamOperator<FieldValue> points = env
                 .fromSource(source, MetricWatermarks.boundedOutOfOrdernessWithIdleness(w.outOfOrderness, w.idleness), "metrics-topic")
