@@ -1,0 +1,62 @@
+/**
+ * Everything the HTML plan report shows, as plain data: the plan's cost by tier and by resource,
+ * its machine counts, and the what-if curve with the tiers' step-ups. Pure; the page embeds it as
+ * JSON and its script draws the charts from it, so a test can compare what is drawn with the plan.
+ */
+import type { CapacityConfig } from '../../capacity-config';
+import { planCapacity } from '../../plan';
+import { costPlan, TIERS, type Tier } from '../../pricing/cost-model';
+import type { PriceSnapshot } from '../../pricing/price-catalog';
+import { COUNTED_TIER_NAMES, COUNTED_TIERS, logSpaced, tierSteps, whatIfCurve, type CountedTier, type CurvePoint, type TierStep } from './what-if-curve';
+
+export interface PlanPageData {
+  readonly environment: string;
+  readonly region: string;
+  readonly pricing: string;
+  readonly pricesAsOf: string;
+  readonly averageMetricsPerSecond: number;
+  readonly peakMetricsPerSecond: number;
+  readonly totalMonthlyUsd: number;
+  readonly costPerMillionMetricsUsd: number;
+  readonly monthlyUsdByTier: readonly { readonly tier: Tier; readonly monthlyUsd: number }[];
+  readonly lines: readonly { readonly tier: Tier; readonly resource: string; readonly type: string; readonly count: number; readonly unit: string; readonly unitPriceUsd: number; readonly monthlyUsd: number }[];
+  readonly instances: readonly { readonly tier: CountedTier; readonly label: string; readonly type: string; readonly count: number; readonly detail: string }[];
+  readonly curve: { readonly from: number; readonly to: number; readonly points: readonly CurvePoint[]; readonly steps: readonly TierStep[] };
+}
+
+export const CURVE_FROM = 10_000;
+export const CURVE_TO = 1_000_000;
+export const CURVE_POINTS = 41;
+
+export function planPageData(config: CapacityConfig, prices: PriceSnapshot): PlanPageData {
+  const plan = planCapacity(config);
+  const cost = costPlan(plan, prices);
+  const points = whatIfCurve(config, logSpaced(CURVE_FROM, CURVE_TO, CURVE_POINTS), prices);
+  return {
+    environment: plan.environment,
+    region: plan.region,
+    pricing: cost.pricing,
+    pricesAsOf: prices.generatedAt,
+    averageMetricsPerSecond: plan.workload.averageMetricsPerSecond,
+    peakMetricsPerSecond: plan.workload.peakMetricsPerSecond,
+    totalMonthlyUsd: cost.totalMonthlyUsd,
+    costPerMillionMetricsUsd: cost.costPerMillionMetricsUsd,
+    monthlyUsdByTier: TIERS.filter((tier) => cost.lines.some((l) => l.tier === tier)).map((tier) => ({ tier, monthlyUsd: cost.monthlyUsdByTier[tier] })),
+    lines: cost.lines.map(({ tier, resource, type, count, unit, unitPriceUsd, monthlyUsd }) => ({ tier, resource, type, count, unit, unitPriceUsd, monthlyUsd })),
+    instances: COUNTED_TIER_NAMES.map((tier) => ({ tier, label: COUNTED_TIERS[tier].label, count: COUNTED_TIERS[tier].count(plan), ...instanceDetail(tier, plan) })),
+    curve: { from: CURVE_FROM, to: CURVE_TO, points, steps: tierSteps(config, points) },
+  };
+}
+
+function instanceDetail(tier: CountedTier, plan: ReturnType<typeof planCapacity>): { type: string; detail: string } {
+  switch (tier) {
+    case 'ingest':
+      return { type: plan.ingest.instanceType, detail: `${plan.ingest.neededInstances} needed + ${plan.ingest.spareInstances} spare; ASG ${plan.ingest.minInstances}..${plan.ingest.maxInstances}` };
+    case 'kafka':
+      return { type: plan.kafka.brokerInstanceType, detail: `${plan.kafka.partitions} partitions, RF ${plan.kafka.replicationFactor}, ${plan.kafka.storagePerBrokerGiB} GiB per broker` };
+    case 'flink':
+      return { type: 'KPU', detail: `parallelism ${plan.flink.parallelism}, ${plan.flink.parallelismPerKpu} per KPU, ${plan.flink.kpus} + 1 orchestration` };
+    case 'influx':
+      return { type: plan.influx.instanceType, detail: `${plan.influx.shards} shard(s) x RF ${plan.influx.replicationFactor}, disk ${plan.influx.diskUsePercent.toFixed(1)} %` };
+  }
+}
