@@ -19,7 +19,26 @@ URL="http://127.0.0.1:$PORT"
 
 ping_ok() { curl -s -o /dev/null -m 2 -w '%{http_code}' "$URL/ping" 2>/dev/null | grep -q '^204$'; }
 
-if [[ -f "$PID_FILE" ]] && kill -0 "$(cat "$PID_FILE")" 2>/dev/null && ping_ok; then
+wait_ready() {
+  local deadline=$((SECONDS + WAIT_S))
+  until ping_ok; do
+    if ! kill -0 "$(cat "$PID_FILE")" 2>/dev/null; then
+      echo "influx: influxd exited during start; last log lines:" >&2
+      tail -n 20 "$LOG_FILE" >&2
+      rm -f "$PID_FILE"
+      exit 1
+    fi
+    if (( SECONDS >= deadline )); then
+      echo "influx: no answer on $URL/ping after ${WAIT_S}s; last log lines:" >&2
+      tail -n 20 "$LOG_FILE" >&2
+      exit 1
+    fi
+    sleep 0.3
+  done
+}
+
+if [[ -f "$PID_FILE" ]] && kill -0 "$(cat "$PID_FILE")" 2>/dev/null; then
+  wait_ready   # ours, perhaps still starting (another caller started it a moment ago)
   echo "influx: already running (pid $(cat "$PID_FILE")) on $URL"
   exit 0
 fi
@@ -77,22 +96,12 @@ bind-address = "127.0.0.1:$((PORT + 2))"
   enabled = false
 CONF
 
-nohup influxd run -config "$CONF" >>"$LOG_FILE" 2>&1 &
-echo $! > "$PID_FILE"
+# setsid: influxd must outlive the caller's process group (test runners kill theirs on exit); it
+# writes its own pid file before exec'ing, so the pid is influxd's.
+rm -f "$PID_FILE"
+setsid bash -c 'echo $$ >"$1"; shift; exec "$@"' _ "$PID_FILE" influxd run -config "$CONF" \
+  </dev/null >>"$LOG_FILE" 2>&1 &
+for _ in $(seq 1 50); do [[ -s "$PID_FILE" ]] && break; sleep 0.1; done
 
-deadline=$((SECONDS + WAIT_S))
-until ping_ok; do
-  if ! kill -0 "$(cat "$PID_FILE")" 2>/dev/null; then
-    echo "influx: influxd exited during start; last log lines:" >&2
-    tail -n 20 "$LOG_FILE" >&2
-    rm -f "$PID_FILE"
-    exit 1
-  fi
-  if (( SECONDS >= deadline )); then
-    echo "influx: no answer on $URL/ping after ${WAIT_S}s; last log lines:" >&2
-    tail -n 20 "$LOG_FILE" >&2
-    exit 1
-  fi
-  sleep 0.3
-done
+wait_ready
 echo "influx: ready on $URL (pid $(cat "$PID_FILE"), data in $HOME_DIR)"
