@@ -1,7 +1,5 @@
-/**
- * Baseline for the load tool: a bare node:http server that only reads the body and answers 204 (no
- * parsing, no durability). `tsx bench/bare-server.ts [port]`; compare `npm run loadtest` against it.
- */
+// Baseline for the load tool: a bare node:http server that only reads the body and answers 204 (no
+// parsing, no durability). `node bench/bare-server.mjs [port]`; compare `npm run loadtest` against it.
 import * as http from 'node:http';
 
 const port = Number(process.argv[2] ?? 18199);
