@@ -61,6 +61,12 @@ export function sideFromDirectory(dir: string, log: Log, label = dir): ReviewSid
   }
 }
 
+/** Throws unless `ref` names a commit of this repository. */
+export function assertGitRef(ref: string): void {
+  const result = spawnSync('git', ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], { cwd: REPO_ROOT, stdio: 'ignore' });
+  if (result.status !== 0) throw new Error(`--base "${ref}" is not a commit of this repository (fetch it first?)`);
+}
+
 /** A side from a git ref: synthesized in a temporary detached worktree that is removed afterwards. */
 export function sideFromGitRef(ref: string, log: Log, outdir?: string): ReviewSide {
   const commit = git(['rev-parse', '--short', `${ref}^{commit}`]).trim();

@@ -3,7 +3,7 @@
  * --env <name>. Resolves them to review sides (I/O: git worktrees, synthesis).
  */
 import type { ReviewSide } from './review-side';
-import { assertSideDirectory, headSide, sideFromDirectory, sideFromGitRef, workingTreePlans } from './review-side';
+import { assertGitRef, assertSideDirectory, headSide, sideFromDirectory, sideFromGitRef, workingTreePlans } from './review-side';
 
 export const SIDE_OPTIONS = {
   base: { type: 'string' },
@@ -24,6 +24,7 @@ export interface SideValues {
 export function resolveSides(values: SideValues, log: (message: string) => void, needs: { plans: boolean }): { base: ReviewSide; head: ReviewSide; environments?: string[] } {
   if ((values.base === undefined) === (values['base-dir'] === undefined)) throw new Error('give exactly one of --base <git-ref> and --base-dir <dir>');
   for (const dir of [values['base-dir'], values['head-dir']]) if (dir !== undefined) assertSideDirectory(dir);
+  if (values.base !== undefined) assertGitRef(values.base);
   // Head first: a stale working tree is synthesized before the slower base checkout starts.
   let head = values['head-dir'] !== undefined ? sideFromDirectory(values['head-dir'], log) : headSide(log);
   // A head given as bare templates is planned by the working tree's code (the head being reviewed).
