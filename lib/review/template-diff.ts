@@ -191,12 +191,20 @@ export function referencesOf(value: unknown): string[] {
   return Object.values(object).flatMap(referencesOf);
 }
 
-/** Leaf paths where two property trees differ; arrays compare whole (order matters to CloudFormation). */
+/**
+ * Leaf paths where two property trees differ. Lists of the same length are compared item by item
+ * (`Subnets/1`); a list that grew or shrank is one change. Rule paths never name list items, so an
+ * item's path still falls under its list's rule.
+ */
 export function changedPaths(before: unknown, after: unknown, prefix: string): string[] {
   if (deepEqual(before, after)) return [];
+  const join = (key: string | number) => (prefix ? `${prefix}/${key}` : String(key));
   if (isPlainObject(before) && isPlainObject(after)) {
     const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
-    return keys.flatMap((key) => changedPaths(before[key], after[key], prefix ? `${prefix}/${key}` : key));
+    return keys.flatMap((key) => changedPaths(before[key], after[key], join(key)));
+  }
+  if (Array.isArray(before) && Array.isArray(after) && before.length === after.length) {
+    return before.flatMap((item, i) => changedPaths(item, after[i], join(i)));
   }
   return [prefix];
 }
@@ -205,8 +213,9 @@ function at(value: unknown, path: string): unknown {
   if (!path) return value;
   let current = value;
   for (const key of path.split('/')) {
-    if (!isPlainObject(current)) return undefined;
-    current = current[key];
+    if (Array.isArray(current) && /^\d+$/.test(key)) current = current[Number(key)];
+    else if (isPlainObject(current)) current = current[key];
+    else return undefined;
   }
   return current;
 }
@@ -233,6 +242,14 @@ function showChange(before: unknown, after: unknown): { before?: string; after?:
     const a = before.split('\n');
     const b = after.split('\n');
     return { before: show(a.filter((line) => !b.includes(line)).join('\n')), after: show(b.filter((line) => !a.includes(line)).join('\n')) };
+  }
+  // Long one-line strings (JSON bodies, joined fragments): a window around the first difference.
+  if (typeof before === 'string' && typeof after === 'string' && Math.max(before.length, after.length) > VALUE_LIMIT) {
+    let first = 0;
+    while (first < before.length && before[first] === after[first]) first++;
+    const from = Math.max(0, first - 30);
+    const window = (text: string) => show(`${from > 0 ? '…' : ''}${text.slice(from, from + 100)}${text.length > from + 100 ? '…' : ''}`);
+    return { before: window(before), after: window(after) };
   }
   return { before: show(before), after: show(after) };
 }

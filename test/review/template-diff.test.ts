@@ -109,6 +109,12 @@ describe('diffStack', () => {
   });
 });
 
-test('changedPaths reports leaves of objects and whole arrays', () => {
-  expect(changedPaths({ a: { b: 1, c: [1, 2] }, d: 'x' }, { a: { b: 2, c: [2, 1] }, d: 'x', e: true }, '')).toEqual(['a/b', 'a/c', 'e']);
+test('changedPaths reports leaves of objects, items of same-length lists, and whole lists that changed length', () => {
+  expect(changedPaths({ a: { b: 1, c: [1, 2] }, d: 'x', f: [1] }, { a: { b: 2, c: [1, 3] }, d: 'x', e: true, f: [1, 2] }, '')).toEqual(['a/b', 'a/c/1', 'e', 'f']);
+});
+
+test('one client subnet swapped in place still replaces the cluster (a list item under the rule path)', () => {
+  const after = template({ Cluster: msk({ BrokerNodeGroupInfo: { ...msk().Properties.BrokerNodeGroupInfo, ClientSubnets: [{ Ref: 'SubnetA' }, { Ref: 'SubnetB' }, { Ref: 'SubnetD' }] } }) });
+  const diff = diffStack('MetricStream-prod-Kafka', template({ Cluster: msk() }), after);
+  expect(diff.changes[0]).toMatchObject({ kind: 'replaced', properties: [expect.objectContaining({ path: 'BrokerNodeGroupInfo/ClientSubnets/2/Ref', impact: 'replacement', before: '"SubnetC"', after: '"SubnetD"' })] });
 });
