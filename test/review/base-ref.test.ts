@@ -37,10 +37,20 @@ test('an unknown ref fails at once with a one-line reason', async () => {
   expect(failure?.stderr.trim()).toBe('cost:diff: --base "no-such-branch" is not a commit of this repository (fetch it first?)');
 });
 
+/**
+ * A commit (not on any branch) holding only a cdk.json whose app exits 3: written as git objects,
+ * so the test needs no particular history and changes no branch, index or working tree.
+ */
+function commitWithFailingApp(): string {
+  const git = (args: string[], input?: string) => execFileSync('git', args, { encoding: 'utf8', input }).trim();
+  const blob = git(['hash-object', '-w', '--stdin'], JSON.stringify({ app: 'node -e "process.exit(3)"' }));
+  const tree = git(['mktree'], `100644 blob ${blob}\tcdk.json\n`);
+  return git(['-c', 'user.name=review-test', '-c', 'user.email=review-test@localhost', 'commit-tree', tree, '-m', 'review test: an app that fails']);
+}
+
 test('a base whose synthesis fails: exit 1 naming the command, and no worktree left behind', async () => {
   const before = { worktrees: worktrees(), temp: tempCheckouts() };
-  // The project skeleton: a cdk.json whose app does not exist yet.
-  const failure = await failureOf(run('npx', ['tsx', 'scripts/cost-diff.ts', '--base', 'c369549', '--head-dir', emptyHead]));
+  const failure = await failureOf(run('npx', ['tsx', 'scripts/cost-diff.ts', '--base', commitWithFailingApp(), '--head-dir', emptyHead]));
   expect(failure?.code).toBe(1);
   expect(failure?.stderr).toMatch(/cost:diff: `node_modules\/\.bin\/cdk synth --quiet --output .*` in .* failed \(exit 1\)/);
   expect(worktrees()).toEqual(before.worktrees);
