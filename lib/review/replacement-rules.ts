@@ -19,8 +19,13 @@
  * - AWS::S3::Bucket: BucketName (and BucketNamePrefix) replace the bucket; CloudFormation cannot
  *   delete a non-empty bucket, so the update fails or the old bucket is orphaned.
  * - AWS::SecretsManager::Secret: Name replaces the secret (its value is regenerated or lost).
- * - AWS::KMS::Key: no create-only properties; a KeySpec / KeyUsage change fails the update
- *   rather than replacing the key, and removing the key schedules its deletion.
+ * - AWS::KMS::Key: no create-only properties in its schema, so no property change replaces it;
+ *   what loses it is a removal (CloudFormation schedules the key's deletion) or a new logical id.
+ *
+ * Pages: https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/ aws-resource-msk-cluster.html,
+ * aws-properties-msk-cluster-brokernodegroupinfo.html, aws-resource-ec2-instance.html,
+ * aws-resource-s3-bucket.html, aws-resource-secretsmanager-secret.html, aws-resource-kms-key.html; the
+ * behaviours: https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-updating-stacks-update-behaviors.html
  */
 
 export interface ReplacementRule {
