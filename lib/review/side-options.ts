@@ -25,7 +25,7 @@ export function resolveSides(values: SideValues, log: (message: string) => void,
   if ((values.base === undefined) === (values['base-dir'] === undefined)) throw new Error('give exactly one of --base <git-ref> and --base-dir <dir>');
   for (const dir of [values['base-dir'], values['head-dir']]) if (dir !== undefined) assertSideDirectory(dir);
   if (values.base !== undefined) assertGitRef(values.base);
-  // Head first: a stale working tree is synthesized before the slower base checkout starts.
+  // Head first: a working tree that does not synthesize fails before the slower base checkout.
   let head = values['head-dir'] !== undefined ? sideFromDirectory(values['head-dir'], log) : headSide(log);
   // A head given as bare templates is planned by the working tree's code (the head being reviewed).
   if (needs.plans && !head.plansByEnv) head = { ...head, label: `${head.label} (plans: working tree)`, plansByEnv: workingTreePlans() };
