@@ -48,6 +48,13 @@ export class KafkaSink implements Sink {
   private spooling: boolean;
   private replaying: Promise<void> | undefined;
   private closed = false;
+  /**
+   * Set while the replay sends the last (formerly active) spool segment: new batches wait in the queue,
+   * neither spooled (the replay would chase them) nor sent (they would overtake the spooled ones).
+   */
+  private holding = false;
+  /** Records per replay send: grows while sends succeed, shrinks when one fails. */
+  private replayChunk = 1000;
   /** Cuts the replay loop's backoff sleep short on close. */
   private wake: (() => void) | undefined;
 
@@ -155,7 +162,11 @@ export class KafkaSink implements Sink {
     if (this.sending) return;
     this.sending = true;
     try {
-      while (this.queue.length) {
+      while (this.queue.length && !this.holding) {
+        // This loop is the spool's only writer and no append of it is in flight here, so an empty spool
+        // means the replay has delivered everything: back to direct sends (under steady load the replay
+        // loop below may never see the loop idle, so the switch must also happen here).
+        if (this.spooling && this.o.spool.isEmpty) this.leaveSpooling();
         // Take up to ~4 batch sizes per send: big enough to amortise, small enough to bound latency.
         const take: Pending[] = [];
         let bytes = 0;
@@ -239,6 +250,22 @@ export class KafkaSink implements Sink {
     this.startReplay();
   }
 
+  /** Lets the send loop run again after a hold (see `holding`). */
+  private release(): void {
+    if (!this.holding) return;
+    this.holding = false;
+    if (this.queue.length) this.schedule();
+  }
+
+  private leaveSpooling(): void {
+    if (!this.spooling) return;
+    this.spooling = false;
+    this.release(); // queued batches are newer than everything replayed: they go direct now
+    this.o.metrics.kafkaUp.set(1);
+    this.o.metrics.spoolBytes.set(this.o.spool.bytes);
+    this.o.log.info('spool replayed; sending to Kafka directly again');
+  }
+
   private startReplay(): void {
     if (this.replaying || this.closed) return;
     this.replaying = this.replayLoop().finally(() => (this.replaying = undefined));
@@ -247,24 +274,33 @@ export class KafkaSink implements Sink {
   /** Retries (with backoff) until the spool is empty, then switches back to direct sends. */
   private async replayLoop(): Promise<void> {
     let backoff = 250;
-    while (!this.closed) {
+    while (!this.closed && this.spooling) {
       try {
-        await this.o.spool.replay(async (chunk) => {
-          await this.send(chunk);
-          this.o.metrics.replayedRecords.inc(chunk.length);
-          this.o.metrics.spoolBytes.set(this.o.spool.bytes);
-        });
+        await this.o.spool.replay(
+          async (chunk) => {
+            try {
+              await this.send(chunk);
+            } catch (e) {
+              // A chunk too big to make the send deadline would fail forever: shrink it.
+              this.replayChunk = Math.max(50, Math.floor(this.replayChunk / 4));
+              throw e;
+            }
+            this.replayChunk = Math.min(20_000, this.replayChunk * 2);
+            this.o.metrics.replayedRecords.inc(chunk.length);
+            this.o.metrics.spoolBytes.set(this.o.spool.bytes);
+          },
+          () => this.replayChunk,
+          () => (this.holding = true),
+        );
         // Synchronously after the spool was found empty (no await in between), so no append can slip
         // behind: from here on the accumulator is again the only path.
         if (this.o.spool.isEmpty && !this.sending) {
-          this.spooling = false;
-          this.o.metrics.kafkaUp.set(1);
-          this.o.metrics.spoolBytes.set(this.o.spool.bytes);
-          this.o.log.info('spool replayed; sending to Kafka directly again');
+          this.leaveSpooling();
           return;
         }
       } catch (e) {
-        this.o.log.debug({ err: e }, 'replay attempt failed');
+        this.o.log.debug({ err: e, chunk: this.replayChunk, backoff }, 'replay attempt failed');
+        this.release(); // Kafka failed again: queued batches go to the spool as before
         await new Promise<void>((r) => {
           const t = setTimeout(r, backoff);
           this.wake = () => (clearTimeout(t), r());
@@ -281,6 +317,10 @@ export class KafkaSink implements Sink {
     // Send or spool everything already accepted, then stop.
     if (this.lingerTimer) { clearTimeout(this.lingerTimer); this.lingerTimer = undefined; }
     while (this.queue.length || this.sending) {
+      if (this.holding) {
+        await new Promise((r) => setTimeout(r, 5)); // the replay finishes or fails, then releases
+        continue;
+      }
       if (!this.sending) await this.sendLoop();
       else await new Promise((r) => setTimeout(r, 5));
     }

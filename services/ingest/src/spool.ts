@@ -98,10 +98,18 @@ export class Spool {
    * records were sent. Resolves when the spool is empty; rejects with send's error (the position is
    * kept, so the next call resumes there). Appends during replay are replayed too, in order.
    */
-  async replay(send: (records: PointRecord[]) => Promise<void>, chunkRecords = 5000): Promise<void> {
+  async replay(
+    send: (records: PointRecord[]) => Promise<void>,
+    chunkRecords: number | (() => number) = 5000,
+    /** Called when the replay reaches the segment being written: the writer should stop appending now,
+     *  or under steady load the replay chases the tail forever. */
+    onTail?: () => void,
+  ): Promise<void> {
+    const chunkSize = typeof chunkRecords === 'number' ? () => chunkRecords : chunkRecords;
     while (this.segments.length) {
       const seq = this.segments[0];
       if (this.writer?.seq === seq) {
+        onTail?.();
         // Freeze the active segment: later appends go to a new one; wait until its bytes are on disk.
         const w = this.writer;
         this.writer = undefined;
@@ -115,10 +123,11 @@ export class Spool {
       } catch {
         /* no ack file: nothing of this segment was sent yet */
       }
-      for (let i = acked; i < records.length; i += chunkRecords) {
-        const chunk = records.slice(i, i + chunkRecords);
+      for (let i = acked; i < records.length; ) {
+        const chunk = records.slice(i, i + chunkSize());
         await send(chunk);
-        await writeFile(this.file(seq, 'ack'), String(i + chunk.length));
+        i += chunk.length;
+        await writeFile(this.file(seq, 'ack'), String(i));
       }
       await unlink(this.file(seq));
       await unlink(this.file(seq, 'ack')).catch(() => undefined);

@@ -33,7 +33,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     LOG_LEVEL: 'silent',
     ...env,
   });
-  const worker = await startWorker(config, { slot: 0, log: pino({ level: 'silent' }) });
+  const worker = await startWorker(config, { slot: 0, log: pino({ level: process.env.IT_LOG_LEVEL ?? 'silent' }) });
   return {
     url: `http://127.0.0.1:${worker.port}`,
     port: worker.port,

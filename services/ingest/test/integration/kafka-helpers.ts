@@ -1,4 +1,5 @@
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { Kafka, logLevel, type IHeaders } from 'kafkajs';
@@ -16,15 +17,21 @@ function reachable(): Promise<boolean> {
 
 /** Starts the local broker when it is not running (standalone runs); the integration script starts it before us. */
 export async function ensureKafka(): Promise<void> {
-  if (!(await reachable())) kafkaStart();
+  if (!(await reachable())) await kafkaStart();
 }
 
-export function kafkaStart(): void {
-  execFileSync('bash', [path.join(SCRIPTS, 'start.sh')], { stdio: 'inherit', timeout: 300_000 });
+// Asynchronous on purpose: the server under test runs in this process, and a synchronous exec would
+// freeze it (and time its clients out) for as long as the script runs.
+const run = promisify(execFile);
+
+export async function kafkaStart(): Promise<void> {
+  const { stderr } = await run('bash', [path.join(SCRIPTS, 'start.sh')], { timeout: 300_000 });
+  process.stderr.write(stderr);
 }
 
-export function kafkaStop(): void {
-  execFileSync('bash', [path.join(SCRIPTS, 'stop.sh')], { stdio: 'inherit', timeout: 120_000 });
+export async function kafkaStop(): Promise<void> {
+  const { stderr } = await run('bash', [path.join(SCRIPTS, 'stop.sh')], { timeout: 120_000 });
+  process.stderr.write(stderr);
 }
 
 export const kafka = new Kafka({ clientId: 'ingest-it', brokers: [BROKER], logLevel: logLevel.NOTHING });
