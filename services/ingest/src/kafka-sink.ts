@@ -278,6 +278,7 @@ export class KafkaSink implements Sink {
       try {
         await this.o.spool.replay(
           async (chunk) => {
+            const t0 = performance.now();
             try {
               await this.send(chunk);
             } catch (e) {
@@ -285,7 +286,11 @@ export class KafkaSink implements Sink {
               this.replayChunk = Math.max(50, Math.floor(this.replayChunk / 4));
               throw e;
             }
-            this.replayChunk = Math.min(20_000, this.replayChunk * 2);
+            // Grow only while sends stay well inside the deadline: a send that times out but lands
+            // anyway is resent, so an oversized chunk costs duplicates.
+            const ms = performance.now() - t0;
+            if (ms < this.o.kafka.sendTimeoutMs / 8) this.replayChunk = Math.min(10_000, this.replayChunk * 2);
+            else if (ms > this.o.kafka.sendTimeoutMs / 3) this.replayChunk = Math.max(50, Math.floor(this.replayChunk / 2));
             this.o.metrics.replayedRecords.inc(chunk.length);
             this.o.metrics.spoolBytes.set(this.o.spool.bytes);
           },

@@ -125,6 +125,7 @@ test('Kafka stopped mid-load: 204s continue into the spool; restarted: every acc
       await new Promise((r) => setTimeout(r, 250));
     }
     const loadStillRunning = !stop && Date.now() - started < 90_000;
+    const upAfter = Date.now() - started;
     await new Promise((r) => setTimeout(r, 1000)); // and keeps taking direct writes for a while
     stop = true;
     const { acked, statuses } = await running;
@@ -136,6 +137,6 @@ test('Kafka stopped mid-load: 204s continue into the spool; restarted: every acc
     const ackedCount = [...acked.values()].reduce((a, s) => a + s.length, 0);
     const duplicates = verify(records, acked);
     expect(records.length).toBe(ackedCount + duplicates);
-    console.log(`outage test: ${ackedCount} points acknowledged, ${records.length} records in Kafka, ${duplicates} duplicates`);
+    console.log(`outage test: direct sends again ${upAfter} ms after load start; ${ackedCount} points acknowledged, ${records.length} records in Kafka, ${duplicates} duplicates`);
   });
 });
