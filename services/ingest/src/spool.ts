@@ -152,7 +152,13 @@ export function parseSegment(text: string): PointRecord[] {
     if (nl === -1) break; // torn tail: never fsynced, never acknowledged
     const tab = text.indexOf('\t', start);
     if (tab > start && tab < nl) {
-      out.push({ key: JSON.parse(text.slice(start, tab)) as string, value: text.slice(tab + 1, nl) });
+      let key: unknown;
+      try {
+        key = JSON.parse(text.slice(start, tab));
+      } catch {
+        key = undefined; // a damaged line (disk fault) is skipped, never allowed to block the replay
+      }
+      if (typeof key === 'string') out.push({ key, value: text.slice(tab + 1, nl) });
     }
     start = nl + 1;
   }

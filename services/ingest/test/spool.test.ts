@@ -95,4 +95,13 @@ describe('Spool', () => {
     expect(got).toEqual(recs(0, 8));
     expect(spool.isEmpty).toBe(true);
   });
+
+  test('a damaged line in the middle is skipped, the rest replays', async () => {
+    const spool = new Spool({ dir, maxBytes: 1 << 20 });
+    await spool.append(recs(0, 2));
+    await spool.close();
+    const seg = readdirSync(dir).find((f) => f.endsWith('.spool'))!;
+    appendFileSync(path.join(dir, seg), '"broken\t{}\n' + JSON.stringify(rec(2).key) + '\t' + rec(2).value + '\n');
+    expect(await drainAll(new Spool({ dir, maxBytes: 1 << 20 }))).toEqual(recs(0, 3));
+  });
 });
