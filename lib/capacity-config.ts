@@ -9,18 +9,31 @@
  * 2 spare instances, 3 AZs, Kafka replication 3, 12 partitions, 3 InfluxDB nodes on i3.2xlarge.
  */
 
+import type { Measurement } from './plan/measurements';
+
 export const ENVIRONMENT_NAMES = ['dev', 'staging', 'prod'] as const;
 export type EnvironmentName = (typeof ENVIRONMENT_NAMES)[number];
 
-/** A per-component capacity the plan divides load by, with its provenance. */
+/**
+ * A per-component capacity the plan divides load by: the planning value, where it comes from, and
+ * the measurement behind it. The planning value never exceeds the measurement translated to the
+ * planned instance type (test/plan/measurements.test.ts).
+ */
 export interface Capacity {
   /** The planning value the plan uses. */
   readonly value: number;
   /** Unit of `value`, e.g. "requests/s per instance". */
   readonly unit: string;
-  /** Where the value comes from (document, benchmark, machine, date) and any safety margin. */
+  /** Why the planning value is what it is (reference figure, safety margin). */
   readonly source: string;
+  readonly measured: Measurement;
 }
+
+/**
+ * A size the plan multiplies by (bytes per record or value): planning value, reason and the
+ * measurement behind it; the planning value never falls below the measurement.
+ */
+export type SizeFactor = Capacity;
 
 export interface WorkloadConfig {
   /** Hosts running an agent (Telegraf or similar). */
@@ -60,7 +73,7 @@ export interface KafkaConfig {
   /** Replica writes per second one broker sustains (leader and follower writes both count). */
   readonly recordsPerSecondPerBroker: Capacity;
   /** Bytes one point occupies on a broker's disk after batch compression. */
-  readonly storedBytesPerRecord: Capacity;
+  readonly storedBytesPerRecord: SizeFactor;
   readonly replicationFactor: number;
   readonly minInSyncReplicas: number;
   readonly retentionHours: number;
@@ -86,7 +99,7 @@ export interface InfluxConfig {
   /** Points per second one node writes. */
   readonly pointsPerSecondPerNode: Capacity;
   /** On-disk bytes per stored field value after TSM compression. */
-  readonly bytesPerStoredValue: Capacity;
+  readonly bytesPerStoredValue: SizeFactor;
   /** Pin the shard count instead of deriving it from disk use and write load. */
   readonly shards?: number;
   readonly replicationFactor: number;
@@ -154,31 +167,110 @@ export interface CapacityConfig {
 
 const REFERENCE = 'shared/reference capacity-planning document';
 
-/** Capacities shared by every environment until our own benchmarks replace them. */
-const KAFKA_RECORDS_PER_BROKER: Capacity = {
-  value: 500_000,
-  unit: 'records/s per broker',
-  source: `${REFERENCE}, "Kafka Layer": 500,000 msg/s write throughput per broker`,
-};
-const KAFKA_STORED_BYTES: Capacity = {
-  value: 60,
+/**
+ * Our measurements (docs/benchmarks.md): each on this project's 2-core benchmark machine, with the
+ * command that reproduces it and the rule that translates it to an instance type.
+ */
+const MACHINE = '2-core x86_64 Debian 12 development machine (shared, load average 3-8 during the runs)';
+export const MEASURED = {
+  ingestRequests: {
+    value: 933,
+    unit: 'requests/s, 1 point per request, Kafka sink acks=all, 100 keep-alive connections',
+    cores: 2,
+    machine: MACHINE,
+    date: '2026-11-27',
+    command: 'npm run bench:ingest -- --points 1',
+    rule: 'per-vcpu',
+  },
+  kafkaRecords: {
+    value: 93_967,
+    unit: 'records/s into one broker, acks=all, gzip, idempotent producer on the same cores',
+    cores: 2,
+    machine: MACHINE,
+    date: '2026-11-27',
+    command: 'bash scripts/bench/kafka-broker.sh 1000000',
+    rule: 'per-vcpu',
+  },
+  kafkaStoredBytes: {
+    value: 67.9,
+    unit: 'bytes on disk per point-json record (gzip batches, index files included)',
+    cores: 2,
+    machine: MACHINE,
+    date: '2026-11-27',
+    command: 'bash scripts/bench/kafka-broker.sh 1000000',
+    rule: 'as-measured',
+  },
+  flinkSlot: {
+    value: 30_800,
+    unit: 'points/s per parallel slot, MiniCluster, real Kafka source and InfluxDB sink',
+    cores: 2,
+    machine: MACHINE,
+    date: '2026-11-27',
+    command: 'npm run bench:flink',
+    rule: 'per-slot',
+  },
+  influxPoints: {
+    value: 25_144,
+    unit: 'points/s written over HTTP /write in 5,000-point batches (the Flink sink batch), 4 connections',
+    cores: 2,
+    machine: MACHINE,
+    date: '2026-11-27',
+    command: 'npm run loadtest -- --url http://127.0.0.1:8086/write?db=bench --connections 4 --requests 300 --points 5000 --series 20000',
+    rule: 'per-vcpu',
+  },
+  influxStoredBytes: {
+    value: 8.38,
+    unit: 'bytes of TSM per stored value of 1-minute aggregate rows (random-walk floats), after full compaction',
+    cores: 2,
+    machine: MACHINE,
+    date: '2026-11-27',
+    command: 'bash scripts/bench/influx-storage.sh',
+    rule: 'as-measured',
+  },
+} as const satisfies Record<string, Measurement>;
+
+/** Capacities shared by every environment. */
+/**
+ * Kafka broker capacity by vCPU: 40,000 records/s each, under the 47,000 measured per core. The
+ * reference's 500,000 msg/s per broker is far above what we measured, so it is not used.
+ */
+function kafkaCapacity(brokerType: string, vcpus: number): Capacity {
+  return {
+    value: 40_000 * vcpus,
+    unit: 'records/s per broker',
+    source: `measured 47,000 records/s per core with gzip and acks=all, planned at 40,000 per vCPU (${brokerType}: ${vcpus}); the reference's 500,000/broker is above any measurement`,
+    measured: MEASURED.kafkaRecords,
+  };
+}
+const KAFKA_STORED_BYTES: SizeFactor = {
+  value: 70,
   unit: 'bytes per record on disk',
-  source: 'estimate: ~200-byte point-json record (docs/wire-format.md), gzip batches ~4x, plus record overhead',
+  source: 'measured 67.9, rounded up',
+  measured: MEASURED.kafkaStoredBytes,
 };
 const FLINK_POINTS_PER_SLOT: Capacity = {
   value: 10_000,
   unit: 'points/s per parallel slot',
-  source: `${REFERENCE}, "Flink": 12 workers carry 100,000 metrics/s (8,333/s each); planned at 10,000/s`,
+  source: `${REFERENCE}, "Flink": 12 workers carry 100,000 metrics/s (8,333/s each); planned at 10,000/s, a third of the measured slot`,
+  measured: MEASURED.flinkSlot,
 };
-const INFLUX_POINTS_PER_NODE: Capacity = {
-  value: 500_000,
-  unit: 'points/s per node',
-  source: `${REFERENCE}, "InfluxDB Layer": 500,000 points/s write performance per node`,
-};
-const INFLUX_BYTES_PER_VALUE: Capacity = {
-  value: 2.2,
+/**
+ * InfluxDB write capacity by vCPU: 10,000 points/s each, under the 12,500 measured per core. The
+ * reference's 500,000 points/s per node is far above what we measured, so it is not used.
+ */
+function influxCapacity(instanceType: string, vcpus: number): Capacity {
+  return {
+    value: 10_000 * vcpus,
+    unit: 'points/s per node',
+    source: `measured 12,500 points/s per core in 5,000-point batches, planned at 10,000 per vCPU (${instanceType}: ${vcpus}); the reference's 500,000/node is above any measurement`,
+    measured: MEASURED.influxPoints,
+  };
+}
+const INFLUX_BYTES_PER_VALUE: SizeFactor = {
+  value: 8.5,
   unit: 'bytes per stored field value',
-  source: 'estimate: TSM stores a compressed float value and its delta-encoded timestamp in ~2 bytes',
+  source: 'measured 8.38, rounded up: aggregates are noisy floats, which TSM compresses poorly',
+  measured: MEASURED.influxStoredBytes,
 };
 
 /** Ingest capacity of a c6i size, scaled by vCPU from the reference's c6i.2xlarge figure. */
@@ -187,6 +279,7 @@ function ingestCapacity(instanceType: string, vcpus: number): Capacity {
     value: 1_250 * vcpus,
     unit: 'requests/s per instance',
     source: `${REFERENCE}: ~10,000 RPS per c6i.2xlarge (8 vCPU), CPU-bound; ${instanceType} scaled by vCPU`,
+    measured: MEASURED.ingestRequests,
   };
 }
 
@@ -216,7 +309,7 @@ const dev: CapacityConfig = {
   },
   kafka: {
     brokerInstanceType: 'kafka.t3.small',
-    recordsPerSecondPerBroker: KAFKA_RECORDS_PER_BROKER,
+    recordsPerSecondPerBroker: kafkaCapacity('kafka.t3.small', 2),
     storedBytesPerRecord: KAFKA_STORED_BYTES,
     replicationFactor: 2,
     minInSyncReplicas: 1,
@@ -232,7 +325,7 @@ const dev: CapacityConfig = {
   },
   influx: {
     instanceType: 'i3.large',
-    pointsPerSecondPerNode: INFLUX_POINTS_PER_NODE,
+    pointsPerSecondPerNode: influxCapacity('i3.large', 2),
     bytesPerStoredValue: INFLUX_BYTES_PER_VALUE,
     replicationFactor: 1,
     rawRetentionDays: 7,
@@ -272,7 +365,7 @@ const staging: CapacityConfig = {
   },
   kafka: {
     brokerInstanceType: 'kafka.m5.large',
-    recordsPerSecondPerBroker: KAFKA_RECORDS_PER_BROKER,
+    recordsPerSecondPerBroker: kafkaCapacity('kafka.m5.large', 2),
     storedBytesPerRecord: KAFKA_STORED_BYTES,
     replicationFactor: 3,
     minInSyncReplicas: 2,
@@ -288,7 +381,7 @@ const staging: CapacityConfig = {
   },
   influx: {
     instanceType: 'i3.large',
-    pointsPerSecondPerNode: INFLUX_POINTS_PER_NODE,
+    pointsPerSecondPerNode: influxCapacity('i3.large', 2),
     bytesPerStoredValue: INFLUX_BYTES_PER_VALUE,
     replicationFactor: 3,
     rawRetentionDays: 7,
@@ -333,7 +426,7 @@ const prod: CapacityConfig = {
   },
   kafka: {
     brokerInstanceType: 'kafka.m5.xlarge',
-    recordsPerSecondPerBroker: KAFKA_RECORDS_PER_BROKER,
+    recordsPerSecondPerBroker: kafkaCapacity('kafka.m5.xlarge', 4),
     storedBytesPerRecord: KAFKA_STORED_BYTES,
     replicationFactor: 3,
     minInSyncReplicas: 2,
@@ -349,7 +442,7 @@ const prod: CapacityConfig = {
   },
   influx: {
     instanceType: 'i3.2xlarge',
-    pointsPerSecondPerNode: INFLUX_POINTS_PER_NODE,
+    pointsPerSecondPerNode: influxCapacity('i3.2xlarge', 8),
     bytesPerStoredValue: INFLUX_BYTES_PER_VALUE,
     replicationFactor: 3,
     rawRetentionDays: 7,

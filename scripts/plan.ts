@@ -1,5 +1,5 @@
 /**
- * npm run plan -- --env prod [--json] [--metrics-per-second N] [--region R] [--pricing P]
+ * npm run plan -- --env prod [--json] [--metrics-per-second N] [--region R] [--pricing P] [--capacity measured]
  *
  * Plans and prices one environment (or `all`) from lib/capacity-config.ts and prints the table or
  * JSON. An invalid config or an unknown region/instance type exits 1 with a one-line reason.
@@ -12,7 +12,7 @@ import { costPlan } from '../lib/pricing/cost-model';
 import { loadPriceSnapshot } from '../lib/pricing/price-catalog';
 import { planReportJson, planReportText } from '../lib/report/plan-report';
 
-const USAGE = `usage: npm run plan -- --env <${ENVIRONMENT_NAMES.join('|')}|all> [--json] [--metrics-per-second N] [--region R] [--pricing on-demand|reserved-1yr-no-upfront]`;
+const USAGE = `usage: npm run plan -- --env <${ENVIRONMENT_NAMES.join('|')}|all> [--json] [--metrics-per-second N] [--region R] [--pricing on-demand|reserved-1yr-no-upfront] [--capacity planned|measured]`;
 const PRICING_MODELS: readonly PricingModel[] = ['on-demand', 'reserved-1yr-no-upfront'];
 
 function main(argv: string[]): void {
@@ -24,6 +24,7 @@ function main(argv: string[]): void {
       'metrics-per-second': { type: 'string' },
       region: { type: 'string' },
       pricing: { type: 'string' },
+      capacity: { type: 'string', default: 'planned' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -37,6 +38,10 @@ function main(argv: string[]): void {
   if (pricing !== undefined && !(PRICING_MODELS as readonly string[]).includes(pricing)) {
     throw new Error(`--pricing "${pricing}" is not one of ${PRICING_MODELS.join(', ')}`);
   }
+  if (values.capacity !== 'planned' && values.capacity !== 'measured') {
+    throw new Error(`--capacity "${values.capacity}" is not one of planned, measured`);
+  }
+  const capacity = values.capacity;
   let metricsPerSecond: number | undefined;
   if (values['metrics-per-second'] !== undefined) {
     metricsPerSecond = Number(values['metrics-per-second']);
@@ -47,7 +52,7 @@ function main(argv: string[]): void {
 
   const names = values.env === 'all' ? ENVIRONMENT_NAMES : [values.env];
   const reports = names.map((name) => {
-    const config = applyWhatIf(capacityConfigFor(name), { metricsPerSecond, region: values.region, pricing: pricing as PricingModel | undefined });
+    const config = applyWhatIf(capacityConfigFor(name), { metricsPerSecond, region: values.region, pricing: pricing as PricingModel | undefined, capacity });
     const plan = planCapacity(config);
     const prices = loadPriceSnapshot(plan.region);
     const cost = costPlan(plan, prices);

@@ -1,4 +1,5 @@
 import type { CapacityConfig, PricingModel } from '../capacity-config';
+import { withMeasuredCapacities } from './measurements';
 
 /** What-if changes a reviewer can apply to a config from the command line. */
 export interface WhatIf {
@@ -6,6 +7,8 @@ export interface WhatIf {
   readonly metricsPerSecond?: number;
   readonly region?: string;
   readonly pricing?: PricingModel;
+  /** `measured`: plan at our benchmark figures instead of the planning values. */
+  readonly capacity?: 'planned' | 'measured';
 }
 
 /** A copy of the config with the what-ifs applied; validation happens when it is planned. */
@@ -17,10 +20,11 @@ export function applyWhatIf(config: CapacityConfig, whatIf: WhatIf): CapacityCon
           ...config.workload,
           monitoredServers: Math.ceil(whatIf.metricsPerSecond / config.workload.metricsPerServerPerSecond),
         };
+  const base = whatIf.capacity === 'measured' ? withMeasuredCapacities(config) : config;
   return {
-    ...config,
-    region: whatIf.region ?? config.region,
-    pricing: whatIf.pricing ?? config.pricing,
+    ...base,
+    region: whatIf.region ?? base.region,
+    pricing: whatIf.pricing ?? base.pricing,
     workload,
   };
 }

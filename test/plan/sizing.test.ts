@@ -64,12 +64,15 @@ describe('kafka sizing', () => {
   });
 
   test('brokers grow with replica writes: ceil(peak x RF / per-broker), rounded to the AZs', () => {
-    // 1,000,000 metrics/s x RF 3 = 3,000,000 replica writes / 500,000 per broker = 6 brokers.
+    const perBroker = CAPACITY_CONFIGS.prod.kafka.recordsPerSecondPerBroker.value;
+    const expected = (writes: number) => Math.ceil(Math.max(3, Math.ceil(writes / perBroker)) / 3) * 3;
+    // 1,000,000 metrics/s x RF 3 = 3,000,000 replica writes.
     const plan = planCapacity(configWith('prod', { workload: { monitoredServers: 100_000 } }));
     expect(plan.kafka.replicaWritesPerSecond).toBe(3_000_000);
-    expect(plan.kafka.brokers).toBe(6);
-    // 700,000 x 3 / 500,000 = 4.2 -> 5 -> rounded up to 6 over 3 AZs.
-    expect(planCapacity(configWith('prod', { workload: { monitoredServers: 70_000 } })).kafka.brokers).toBe(6);
+    expect(plan.kafka.brokers).toBe(expected(3_000_000));
+    expect(plan.kafka.brokers).toBeGreaterThan(3);
+    expect(plan.kafka.brokers % 3).toBe(0);
+    expect(planCapacity(configWith('prod', { workload: { monitoredServers: 70_000 } })).kafka.brokers).toBe(expected(2_100_000));
   });
 
   test('broker storage = peak bytes x retention x RF / brokers over the target utilization, in 10 GiB steps', () => {
@@ -131,12 +134,13 @@ describe('influx sizing', () => {
   });
 
   test('shards grow with the data so each node stays under the disk warning', () => {
-    // 10x prod: 90 % of one i3.2xlarge, over the 80 % warning -> 2 shards, 45 % each.
+    // 10x prod's series: ten times the data of one shard, spread over just enough shards.
+    const oneShard = planCapacity(CAPACITY_CONFIGS.prod).influx.diskUsePercent;
     const plan = planCapacity(configWith('prod', { workload: { monitoredServers: 100_000 } }));
-    expect(plan.influx.shards).toBe(2);
-    expect(plan.influx.nodes).toBe(6);
+    expect(plan.influx.shards).toBe(Math.ceil((oneShard * 10) / 80));
+    expect(plan.influx.nodes).toBe(plan.influx.shards * 3);
     expect(plan.influx.diskUsePercent).toBeLessThanOrEqual(80);
-    expect(planCapacity(CAPACITY_CONFIGS.prod).influx.diskUsePercent * 10).toBeGreaterThan(80);
+    expect(plan.influx.diskUsePercent).toBeCloseTo((oneShard * 10) / plan.influx.shards, 6);
   });
 
   test('two shards halve each node’s share', () => {
