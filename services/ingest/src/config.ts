@@ -137,7 +137,7 @@ export function loadConfig(env: Env = process.env): Config {
     drainDelayMs: int('INGEST_DRAIN_DELAY_MS', 0, 0, 600_000),
     kafka,
     jsonlPath: path.resolve(cwd, str('INGEST_JSONL_PATH') ?? '.local/ingest/points.jsonl'),
-    jsonlFlushMs: int('INGEST_JSONL_FLUSH_MS', 5, 0, 1000),
+    jsonlFlushMs: int('INGEST_JSONL_FLUSH_MS', 0, 0, 1000),
     spoolDir: path.resolve(cwd, str('INGEST_SPOOL_DIR') ?? '.local/ingest/spool'),
     spoolMaxBytes: int('INGEST_SPOOL_MAX_BYTES', 1024 * MiB, MiB, 1024 * 1024 * MiB),
     maxPendingBytes: int('INGEST_MAX_PENDING_BYTES', 64 * MiB, 64 * 1024, 4096 * MiB),
