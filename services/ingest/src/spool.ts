@@ -51,9 +51,13 @@ export class Spool {
     return this.segments.length === 0;
   }
 
+  /** false from the first refused append until a replay frees space: a spool that just refused a
+   *  request counts as full (for /health and for refusing before the body is read). */
   get hasRoom(): boolean {
-    return this.bytes < this.opts.maxBytes;
+    return !this.refused && this.bytes < this.opts.maxBytes;
   }
+
+  private refused = false;
 
   get maxBytes(): number {
     return this.opts.maxBytes;
@@ -68,7 +72,10 @@ export class Spool {
     let data = '';
     for (const r of records) data += JSON.stringify(r.key) + '\t' + r.value + '\n';
     const bytes = Buffer.byteLength(data);
-    if (this.bytes + bytes > this.opts.maxBytes) throw new IngestError('INGEST_ERR_SPOOL_FULL', undefined, undefined, 5);
+    if (this.bytes + bytes > this.opts.maxBytes) {
+      this.refused = true;
+      throw new IngestError('INGEST_ERR_SPOOL_FULL', undefined, undefined, 5);
+    }
     this.bytes += bytes; // reserved synchronously so concurrent appends cannot overshoot the bound
     // The append is queued synchronously on an open segment; a segment that replay froze (closed) in
     // between is skipped, so no append ever lands in a file replay has already read.
@@ -134,6 +141,7 @@ export class Spool {
       this.segments.shift();
       this.bytes -= this.sizes.get(seq) ?? 0;
       this.sizes.delete(seq);
+      this.refused = false;
     }
   }
 

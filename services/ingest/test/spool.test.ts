@@ -51,7 +51,9 @@ describe('Spool', () => {
     expect(err).toBeInstanceOf(IngestError);
     expect(err.code).toBe('INGEST_ERR_SPOOL_FULL');
     expect(err.statusCode).toBe(503);
+    expect(spool.hasRoom).toBe(false); // full from the first refusal ...
     expect(await drainAll(spool)).toEqual(recs(0, 5));
+    expect(spool.hasRoom).toBe(true); // ... until a replay freed space
   });
 
   test('a failed send keeps the position: acknowledged chunks are not resent', async () => {
