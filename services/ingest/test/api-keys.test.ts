@@ -61,3 +61,20 @@ describe('KeyStore and presentedKey', () => {
     expect(presentedKey(auth, q === undefined ? undefined : new URLSearchParams(q))).toBe(key);
   });
 });
+
+describe('fetchKeyTexts from a file', () => {
+  test('reads INGEST_API_KEYS_FILE and merges it with INGEST_API_KEYS', async () => {
+    const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(`${tmpdir()}/keys-`);
+    try {
+      writeFileSync(`${dir}/keys`, '# fleet keys\nkey-ffffffff\nkey-gggggggg # team g\n');
+      const store = await loadKeys(loadConfig({ INGEST_API_KEYS: 'key-aaaaaaaa', INGEST_API_KEYS_FILE: `${dir}/keys` }));
+      expect(store?.size).toBe(3);
+      expect(store?.check('key-gggggggg')).toBeDefined();
+      await expect(loadKeys(loadConfig({ INGEST_API_KEYS_FILE: `${dir}/missing` }))).rejects.toThrow(/ENOENT/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
