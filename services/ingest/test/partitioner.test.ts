@@ -1,0 +1,33 @@
+import { murmur2, partitionFor, SeriesKeyPartitioner } from '../src/partitioner';
+// kafkajs' own (Long-based) murmur2: the partition of a key must not change with our faster version.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const kafkajsMurmur2: (key: string) => number = require('kafkajs/src/producer/partitioners/default/murmur2');
+
+describe('partitioner', () => {
+  it('matches the test vectors of the Java client (UtilsTest.testMurmur2)', () => {
+    expect(murmur2('21')).toBe(-973932308);
+    expect(murmur2('foobar')).toBe(-790332482);
+    expect(murmur2('a-little-bit-long-string')).toBe(-985981536);
+    expect(murmur2('a-little-bit-longer-string')).toBe(-1486304829);
+    expect(murmur2('lkjh234lh9fiuh90y23oiuhsafujhadof229phr9h19h89h8')).toBe(-58897971);
+    expect(murmur2('abc')).toBe(479470107);
+  });
+
+  it('agrees with kafkajs for ASCII, multi-byte and every tail length', () => {
+    const keys = ['', 'a', 'ab', 'abc', 'abcd', 'cpu,host=server-00001,region=eu-west-1', 'mé,t=ü€😀', 'ß'];
+    for (let i = 0; i < 3000; i++) {
+      let s = '';
+      for (let j = 0; j < i % 70; j++) s += String.fromCharCode(32 + ((i * 31 + j * 7) % (i % 5 === 0 ? 900 : 95)));
+      keys.push(s);
+    }
+    for (const k of keys) expect([k, murmur2(k)]).toEqual([k, kafkajsMurmur2(k)]);
+  });
+
+  it('partitions as the Java DefaultPartitioner and keeps an explicit partition', () => {
+    const p = SeriesKeyPartitioner();
+    const meta = [{}, {}, {}];
+    expect(p({ partitionMetadata: meta, message: { key: '21' } })).toBe((-973932308 & 0x7fffffff) % 3);
+    expect(partitionFor('foobar', 7)).toBe((-790332482 & 0x7fffffff) % 7);
+    expect(p({ partitionMetadata: meta, message: { key: 'x', partition: 2 } })).toBe(2);
+  });
+});
