@@ -1,6 +1,34 @@
 // Bundles the service into one portable file, dist/ingest.js (Node 20, CommonJS), for the CDK asset.
 // kafkajs, pino, prom-client and the AWS SDK clients are all pure JavaScript, so nothing stays external.
+import { readFile } from 'node:fs/promises';
+import * as path from 'node:path';
 import { build } from 'esbuild';
+
+// Two kafkajs internals are replaced by faster equivalents with identical output (see each file's
+// comment; test/kafka-record.test.ts compares them with the originals). The build fails if kafkajs
+// moved them, so an upgrade cannot silently drop a patch.
+const src = (f) => JSON.stringify(path.resolve('src', f));
+const PATCHES = [
+  { file: /kafkajs[\\/]src[\\/]protocol[\\/]recordBatch[\\/]record[\\/]v0[\\/]index\.js$/,
+    tail: `\nmodule.exports = require(${src('kafka-record.ts')}).fastRecordEncoder(module.exports);\n` },
+  { file: /kafkajs[\\/]src[\\/]producer[\\/]groupMessagesPerPartition\.js$/,
+    tail: `\nmodule.exports = require(${src('kafka-group.ts')}).groupMessagesPerPartition;\n` },
+];
+const kafkajsHotPaths = {
+  name: 'kafkajs-hot-paths',
+  setup(b) {
+    const applied = new Set();
+    for (const p of PATCHES) {
+      b.onLoad({ filter: p.file }, async (args) => {
+        applied.add(p);
+        return { contents: (await readFile(args.path, 'utf8')) + p.tail, loader: 'js', resolveDir: path.dirname(args.path) };
+      });
+    }
+    b.onEnd(() => {
+      if (applied.size !== PATCHES.length) throw new Error('kafkajs-hot-paths: a patched kafkajs file was not found (kafkajs upgraded?)');
+    });
+  },
+};
 
 const result = await build({
   entryPoints: ['src/main.ts'],
@@ -13,6 +41,7 @@ const result = await build({
   legalComments: 'linked',
   metafile: true,
   logLevel: 'warning',
+  plugins: [kafkajsHotPaths],
 });
 const bytes = Object.values(result.metafile.outputs).reduce((n, o) => n + o.bytes, 0);
 console.log(`dist/ingest.js built (${(bytes / 1024 / 1024).toFixed(1)} MiB with map and licenses)`);
