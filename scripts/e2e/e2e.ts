@@ -552,7 +552,9 @@ async function main(): Promise<void> {
 main().then(
   () => process.exit(0),
   (e: unknown) => {
-    process.stderr.write(`e2e: FAIL: ${e instanceof Fail ? e.message : (e as Error).stack ?? String(e)}\n`);
+    const what = e instanceof Fail ? e.message : (e as Error).stack ?? String(e);
+    // teardown is best effort after the verdict: not a FAIL of the run
+    process.stderr.write(process.argv[2] === 'teardown' ? `e2e: teardown: ${what}\n` : `e2e: FAIL: ${what}\n`);
     process.exit(1);
   },
 );

@@ -87,11 +87,11 @@ cleanup() {
   if ((prepared)) && [[ "${E2E_KEEP:-0}" != 1 ]]; then
     timeout 30 "$TSX" scripts/e2e/e2e.ts teardown >&2 || log "could not delete the topics of run $RUN_ID"
   fi
-  # Only what this run started (start.sh prints these lines only when it started the service).
+  # Only what this run started: its own InfluxDB, and Kafka if start.sh says it started the broker.
   if [[ -f "$WORK/influx/influxd.pid" ]]; then INFLUX_PORT="$INFLUX_PORT_E2E" INFLUX_HOME="$WORK/influx" bash scripts/influx/stop.sh >&2 || true; fi
   if grep -q 'starting broker' "$WORK/kafka-start.log" 2>/dev/null; then bash scripts/kafka/stop.sh >&2 || true; fi
   if ((rc != 0)); then
-    for f in ingest.log flink.log; do
+    for f in ingest.log flink.log; do  # the driver printed what mismatched; these say why
       [[ -s "$WORK/$f" ]] && { log "last lines of $WORK/$f:"; tail -n 15 "$WORK/$f" >&2; }
     done
     log "FAILED after $SECONDS s (logs kept in $WORK)"
@@ -126,8 +126,9 @@ POM_SUM="$(sha256sum services/flink-job/pom.xml | cut -d' ' -f1)"
 if [[ "$(cat "$CP_FILE.pom-sha256" 2>/dev/null)" != "$POM_SUM" || ! -s "$CP_FILE" ]]; then
   log "resolving Flink's runtime classpath (provided scope) with Maven"
   run_bounded mvn -q -B -Dstyle.color=never -f "$FLINK_JOB_POM" dependency:build-classpath \
-    -Dmdep.includeScope=provided -Dmdep.outputFile="$CP_FILE" >&2
-  echo "$POM_SUM" >"$CP_FILE.pom-sha256"
+    -Dmdep.includeScope=provided -Dmdep.outputFile="$CP_FILE.$$" >"$WORK/mvn-classpath.log" 2>&1 \
+    || { cat "$WORK/mvn-classpath.log" >&2; die "could not resolve Flink's classpath with Maven"; }
+  mv "$CP_FILE.$$" "$CP_FILE" && echo "$POM_SUM" >"$CP_FILE.pom-sha256"
 fi
 
 # --- the ingest service and the Flink job, each in its own process group ---------------------------
