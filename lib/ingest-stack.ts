@@ -33,6 +33,8 @@ export interface IngestStackProps extends StackProps {
 
 /** Seconds the ALB keeps sending in-flight requests to a deregistering target. */
 export const DEREGISTRATION_DELAY_SECONDS = 30;
+const HEALTH_CHECK_INTERVAL_SECONDS = 10;
+const UNHEALTHY_THRESHOLD = 2;
 
 /**
  * The ingest tier: an internet-facing ALB (HTTPS, HTTP redirected) in front of an ASG of c6i
@@ -98,6 +100,9 @@ export class IngestStack extends Stack {
         KAFKA_AUTH: 'iam',
         KAFKA_TOPIC: TOPICS.metrics,
         INGEST_SPOOL_DIR: '/var/lib/metricstream/spool',
+        // On SIGTERM, fail /health this long before closing, so the ALB (2 failed checks 10 s apart)
+        // stops routing first.
+        INGEST_DRAIN_DELAY_MS: String(HEALTH_CHECK_INTERVAL_SECONDS * UNHEALTHY_THRESHOLD * 1000),
         AWS_REGION: this.region,
       },
     });
@@ -206,7 +211,14 @@ export class IngestStack extends Stack {
       targets: [this.autoScalingGroup],
       loadBalancingAlgorithmType: elbv2.TargetGroupLoadBalancingAlgorithmType.LEAST_OUTSTANDING_REQUESTS,
       deregistrationDelay: Duration.seconds(DEREGISTRATION_DELAY_SECONDS),
-      healthCheck: { path: '/health', healthyHttpCodes: '200', interval: Duration.seconds(10), timeout: Duration.seconds(5), healthyThresholdCount: 2, unhealthyThresholdCount: 2 },
+      healthCheck: {
+        path: '/health',
+        healthyHttpCodes: '200',
+        interval: Duration.seconds(HEALTH_CHECK_INTERVAL_SECONDS),
+        timeout: Duration.seconds(5),
+        healthyThresholdCount: 2,
+        unhealthyThresholdCount: UNHEALTHY_THRESHOLD,
+      },
     });
 
     if (props.access.plainHttp) {
