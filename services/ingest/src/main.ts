@@ -45,7 +45,11 @@ function runPrimary(): void {
     w.on('message', (msg: { type?: string; id?: number }) => {
       if (msg?.type === 'ready') {
         ready.add(slot);
-        if (ready.size === config.workers) log.info(`ingest listening on ${config.host}:${config.port}`);
+        if (ready.size === config.workers) {
+          // Every worker serves now: /health may answer 200 (see allWorkersReady in server.ts).
+          for (const other of slots.keys()) other.send({ type: 'all-ready' });
+          log.info(`ingest listening on ${config.host}:${config.port}`);
+        }
       } else if (msg?.type === 'metrics-request') {
         aggregator.clusterMetrics().then(
           (text) => w.send({ type: 'metrics-response', id: msg.id, text }),
@@ -98,8 +102,10 @@ async function runWorker(): Promise<void> {
   const slot = Number(process.env.INGEST_WORKER_SLOT ?? 0);
   const pending = new Map<number, (text: string) => void>();
   let nextId = 0;
+  let allReady = false;
   process.on('message', (msg: { type?: string; id: number; text?: string; error?: string }) => {
-    if (msg?.type === 'metrics-response') {
+    if (msg?.type === 'all-ready') allReady = true;
+    else if (msg?.type === 'metrics-response') {
       pending.get(msg.id)?.(msg.text ?? `# aggregation failed: ${msg.error}\n`);
       pending.delete(msg.id);
     }
@@ -113,7 +119,7 @@ async function runWorker(): Promise<void> {
 
   let worker;
   try {
-    worker = await startWorker(config, { slot, log: log.child({ slot }), metricsText });
+    worker = await startWorker(config, { slot, log: log.child({ slot }), metricsText, allWorkersReady: () => allReady });
   } catch (e) {
     log.fatal({ err: e }, 'worker start failed');
     process.exit(1);

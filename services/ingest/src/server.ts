@@ -30,6 +30,12 @@ export interface ServerDeps {
   readonly workerCount: number;
   /** Prometheus text for the whole instance (cluster-aggregated); defaults to this worker's registry. */
   readonly metricsText?: () => Promise<string>;
+  /**
+   * false until every cluster worker serves: /health stays 503 so a load balancer (or a benchmark) does
+   * not open its long-lived keep-alive connections while only the first worker listens — they would stay
+   * pinned to it. Defaults to always true (single process, tests).
+   */
+  readonly allWorkersReady?: () => boolean;
 }
 
 type Route = 'write_v1' | 'write_v2' | 'json' | 'health' | 'metrics' | 'ping' | 'query' | 'other';
@@ -125,10 +131,11 @@ export function createIngestServer(deps: ServerDeps): IngestServer {
 
     switch (route) {
       case 'health': {
-        const ok = !draining && sink.healthy();
+        const starting = !(deps.allWorkersReady?.() ?? true);
+        const ok = !draining && !starting && sink.healthy();
         metrics.requests.inc({ route, status: ok ? '200' : '503' });
         res.writeHead(ok ? 200 : 503, { 'Content-Type': 'application/json' });
-        res.end(JSON.stringify({ status: draining ? 'draining' : ok ? 'ok' : 'unavailable' }));
+        res.end(JSON.stringify({ status: draining ? 'draining' : starting ? 'starting' : ok ? 'ok' : 'unavailable' }));
         return;
       }
       case 'metrics': {

@@ -19,6 +19,7 @@ export interface WorkerOptions {
   readonly slot: number;
   readonly log?: Logger;
   readonly metricsText?: () => Promise<string>;
+  readonly allWorkersReady?: () => boolean;
   readonly fetchKeys?: KeyFetcher;
 }
 
@@ -42,7 +43,7 @@ export async function startWorker(config: Config, opts: WorkerOptions): Promise<
   const metrics = new Metrics();
   const keys = await loadKeys(config, opts.fetchKeys);
   const sink = await openSink(config, opts.slot, log, metrics);
-  const ingest = createIngestServer({ config, sink, keys, metrics, log, workerCount: config.workers, metricsText: opts.metricsText });
+  const ingest = createIngestServer({ config, sink, keys, metrics, log, workerCount: config.workers, metricsText: opts.metricsText, allWorkersReady: opts.allWorkersReady });
   await new Promise<void>((resolve, reject) => {
     ingest.server.once('error', reject);
     ingest.server.listen(config.port, config.host, () => resolve());
