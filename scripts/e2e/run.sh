@@ -40,7 +40,10 @@ free_ports() {
     const net = require("net");
     const bind = (p) => new Promise((ok) => { const s = net.createServer().once("error", () => ok(0)).listen(p, "127.0.0.1", () => { const a = s.address().port; s.close(() => ok(a)); }); });
     (async () => {
-      for (let i = 0; i < 50; i++) { const p = await bind(0); if (p && p + 2 < 65536 && (await bind(p + 2))) { console.log(p, await bind(0)); return; } }
+      for (let i = 0; i < 50; i++) {
+        const p = await bind(0), q = await bind(0);
+        if (p && q && p + 2 < 65536 && q !== p && q !== p + 2 && (await bind(p + 2))) { console.log(p, q); return; }
+      }
       process.exit(1);
     })();'
 }
