@@ -7,6 +7,7 @@
 #   victoria     VictoriaMetrics /write (Debian package victoria-metrics; installed when missing)
 #   influxdb     InfluxDB 1.x /write (Debian package influxdb; installed when missing)
 #   bare         node:http that only reads the body (scripts/bench/ingest-bare.mjs), same worker count as ours
+#   before-kafka only when BENCH_BASELINE_BUNDLE=/path/to/ingest.js: an older bundle, Kafka sink (before/after)
 # Each round runs every target once, in a rotated order so drift (other jobs on the machine) hits all
 # targets alike; the table reports the MEDIAN over rounds and the ratios of ours to each other target.
 # Unless --no-one-point, every round also measures ours-kafka and bare at ONE point per request (the
@@ -15,7 +16,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 HERE="$ROOT/scripts/bench"
 ROUNDS=3 DURATION=10 POINTS=10 CONNECTIONS=100 ONE_POINT=1 KEEP=""
-TARGETS="ours-kafka ours-jsonl victoria influxdb bare"
+TARGETS="ours-kafka ours-jsonl victoria influxdb bare${BENCH_BASELINE_BUNDLE:+ before-kafka}"
 while (($#)); do
   case "$1" in
     --rounds) ROUNDS="$2"; shift 2 ;;
@@ -34,7 +35,7 @@ done
 
 KEY=bench-key-0001
 TOPIC=bench-ingest
-P_BARE=18310 P_JSONL=18311 P_KAFKA=18312 P_VM=18313 P_INFLUX=18314 P_INFLUX_RPC=18315
+P_BARE=18310 P_JSONL=18311 P_KAFKA=18312 P_VM=18313 P_INFLUX=18314 P_INFLUX_RPC=18315 P_BEFORE=18316
 WORKERS="${INGEST_WORKERS:-$(nproc)}"
 TMP="$(mktemp -d /tmp/bench-ingest.XXXXXX)"
 RESULTS="$TMP/results.jsonl"
@@ -105,6 +106,10 @@ if want ours-kafka; then
   start ours-kafka env "${common[@]}" PORT=$P_KAFKA KAFKA_BROKERS=127.0.0.1:9092 KAFKA_TOPIC=$TOPIC \
     INGEST_SPOOL_DIR="$TMP/spool" node ${BENCH_NODE_FLAGS:-} "$ROOT/services/ingest/dist/ingest.js"
 fi
+if want before-kafka; then
+  start before-kafka env "${common[@]}" PORT=$P_BEFORE KAFKA_BROKERS=127.0.0.1:9092 KAFKA_TOPIC=$TOPIC \
+    INGEST_SPOOL_DIR="$TMP/spool-before" node "${BENCH_BASELINE_BUNDLE:?}"
+fi
 if want victoria; then
   need_deb victoria-metrics victoria-metrics
   start victoria victoria-metrics -storageDataPath="$TMP/vm" -httpListenAddr=127.0.0.1:$P_VM -loggerLevel=ERROR -retentionPeriod=1
@@ -138,10 +143,12 @@ declare -A URL=(
   [ours-kafka]="http://127.0.0.1:$P_KAFKA/write?db=bench"
   [victoria]="http://127.0.0.1:$P_VM/write?db=bench"
   [influxdb]="http://127.0.0.1:$P_INFLUX/write?db=bench"
+  [before-kafka]="http://127.0.0.1:$P_BEFORE/write?db=bench"
 )
 want bare && wait_http bare "http://127.0.0.1:$P_BARE/"
 want ours-jsonl && wait_http ours-jsonl "http://127.0.0.1:$P_JSONL/health"
 want ours-kafka && wait_http ours-kafka "http://127.0.0.1:$P_KAFKA/health"
+want before-kafka && wait_http before-kafka "http://127.0.0.1:$P_BEFORE/health" && sleep 3 # its /health does not wait for all workers
 want victoria && wait_http victoria "http://127.0.0.1:$P_VM/health"
 if want influxdb; then
   wait_http influxdb "http://127.0.0.1:$P_INFLUX/ping"
@@ -162,7 +169,7 @@ for ((r = 0; r < ROUNDS; r++)); do
   for ((i = 0; i < n; i++)); do
     t="${LIST[$(((i + r) % n))]}"
     run "$t" "$t" "$POINTS"
-    if ((ONE_POINT)) && [[ "$t" == ours-kafka || "$t" == bare ]]; then run "$t@1pt" "$t" 1; fi
+    if ((ONE_POINT)) && [[ "$t" == ours-kafka || "$t" == bare || "$t" == before-kafka ]]; then run "$t@1pt" "$t" 1; fi
   done
 done
 want ours-kafka && curl -s "http://127.0.0.1:$P_KAFKA/metrics" | grep -E '^ingest_(kafka_up|spool_bytes|spooled_records_total) ' >&2 || true

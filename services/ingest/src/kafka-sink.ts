@@ -225,7 +225,7 @@ export class KafkaSink implements Sink {
     // The deadline covers (re)connecting too: against a broker that is shutting down, connect alone can
     // take many seconds, and every request waits behind this one send.
     const attempt = this.getProducer().then((producer) =>
-      producer.send({ topic: this.o.kafka.topic, acks: -1, compression: CompressionTypes.GZIP, messages }),
+      producer.send({ topic: this.o.kafka.topic, acks: -1, compression: this.o.kafka.compression === 'none' ? CompressionTypes.None : CompressionTypes.GZIP, messages }),
     );
     attempt.catch(() => undefined); // it may settle after the deadline; that outcome is not needed
     try {

@@ -46,3 +46,10 @@ describe('config', () => {
     expect(() => loadConfig({ ...base, INGEST_MAX_BODY_BYTES: '-1' })).toThrow(/INGEST_MAX_BODY_BYTES="-1": expected an integer from 1024/);
   });
 });
+
+test('KAFKA_COMPRESSION: gzip by default, none on request, anything else refused', () => {
+  const base = { INGEST_AUTH: 'none', KAFKA_BROKERS: '127.0.0.1:9092' };
+  expect(loadConfig(base).kafka?.compression).toBe('gzip');
+  expect(loadConfig({ ...base, KAFKA_COMPRESSION: 'none' }).kafka?.compression).toBe('none');
+  expect(() => loadConfig({ ...base, KAFKA_COMPRESSION: 'zstd' })).toThrow(/KAFKA_COMPRESSION/);
+});
