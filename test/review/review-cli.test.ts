@@ -15,6 +15,7 @@ import { priceKeys } from '../../lib/pricing/price-keys';
 import { HOURS_PER_MONTH } from '../../lib/plan/units';
 import type { CostDiffReport } from '../../lib/review/cost-diff';
 import type { TemplateDiffReport } from '../../lib/review/template-diff';
+import { formatUsd } from '../../lib/report/format';
 import { configWith } from '../helpers';
 import { synthesizeSide } from './synthesize';
 
@@ -86,18 +87,23 @@ describe('npm run cost:diff', () => {
 
   test('Markdown: changed lines with count and dollar deltas, totals and the percentage', async () => {
     const { stdout } = await cli('cost-diff', 'extraInstance');
-    expect(stdout).toMatch(/\| influx \| EC2 instances \| i3\.2xlarge \| 3 → 4 \| \$1,366\.56 \| \$1,822\.08 \| \+\$455\.52 \|/);
-    expect(stdout).toMatch(/\| \*\*total\*\* \|.*\*\*\$8,303\.62\*\* \| \*\*\$8,759\.14\*\* \| \*\*\+\$455\.52 \(\+5\.5 %\)\*\* \|/);
+    const node = HOURS_PER_MONTH * priceOf(prices, priceKeys.ec2Instance('i3.2xlarge', 'on-demand')).usd;
+    expect(stdout).toContain(`| influx | EC2 instances | i3.2xlarge | 3 → 4 | ${formatUsd(3 * node)} | ${formatUsd(4 * node)} | +${formatUsd(node)} |`);
+    const before = costPlan(planCapacity(CAPACITY_CONFIGS.prod), prices).totalMonthlyUsd;
+    const percent = ((node / before) * 100).toFixed(1);
+    expect(stdout).toContain(`| **${formatUsd(before)}** | **${formatUsd(before + node)}** | **+${formatUsd(node)} (+${percent} %)** |`);
   });
 
   test('guardrails: --fail-over and --fail-over-percent exit 2 past the threshold, 0 under it', async () => {
     const failure = await cli('cost-diff', 'extraInstance', '--fail-over', '400').then(() => undefined, (err: { code: number; stderr: string }) => err);
     expect(failure?.code).toBe(2);
-    expect(failure?.stderr).toContain('cost:diff: prod: monthly cost rises by $455.52, over --fail-over 400');
+    const node = HOURS_PER_MONTH * priceOf(prices, priceKeys.ec2Instance('i3.2xlarge', 'on-demand')).usd;
+    expect(failure?.stderr).toContain(`cost:diff: prod: monthly cost rises by ${formatUsd(node)}, over --fail-over 400`);
     await expect(cli('cost-diff', 'extraInstance', '--fail-over', '500', '--fail-over-percent', '6')).resolves.toBeDefined();
     const percent = await cli('cost-diff', 'extraInstance', '--fail-over-percent', '5').then(() => undefined, (err: { code: number; stderr: string }) => err);
     expect(percent?.code).toBe(2);
-    expect(percent?.stderr).toContain('rises by 5.5 %, over --fail-over-percent 5');
+    const rise = ((node / costPlan(planCapacity(CAPACITY_CONFIGS.prod), prices).totalMonthlyUsd) * 100).toFixed(1);
+    expect(percent?.stderr).toContain(`rises by ${rise} %, over --fail-over-percent 5`);
   });
 
   test.each([

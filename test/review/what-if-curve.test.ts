@@ -21,9 +21,12 @@ test('loads the config cannot carry are gaps carrying the plan’s reason, not f
 
 test('each step is the first whole server at which the tier’s count rises', () => {
   const prod = CAPACITY_CONFIGS.prod;
-  const curve = whatIfCurve(prod, [400_000, 600_000], prices);
-  const steps = tierSteps(prod, curve).filter((s) => s.tier === 'kafka');
-  expect(steps).toEqual([{ tier: 'kafka', metricsPerSecond: 500_010, from: 3, to: 6 }]);
   const brokers = (mps: number) => planCapacity(applyWhatIf(prod, { metricsPerSecond: mps })).kafka.brokers;
-  expect([brokers(500_000), brokers(500_010)]).toEqual([3, 6]);
+  // Three brokers carry 3 x per-broker replica writes at RF 3: the step is one server past that load.
+  const lastLoadOnThree = prod.kafka.recordsPerSecondPerBroker.value;
+  const curve = whatIfCurve(prod, [lastLoadOnThree / 2, lastLoadOnThree * 1.5], prices);
+  const steps = tierSteps(prod, curve).filter((s) => s.tier === 'kafka');
+  const perServer = prod.workload.metricsPerServerPerSecond;
+  expect(steps).toEqual([{ tier: 'kafka', metricsPerSecond: lastLoadOnThree + perServer, from: 3, to: 6 }]);
+  expect([brokers(lastLoadOnThree), brokers(lastLoadOnThree + perServer)]).toEqual([3, 6]);
 });

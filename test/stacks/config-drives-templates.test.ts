@@ -6,15 +6,18 @@ import { synthesizeStage } from './synth';
 jest.setTimeout(120_000);
 
 test('doubling prod’s load resizes every tier, with no other edit', () => {
-  const { templates } = synthesizeStage(configWith('prod', { workload: { monitoredServers: 20_000 } }));
+  const doubled = configWith('prod', { workload: { monitoredServers: 20_000 } });
+  const { templates } = synthesizeStage(doubled);
   // 200,000 req/s / 10,000 = 20 + 2 spares; max 40.
   templates.Ingest.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', { MinSize: '22', DesiredCapacity: '22', MaxSize: '40' });
-  // 200,000 / 10,000 per slot = 20 -> 21 over 3 brokers; 21 partitions.
+  // 200,000 / 10,000 per slot = 20 -> 24 over 6 brokers; 24 partitions.
   templates.Flink.hasResourceProperties('AWS::KinesisAnalyticsV2::Application', {
-    ApplicationConfiguration: Match.objectLike({ FlinkApplicationConfiguration: Match.objectLike({ ParallelismConfiguration: Match.objectLike({ Parallelism: 21 }) }) }),
+    ApplicationConfiguration: Match.objectLike({ FlinkApplicationConfiguration: Match.objectLike({ ParallelismConfiguration: Match.objectLike({ Parallelism: 24 }) }) }),
   });
-  templates.Kafka.hasResourceProperties('AWS::MSK::Topic', { TopicName: 'metrics', PartitionCount: 21 });
-  templates.Kafka.hasResourceProperties('AWS::MSK::Cluster', { NumberOfBrokerNodes: 3, BrokerNodeGroupInfo: Match.objectLike({ StorageInfo: { EBSStorageInfo: { VolumeSize: 1210 } } }) });
+  templates.Kafka.hasResourceProperties('AWS::MSK::Topic', { TopicName: 'metrics', PartitionCount: 24 });
+  // 200,000 x 3 replica writes over 160,000 per broker -> 4 -> 6 brokers, each with half the storage per record.
+  const storage = Math.ceil((200_000 * doubled.kafka.storedBytesPerRecord.value * 24 * 3600 * 3) / 6 / 0.8 / 2 ** 30 / 10) * 10;
+  templates.Kafka.hasResourceProperties('AWS::MSK::Cluster', { NumberOfBrokerNodes: 6, BrokerNodeGroupInfo: Match.objectLike({ StorageInfo: { EBSStorageInfo: { VolumeSize: storage } } }) });
 });
 
 test('instance types and replication come from the config', () => {
