@@ -47,7 +47,8 @@ function runPrimary(): void {
         ready.add(slot);
         if (ready.size === config.workers) {
           // Every worker serves now: /health may answer 200 (see allWorkersReady in server.ts).
-          for (const other of slots.keys()) other.send({ type: 'all-ready' });
+          // A worker that is just exiting has no channel; the callback keeps a failed send from throwing.
+          for (const other of slots.keys()) if (other.isConnected()) other.send({ type: 'all-ready' }, undefined, () => undefined);
           log.info(`ingest listening on ${config.host}:${config.port}`);
         }
       } else if (msg?.type === 'metrics-request') {
