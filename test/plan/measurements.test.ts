@@ -1,0 +1,38 @@
+import { CAPACITY_CONFIGS, ENVIRONMENT_NAMES, MEASURED } from '../../lib/capacity-config';
+import { planCapacity } from '../../lib/plan';
+import { capacityEntries, translateMeasurement, withMeasuredCapacities } from '../../lib/plan/measurements';
+import { applyWhatIf } from '../../lib/plan/what-if';
+
+describe.each(ENVIRONMENT_NAMES)('%s: every capacity stands on a measurement', (env) => {
+  const entries = capacityEntries(CAPACITY_CONFIGS[env]);
+
+  test.each(entries.map((e) => [e.path, e] as const))('%s', (_path, entry) => {
+    const { capacity } = entry;
+    const measured = translateMeasurement(capacity.measured, entry.instanceType);
+    // A throughput may be planned below what we measured (a margin), never above; a size the other way.
+    if (entry.kind === 'throughput') expect({ planned: capacity.value, atMostMeasured: capacity.value <= measured, measured }).toMatchObject({ atMostMeasured: true });
+    else expect({ planned: capacity.value, atLeastMeasured: capacity.value >= measured, measured }).toMatchObject({ atLeastMeasured: true });
+    expect(capacity.measured.command).toMatch(/^(npm run |bash )/);
+    expect(capacity.measured.date).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(capacity.measured.machine.length).toBeGreaterThan(10);
+    expect(capacity.source.length).toBeGreaterThan(10);
+  });
+});
+
+test('per-vcpu measurements scale with the planned instance type', () => {
+  const m = MEASURED.kafkaRecords; // 2 cores
+  expect(translateMeasurement(m, 'kafka.m5.xlarge')).toBeCloseTo((m.value / 2) * 4, 6);
+  expect(translateMeasurement(m, 'kafka.m5.large')).toBeCloseTo(m.value, 6);
+  expect(translateMeasurement(MEASURED.flinkSlot)).toBe(MEASURED.flinkSlot.value);
+  expect(() => translateMeasurement(m)).toThrow('needs the instance type');
+});
+
+test('--capacity measured plans at the translated measurements', () => {
+  const measured = withMeasuredCapacities(CAPACITY_CONFIGS.prod);
+  expect(measured.kafka.recordsPerSecondPerBroker.value).toBeCloseTo((MEASURED.kafkaRecords.value / 2) * 4, 6);
+  expect(measured.influx.bytesPerStoredValue.value).toBe(MEASURED.influxStoredBytes.value);
+  expect(measured.ingest.requestsPerSecondPerInstance.value).toBeCloseTo((MEASURED.ingestRequests.value / 2) * 8, 6);
+  // Same rules, other inputs: the what-if flag goes through the same function.
+  const plan = planCapacity(applyWhatIf(CAPACITY_CONFIGS.prod, { capacity: 'measured' }));
+  expect(plan.ingest.neededInstances).toBe(Math.ceil(100_000 / measured.ingest.requestsPerSecondPerInstance.value));
+});
