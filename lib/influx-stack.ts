@@ -5,6 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import type { CapacityPlan } from './plan';
+import { accessLogBucket } from './log-bucket';
 import { acknowledge, acknowledgeInlinePolicy, acknowledgeInstanceRolePolicies } from './nag';
 import { PORTS } from './ports';
 import { INFLUX_DATABASE, INFLUX_RETENTION_POLICY } from './topics';
@@ -40,15 +41,7 @@ export class InfluxStack extends Stack {
     super(scope, id, props);
     const { influx, environment } = props.plan;
 
-    const accessLogs = new s3.Bucket(this, 'AccessLogs', {
-      // S3 server access logs can only be delivered to an SSE-S3 bucket.
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      enforceSSL: true,
-      versioned: true,
-      lifecycleRules: [{ expiration: Duration.days(90), noncurrentVersionExpiration: Duration.days(7) }],
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
+    const accessLogs = accessLogBucket(this, 'AccessLogs');
     this.backupBucket = new s3.Bucket(this, 'Backups', {
       encryption: s3.BucketEncryption.KMS,
       encryptionKey: new kms.Key(this, 'BackupKey', { description: `MetricStream ${environment} InfluxDB backups`, enableKeyRotation: true }),
@@ -116,13 +109,6 @@ export class InfluxStack extends Stack {
     }
     this.endpoints = this.instances.map((i) => `http://${i.instancePrivateIp}:${PORTS.influx}`);
 
-    Validations.of(accessLogs).acknowledge({ id: 'AwsSolutions-S1', reason: 'This is the access-log bucket of the backup bucket; logging it again would recurse.' });
-    acknowledge(accessLogs, ['NIST.800.53.R5-S3DefaultEncryptionKMS'], 'S3 server access logs can only be delivered to a bucket encrypted with SSE-S3.');
-    acknowledge(
-      accessLogs,
-      ['NIST.800.53.R5-S3BucketReplicationEnabled'],
-      'Access logs of the backup bucket are kept 90 days in one region; they are not worth a second copy.',
-    );
     acknowledge(
       this.backupBucket,
       ['NIST.800.53.R5-S3BucketReplicationEnabled'],

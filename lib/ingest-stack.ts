@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -6,7 +6,6 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
@@ -16,6 +15,7 @@ import type { CapacityPlan } from './plan';
 import { PORTS } from './ports';
 import { TOPICS } from './topics';
 import { kafkaResourceArn } from './kafka-stack';
+import { accessLogBucket } from './log-bucket';
 import { acknowledge, acknowledgeAssetRead, acknowledgeInlinePolicy, acknowledgeInstanceRolePolicies } from './nag';
 import { ingestNodeUserData } from './user-data/ingest-node';
 
@@ -173,15 +173,7 @@ export class IngestStack extends Stack {
       evaluationPeriods: 10,
     });
 
-    const accessLogs = new s3.Bucket(this, 'AlbAccessLogs', {
-      // ALB access logs can only be delivered to an SSE-S3 bucket.
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      enforceSSL: true,
-      versioned: true,
-      lifecycleRules: [{ expiration: Duration.days(90), noncurrentVersionExpiration: Duration.days(7) }],
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
+    const accessLogs = accessLogBucket(this, 'AlbAccessLogs');
     this.loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'Alb', {
       vpc: props.vpc,
       internetFacing: true,
@@ -200,9 +192,6 @@ export class IngestStack extends Stack {
       'Ingest requests are authenticated API writes of metrics; AWS WAF bills per request ($0.60 per million), which at the planned rate would cost more than the whole platform.',
     );
     this.loadBalancer.logAccessLogs(accessLogs, 'alb');
-    acknowledge(accessLogs, ['AwsSolutions-S1', 'NIST.800.53.R5-S3BucketLoggingEnabled'], 'This bucket receives the ALB access logs; logging it again would recurse.');
-    acknowledge(accessLogs, ['NIST.800.53.R5-S3DefaultEncryptionKMS'], 'ALB access logs can only be delivered to a bucket encrypted with SSE-S3.');
-    acknowledge(accessLogs, ['NIST.800.53.R5-S3BucketReplicationEnabled'], 'Access logs are kept 90 days in one region; they are not worth a second copy.');
 
     this.targetGroup = new elbv2.ApplicationTargetGroup(this, 'Targets', {
       vpc: props.vpc,
