@@ -10,7 +10,6 @@ import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import type { AccessConfig } from './capacity-config';
-import { EC2_INSTANCE_TYPES } from './plan/instance-types';
 import type { CapacityPlan } from './plan';
 import { PORTS } from './ports';
 import { TOPICS } from './topics';
@@ -94,7 +93,7 @@ export class IngestStack extends Stack {
         NODE_ENV: 'production',
         PORT: String(PORTS.ingest),
         INGEST_HOST: '0.0.0.0',
-        INGEST_WORKERS: String(EC2_INSTANCE_TYPES[ingest.instanceType].vcpus),
+        INGEST_WORKERS: String(ingest.workersPerInstance),
         INGEST_API_KEYS_SECRET_ID: apiKeys.secretArn,
         KAFKA_BROKERS: props.kafkaBootstrapBrokers,
         KAFKA_AUTH: 'iam',
@@ -127,7 +126,7 @@ export class IngestStack extends Stack {
       maxCapacity: ingest.maxInstances,
       healthChecks: autoscaling.HealthChecks.withAdditionalChecks({ additionalTypes: [autoscaling.AdditionalHealthCheckType.ELB], gracePeriod: Duration.minutes(5) }),
       // A new bundle or launch template replaces instances a few at a time behind the ALB.
-      updatePolicy: autoscaling.UpdatePolicy.rollingUpdate({ maxBatchSize: Math.max(1, ingest.spareInstances), minInstancesInService: ingest.minInstances }),
+      updatePolicy: autoscaling.UpdatePolicy.rollingUpdate({ maxBatchSize: ingest.rollingUpdateBatchSize, minInstancesInService: ingest.minInstances }),
       groupMetrics: [autoscaling.GroupMetrics.all()],
       notifications: [],
     });

@@ -87,8 +87,7 @@ export class KafkaStack extends Stack {
     new msk.CfnTopic(this, 'AlertsTopic', {
       clusterArn: this.cluster.attrArn,
       topicName: TOPICS.alerts,
-      // Alerts are a trickle; one partition per broker keeps leadership spread.
-      partitionCount: kafka.brokers,
+      partitionCount: kafka.alertsTopicPartitions,
       replicationFactor: kafka.replicationFactor,
       configs: topicConfig(kafka.retentionHours),
     });

@@ -1,4 +1,5 @@
 import type { CapacityConfig } from '../capacity-config';
+import { EC2_INSTANCE_TYPES } from './instance-types';
 import type { WorkloadPlan } from './workload';
 
 /** The ingest fleet behind the ALB. */
@@ -15,6 +16,10 @@ export interface IngestPlan {
   /** Share of the planned per-instance capacity used at peak with `desiredInstances`. */
   readonly utilizationAtPeak: number;
   readonly volumeGiB: number;
+  /** Cluster workers per instance: one per vCPU. */
+  readonly workersPerInstance: number;
+  /** Instances replaced at a time when the bundle changes: the spares' worth, at least one. */
+  readonly rollingUpdateBatchSize: number;
   readonly scaleOutCpuPercent: number;
   readonly scaleInCpuPercent: number;
 }
@@ -40,6 +45,8 @@ export function planIngest(config: CapacityConfig, workload: WorkloadPlan): Inge
     requestsPerSecondPerInstanceAtPeak,
     utilizationAtPeak: requestsPerSecondPerInstanceAtPeak / perInstance,
     volumeGiB: ingest.volumeGiB,
+    workersPerInstance: EC2_INSTANCE_TYPES[ingest.instanceType].vcpus,
+    rollingUpdateBatchSize: Math.max(1, ingest.spareInstances),
     scaleOutCpuPercent: ingest.scaleOutCpuPercent,
     scaleInCpuPercent: ingest.scaleInCpuPercent,
   };

@@ -27,6 +27,8 @@ export interface KafkaBrokersPlan {
 
 export interface KafkaPlan extends KafkaBrokersPlan {
   readonly partitions: number;
+  /** Alerts are a trickle: one partition per broker keeps their leadership spread. */
+  readonly alertsTopicPartitions: number;
   /** Partition replicas (leaders and followers) hosted by each broker. */
   readonly partitionReplicasPerBroker: number;
   readonly maxPartitionsPerBroker: number;
@@ -102,5 +104,5 @@ export function planKafka(config: CapacityConfig, brokers: KafkaBrokersPlan, fli
       `(${partitions}) puts ${partitionReplicasPerBroker} partition replicas on each broker, over the ${maxPartitionsPerBroker} MSK recommends for ${brokers.brokerInstanceType}`,
     );
   }
-  return { ...brokers, partitions, partitionReplicasPerBroker, maxPartitionsPerBroker };
+  return { ...brokers, partitions, alertsTopicPartitions: brokers.brokers, partitionReplicasPerBroker, maxPartitionsPerBroker };
 }

@@ -47,6 +47,11 @@ describe('ingest sizing', () => {
     expect(ingest.maxInstances).toBe(Math.max(needed + spares, Math.ceil(needed * 2)));
   });
 
+  test('one worker per vCPU; rolling updates replace the spares’ worth of instances at a time', () => {
+    expect(planCapacity(CAPACITY_CONFIGS.prod).ingest).toMatchObject({ workersPerInstance: 8, rollingUpdateBatchSize: 2 });
+    expect(planCapacity(configWith('staging', { ingest: { spareInstances: 0 } })).ingest).toMatchObject({ workersPerInstance: 4, rollingUpdateBatchSize: 1 });
+  });
+
   test('the peak factor multiplies the load the fleet is sized for', () => {
     const base = configWith('staging', { workload: { monitoredServers: 10_000, metricsPerServerPerSecond: 1, metricsPerRequest: 1, peakFactor: 1 } });
     const peaky = configWith('staging', { workload: { monitoredServers: 10_000, metricsPerServerPerSecond: 1, metricsPerRequest: 1, peakFactor: 3 } });
@@ -93,8 +98,8 @@ describe('kafka sizing', () => {
     expect(planCapacity(CAPACITY_CONFIGS.prod).kafka.partitionReplicasPerBroker).toBe(12);
   });
 
-  test('pinned brokers are used as given when valid', () => {
-    expect(planCapacity(configWith('prod', { kafka: { brokers: 6 } })).kafka.brokers).toBe(6);
+  test('pinned brokers are used as given when valid; the alerts topic gets one partition per broker', () => {
+    expect(planCapacity(configWith('prod', { kafka: { brokers: 6 } })).kafka).toMatchObject({ brokers: 6, alertsTopicPartitions: 6 });
   });
 });
 

@@ -23,6 +23,7 @@ describe('prod holds the reference sizes', () => {
       BrokerNodeGroupInfo: { InstanceType: 'kafka.m5.xlarge', StorageInfo: { EBSStorageInfo: { VolumeSize: stage.plan.kafka.storagePerBrokerGiB } } },
     });
     templates.Kafka.hasResourceProperties('AWS::MSK::Topic', { TopicName: 'metrics', PartitionCount: 12, ReplicationFactor: 3 });
+    templates.Kafka.hasResourceProperties('AWS::MSK::Topic', { TopicName: 'alerts', PartitionCount: 3, ReplicationFactor: 3 });
   });
 
   test('3 i3.2xlarge InfluxDB instances, one per AZ', () => {
@@ -36,6 +37,9 @@ describe('prod holds the reference sizes', () => {
     const { templates } = stages.prod;
     templates.Ingest.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', { MinSize: '12', DesiredCapacity: '12', MaxSize: '20' });
     templates.Ingest.hasResourceProperties('AWS::EC2::LaunchTemplate', { LaunchTemplateData: Match.objectLike({ InstanceType: 'c6i.2xlarge' }) });
+    // One cluster worker per vCPU of the c6i.2xlarge, set in the systemd unit.
+    const userData = JSON.stringify(Object.values(templates.Ingest.findResources('AWS::EC2::LaunchTemplate'))[0].Properties.LaunchTemplateData.UserData);
+    expect(userData).toContain('Environment=INGEST_WORKERS=8');
   });
 
   test('a FLINK-2_2 application with parallelism 12, 1 per KPU, autoscaling', () => {
