@@ -8,7 +8,7 @@ source scripts/flink/lib.sh
 require_java_maven
 mvn -B -q -Dstyle.color=never -f "$FLINK_JOB_POM" package -DskipTests
 
-jar_file="$(ls -1 services/flink-job/target/metricstream-flink-job-*.jar | grep -v original | head -1)"
+jar_file="$(ls -1 services/flink-job/target/metricstream-flink-job-*.jar | grep -v original | sed -n 1p)"
 listing="$(mktemp)"
 trap 'rm -f "$listing"' EXIT
 "${JAVA_HOME:+$JAVA_HOME/bin/}jar" tf "$jar_file" >"$listing"

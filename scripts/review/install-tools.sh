@@ -21,7 +21,7 @@ else
   fi
   actionlint_bin="$gobin/actionlint"
 fi
-echo "actionlint: $actionlint_bin ($("$actionlint_bin" -version | head -n1))"
+echo "actionlint: $actionlint_bin ($("$actionlint_bin" -version | sed -n 1p))"
 
 apt_install() {
   local sudo=""
