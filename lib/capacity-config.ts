@@ -103,8 +103,6 @@ export interface InfluxConfig {
   /** Pin the shard count instead of deriving it from disk use and write load. */
   readonly shards?: number;
   readonly replicationFactor: number;
-  /** Raw points kept this many days. */
-  readonly rawRetentionDays: number;
   /** Window aggregates kept this many days. */
   readonly aggregateRetentionDays: number;
   /** Field values per aggregate row (count, min, max, sum, mean, last). */
@@ -283,6 +281,28 @@ function ingestCapacity(instanceType: string, vcpus: number): Capacity {
   };
 }
 
+/** Kafka across 3 AZs: replication 3, two in-sync replicas to acknowledge, a day of retention. */
+function replicatedKafka(brokerInstanceType: string, vcpus: number): KafkaConfig {
+  return {
+    brokerInstanceType,
+    recordsPerSecondPerBroker: kafkaCapacity(brokerInstanceType, vcpus),
+    storedBytesPerRecord: KAFKA_STORED_BYTES,
+    replicationFactor: 3,
+    minInSyncReplicas: 2,
+    retentionHours: 24,
+    storageTargetUtilization: 0.8,
+  };
+}
+
+/** Managed Flink as staging and prod run it: one slot per KPU, autoscaling, 1-minute windows. */
+const MANAGED_FLINK: FlinkConfig = {
+  pointsPerSecondPerSlot: FLINK_POINTS_PER_SLOT,
+  parallelismPerKpu: 1,
+  autoScalingEnabled: true,
+  windowSeconds: 60,
+  checkpointIntervalSeconds: 60,
+};
+
 const dev: CapacityConfig = {
   environment: 'dev',
   region: 'us-east-1',
@@ -328,7 +348,6 @@ const dev: CapacityConfig = {
     pointsPerSecondPerNode: influxCapacity('i3.large', 2),
     bytesPerStoredValue: INFLUX_BYTES_PER_VALUE,
     replicationFactor: 1,
-    rawRetentionDays: 7,
     aggregateRetentionDays: 30,
     valuesPerAggregate: 6,
     diskWarningPercent: 80,
@@ -363,28 +382,13 @@ const staging: CapacityConfig = {
     scaleOutCpuPercent: 70,
     scaleInCpuPercent: 40,
   },
-  kafka: {
-    brokerInstanceType: 'kafka.m5.large',
-    recordsPerSecondPerBroker: kafkaCapacity('kafka.m5.large', 2),
-    storedBytesPerRecord: KAFKA_STORED_BYTES,
-    replicationFactor: 3,
-    minInSyncReplicas: 2,
-    retentionHours: 24,
-    storageTargetUtilization: 0.8,
-  },
-  flink: {
-    pointsPerSecondPerSlot: FLINK_POINTS_PER_SLOT,
-    parallelismPerKpu: 1,
-    autoScalingEnabled: true,
-    windowSeconds: 60,
-    checkpointIntervalSeconds: 60,
-  },
+  kafka: replicatedKafka('kafka.m5.large', 2),
+  flink: MANAGED_FLINK,
   influx: {
     instanceType: 'i3.large',
     pointsPerSecondPerNode: influxCapacity('i3.large', 2),
     bytesPerStoredValue: INFLUX_BYTES_PER_VALUE,
     replicationFactor: 3,
-    rawRetentionDays: 7,
     aggregateRetentionDays: 90,
     valuesPerAggregate: 6,
     diskWarningPercent: 80,
@@ -424,28 +428,13 @@ const prod: CapacityConfig = {
     scaleOutCpuPercent: 70,
     scaleInCpuPercent: 40,
   },
-  kafka: {
-    brokerInstanceType: 'kafka.m5.xlarge',
-    recordsPerSecondPerBroker: kafkaCapacity('kafka.m5.xlarge', 4),
-    storedBytesPerRecord: KAFKA_STORED_BYTES,
-    replicationFactor: 3,
-    minInSyncReplicas: 2,
-    retentionHours: 24,
-    storageTargetUtilization: 0.8,
-  },
-  flink: {
-    pointsPerSecondPerSlot: FLINK_POINTS_PER_SLOT,
-    parallelismPerKpu: 1,
-    autoScalingEnabled: true,
-    windowSeconds: 60,
-    checkpointIntervalSeconds: 60,
-  },
+  kafka: replicatedKafka('kafka.m5.xlarge', 4),
+  flink: MANAGED_FLINK,
   influx: {
     instanceType: 'i3.2xlarge',
     pointsPerSecondPerNode: influxCapacity('i3.2xlarge', 8),
     bytesPerStoredValue: INFLUX_BYTES_PER_VALUE,
     replicationFactor: 3,
-    rawRetentionDays: 7,
     // Reference: "InfluxDB retains 90 days".
     aggregateRetentionDays: 90,
     valuesPerAggregate: 6,
