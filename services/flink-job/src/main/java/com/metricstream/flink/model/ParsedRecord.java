@@ -1,9 +1,9 @@
 package com.metricstream.flink.model;
 
 /**
- * One Kafka record of the metrics topic after parsing: either a valid point (series key, event time,
- * its numeric fields) or a malformed record (reason and raw bytes), never both. A POJO so Flink
- * serializes it without Kryo.
+ * One point of the metrics topic after parsing (a record, or one line of a point-json-lines-v1 record):
+ * either a valid point (series key, event time, its numeric fields) or a malformed record (reason and
+ * raw bytes), never both. A POJO so Flink serializes it without Kryo.
  */
 public class ParsedRecord {
     /** Series key as in docs/wire-format.md: escaped measurement and sorted, escaped tags. */
@@ -16,9 +16,9 @@ public class ParsedRecord {
 
     /** Non-null for a malformed record: why it was set aside. */
     public String error;
-    /** The raw record value of a malformed record (null for valid ones). */
+    /** The raw value (or line) of a malformed record (null for valid ones). */
     public byte[] raw;
-    /** topic-partition@offset of a malformed record, for the dead-letter header. */
+    /** topic-partition@offset (#N: line N of a point-json-lines-v1 record) of a malformed record, for the dead-letter header. */
     public String origin;
 
     public ParsedRecord() {}

@@ -9,15 +9,23 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
- * Kafka records of the metrics topic to {@link ParsedRecord}s, one per record. Parsing happens in the
- * source (not in a later operator) so that the watermark strategy sees event times per Kafka
- * partition. Malformed records are emitted too, flagged, so the next operator counts them and routes
- * them to a side output; nothing here throws on bad data.
+ * Kafka records of the metrics topic to {@link ParsedRecord}s, in the two formats of
+ * {@code docs/wire-format.md} chosen by the {@code ms-format} header: {@code point-json-v1} (also when
+ * the header is absent) gives one per record, {@code point-json-lines-v1} one per non-empty line, in
+ * line order. Parsing happens in the source (not in a later operator) so that the watermark strategy
+ * sees event times per Kafka partition. Malformed records (or lines) are emitted too, flagged with
+ * their origin, so the next operator counts them and routes them to a side output; nothing here
+ * throws on bad data.
  */
 public class PointDeserializer implements KafkaRecordDeserializationSchema<ParsedRecord> {
     private static final long serialVersionUID = 1L;
+
+    private static final byte[] V1 = PointJsonParser.FORMAT_V1.getBytes(StandardCharsets.UTF_8);
+    private static final byte[] LINES_V1 = PointJsonParser.FORMAT_LINES_V1.getBytes(StandardCharsets.UTF_8);
+    private static final byte LF = '\n';
 
     private transient PointJsonParser parser;
 
@@ -30,16 +38,46 @@ public class PointDeserializer implements KafkaRecordDeserializationSchema<Parse
     public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<ParsedRecord> out) {
         if (parser == null) parser = new PointJsonParser();
         Header format = record.headers().lastHeader(PointJsonParser.FORMAT_HEADER);
-        if (format != null && format.value() != null) {
-            String f = new String(format.value(), StandardCharsets.UTF_8);
-            if (!PointJsonParser.FORMAT_V1.equals(f)) {
-                out.collect(ParsedRecord.malformed("unknown format header " + f, record.value(), origin(record)));
-                return;
-            }
+        byte[] f = format == null ? null : format.value();
+        if (f == null || Arrays.equals(f, V1)) {
+            ParsedRecord parsed = parser.parse(record.value(), null);
+            if (!parsed.isValid()) parsed.origin = origin(record);
+            out.collect(parsed);
+        } else if (Arrays.equals(f, LINES_V1)) {
+            deserializeLines(record, out);
+        } else {
+            out.collect(ParsedRecord.malformed("unknown format header " + new String(f, StandardCharsets.UTF_8),
+                    record.value(), origin(record)));
         }
-        ParsedRecord parsed = parser.parse(record.value(), null);
-        if (!parsed.isValid()) parsed.origin = origin(record);
-        out.collect(parsed);
+    }
+
+    /**
+     * {@code point-json-lines-v1}: every non-empty LF-terminated (or final) line is one point, parsed in
+     * place. A malformed line gives one malformed record (its raw value is that line, its origin
+     * {@code topic-partition@offset#N}, N the 1-based line number counting empty lines) and does not
+     * affect the other lines. A value without any point is one malformed record for the whole record.
+     */
+    private void deserializeLines(ConsumerRecord<byte[], byte[]> record, Collector<ParsedRecord> out) {
+        byte[] value = record.value();
+        int end = value == null ? 0 : value.length;
+        int line = 0;
+        int emitted = 0;
+        int start = 0;
+        while (start < end) {
+            int lf = start;
+            while (lf < end && value[lf] != LF) lf++;
+            line++;
+            if (lf > start) {
+                ParsedRecord parsed = parser.parse(value, start, lf - start, null);
+                if (!parsed.isValid()) parsed.origin = origin(record) + '#' + line;
+                out.collect(parsed);
+                emitted++;
+            }
+            start = lf + 1;
+        }
+        if (emitted == 0) {
+            out.collect(ParsedRecord.malformed(end == 0 ? "empty value" : "no points in value", value, origin(record)));
+        }
     }
 
     private static String origin(ConsumerRecord<?, ?> r) {

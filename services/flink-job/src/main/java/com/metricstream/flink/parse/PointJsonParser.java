@@ -10,7 +10,8 @@ import java.io.IOException;
 import java.util.Arrays;
 
 /**
- * Parses one record value of the {@code point-json} format, version 1 ({@code docs/wire-format.md}).
+ * Parses one point of the {@code point-json} format, version 1 ({@code docs/wire-format.md}): a whole
+ * {@code point-json-v1} record value, or one line of a {@code point-json-lines-v1} value parsed in place.
  *
  * <p>Streaming (token) parsing on purpose: this runs once per record, and reading members into
  * locals avoids building a tree per record. Never throws for bad input: a malformed record comes
@@ -20,7 +21,10 @@ import java.util.Arrays;
  */
 public final class PointJsonParser {
     public static final String FORMAT_HEADER = "ms-format";
+    /** One point per record, keyed by series key. */
     public static final String FORMAT_V1 = "point-json-v1";
+    /** One or more {@link #FORMAT_V1} values per record, separated by LF; null key. */
+    public static final String FORMAT_LINES_V1 = "point-json-lines-v1";
 
     private static final JsonFactory JSON = JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(8).build())
@@ -36,18 +40,31 @@ public final class PointJsonParser {
 
     /** Parse a record value; {@code origin} only labels malformed records. */
     public ParsedRecord parse(byte[] value, String origin) {
-        if (value == null || value.length == 0) {
-            return ParsedRecord.malformed("empty value", value, origin);
+        if (value == null) return ParsedRecord.malformed("empty value", null, origin);
+        return parse(value, 0, value.length, origin);
+    }
+
+    /**
+     * Parse the value in {@code buf[offset, offset + length)} in place (no copy unless malformed: a
+     * malformed record's {@code raw} is exactly that range). {@code origin} only labels malformed records.
+     */
+    public ParsedRecord parse(byte[] buf, int offset, int length, String origin) {
+        if (length == 0) {
+            return ParsedRecord.malformed("empty value", raw(buf, offset, length), origin);
         }
-        try (JsonParser p = JSON.createParser(value)) {
+        try (JsonParser p = JSON.createParser(buf, offset, length)) {
             String error = parseInto(p);
             if (error != null) {
-                return ParsedRecord.malformed(error, value, origin);
+                return ParsedRecord.malformed(error, raw(buf, offset, length), origin);
             }
             return result;
         } catch (IOException | RuntimeException e) {
-            return ParsedRecord.malformed("not JSON: " + firstLine(e.getMessage()), value, origin);
+            return ParsedRecord.malformed("not JSON: " + firstLine(e.getMessage()), raw(buf, offset, length), origin);
         }
+    }
+
+    private static byte[] raw(byte[] buf, int offset, int length) {
+        return offset == 0 && length == buf.length ? buf : Arrays.copyOfRange(buf, offset, offset + length);
     }
 
     /** Returns the reason a record is malformed, or null with {@link #result} set. */

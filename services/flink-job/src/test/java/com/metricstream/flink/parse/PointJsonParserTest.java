@@ -108,6 +108,29 @@ class PointJsonParserTest {
     }
 
     @Test
+    void parsesARangeOfALargerBufferInPlace() {
+        String point = "{\"v\":1,\"m\":\"m\",\"t\":{\"host\":\"a\"},\"f\":{\"x\":2},\"ts\":\"60000000000\"}";
+        String bad = "{\"v\":1,\"m\":\"m\"}";
+        byte[] buf = ("garbage" + point + "{}" + bad + "tail").getBytes(StandardCharsets.UTF_8);
+        int at = "garbage".length();
+
+        ParsedRecord ok = parser.parse(buf, at, point.length(), "o");
+        assertThat(ok.isValid()).isTrue();
+        assertThat(ok.seriesKey).isEqualTo("m,host=a");
+        assertThat(fields(ok)).containsExactly(Map.entry("x", 2.0));
+        assertThat(ok.timestampMs).isEqualTo(60_000L);
+
+        int badAt = at + point.length() + 2;
+        ParsedRecord r = parser.parse(buf, badAt, bad.length(), "o#2");
+        assertThat(r.error).isEqualTo("f missing or empty");
+        assertThat(r.origin).isEqualTo("o#2");
+        assertThat(new String(r.raw, StandardCharsets.UTF_8)).isEqualTo(bad); // only the range, not the buffer
+
+        assertThat(parser.parse(buf, at, 0, "o").error).isEqualTo("empty value");
+        assertThat(parser.parse(buf, at, point.length() - 1, "o").error).startsWith("not JSON");
+    }
+
+    @Test
     void theParserRecoversAfterAMalformedRecord() {
         assertThat(parse("{\"v\":1,").isValid()).isFalse();
         ParsedRecord ok = parse("{\"v\":1,\"m\":\"m\",\"t\":{\"host\":\"a\"},\"f\":{\"x\":2},\"ts\":\"60000000000\"}");
