@@ -4,6 +4,8 @@
  */
 import * as os from 'node:os';
 import * as path from 'node:path';
+import type { RecordFormat } from './kafka-pack';
+import { FORMAT_HEADER, FORMAT_LINES_HEADER } from './record';
 
 export interface KafkaConfig {
   readonly brokers: string[];
@@ -19,6 +21,8 @@ export interface KafkaConfig {
   readonly sendTimeoutMs: number;
   /** Batch compression: gzip (default; smaller on the wire and on the brokers' disks) or none (least CPU). */
   readonly compression: 'gzip' | 'none';
+  /** docs/wire-format.md: many points per record (default), or one keyed record per point. */
+  readonly recordFormat: RecordFormat;
 }
 
 export interface Config {
@@ -119,6 +123,7 @@ export function loadConfig(env: Env = process.env): Config {
       lingerMs: int('KAFKA_LINGER_MS', 5, 0, 1000),
       sendTimeoutMs: int('KAFKA_SEND_TIMEOUT_MS', 10_000, 100, 120_000),
       compression: oneOf('KAFKA_COMPRESSION', 'gzip', ['gzip', 'none'] as const),
+      recordFormat: oneOf('KAFKA_RECORD_FORMAT', FORMAT_LINES_HEADER, [FORMAT_LINES_HEADER, FORMAT_HEADER] as const),
     };
   }
 

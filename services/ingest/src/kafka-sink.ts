@@ -1,7 +1,7 @@
 /**
  * Kafka sink: an idempotent kafkajs producer (acks=all, gzip) behind a producer-side accumulator, so the
- * records of many HTTP requests share one send; and the spool, which takes over while Kafka is
- * unreachable.
+ * points of many HTTP requests share one send (and, in the default record format, one record per
+ * partition: kafka-pack.ts); and the spool, which takes over while Kafka is unreachable.
  *
  * Ordering: exactly one send is in flight at a time and the spool is strictly FIFO. Once any batch
  * failed, every later batch goes to the spool behind it until the replay has emptied it; only then do
@@ -10,13 +10,14 @@
  */
 import { promisify } from 'node:util';
 import { gzip, gzipSync, unzip, constants as zlibConstants } from 'node:zlib';
-import { CompressionCodecs, CompressionTypes, Kafka, logLevel, type Producer, type Message } from 'kafkajs';
+import { CompressionCodecs, CompressionTypes, Kafka, logLevel, type Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { KafkaConfig } from './config';
 import { IngestError } from './errors';
 import type { Metrics } from './metrics';
 import { SeriesKeyPartitioner } from './partitioner';
-import { FORMAT_HEADER, type PointRecord } from './record';
+import { packedMessages, perPointMessages } from './kafka-pack';
+import { FORMAT_LINES_HEADER, type PointRecord } from './record';
 import type { Sink } from './sink';
 import { Spool } from './spool';
 
@@ -46,8 +47,8 @@ CompressionCodecs[CompressionTypes.GZIP] = () => ({
   decompress: (buffer: Buffer) => gunzipAny(buffer),
 });
 
-/** One headers object shared by every message (kafkajs only reads it). */
-const HEADERS = { 'ms-format': FORMAT_HEADER };
+/** How often the topic's partition count is looked up again (kafkajs' own metadata max age). */
+const PARTITIONS_MAX_AGE_MS = 5 * 60_000;
 
 export interface KafkaSinkOptions {
   readonly kafka: KafkaConfig;
@@ -62,6 +63,10 @@ export class KafkaSink implements Sink {
   private readonly client: Kafka;
   private producer: Producer | undefined;
   private connecting: Promise<Producer> | undefined;
+  /** The topic's partition count, for packing records per partition (point-json-lines-v1 only). */
+  private partitions = 0;
+  private partitionsAt = 0;
+  private refreshingPartitions = false;
   private queue: Pending[] = [];
   private queuedBytes = 0;
   private sending = false;
@@ -130,7 +135,10 @@ export class KafkaSink implements Sink {
         retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 1000 },
       });
       this.connecting = producer.connect().then(
-        () => (this.producer = producer),
+        async () => {
+          if (this.packs) await this.refreshPartitions();
+          return (this.producer = producer);
+        },
         async (e) => {
           await producer.disconnect().catch(() => undefined);
           throw e;
@@ -138,6 +146,29 @@ export class KafkaSink implements Sink {
       ).finally(() => (this.connecting = undefined));
     }
     return this.connecting;
+  }
+
+  private get packs(): boolean {
+    return this.o.kafka.recordFormat === FORMAT_LINES_HEADER;
+  }
+
+  /**
+   * Looks the partition count up with an admin client. Partitions can only be added; points of a series
+   * then move to another partition, exactly as with Kafka's default partitioner.
+   */
+  private async refreshPartitions(): Promise<void> {
+    const admin = this.client.admin({ retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 1000 } });
+    await admin.connect();
+    try {
+      const { topics } = await admin.fetchTopicMetadata({ topics: [this.o.kafka.topic] });
+      const n = topics[0]?.partitions.length ?? 0;
+      if (n < 1) throw new Error(`topic "${this.o.kafka.topic}" has no partitions`);
+      if (this.partitions && n !== this.partitions) this.o.log.info({ from: this.partitions, to: n }, 'topic partition count changed');
+      this.partitions = n;
+      this.partitionsAt = Date.now();
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
   }
 
   /** Drops the producer after a failure: a fresh one (new producer id) avoids stale sequence state. */
@@ -226,13 +257,22 @@ export class KafkaSink implements Sink {
   /** One producer send with a deadline; throws on failure or timeout. */
   private async send(records: PointRecord[]): Promise<void> {
     const started = performance.now();
-    const messages: Message[] = new Array(records.length);
-    for (let i = 0; i < records.length; i++) messages[i] = { key: records[i].key, value: records[i].value, headers: HEADERS };
+    if (this.packs && this.producer && !this.refreshingPartitions && Date.now() - this.partitionsAt > PARTITIONS_MAX_AGE_MS) {
+      this.refreshingPartitions = true; // in the background: the current count stays valid meanwhile
+      this.refreshPartitions()
+        .catch((e) => this.o.log.warn({ err: e }, 'partition count lookup failed; keeping the last one'))
+        .finally(() => (this.refreshingPartitions = false));
+    }
     let timer: NodeJS.Timeout | undefined;
     // The deadline covers (re)connecting too: against a broker that is shutting down, connect alone can
     // take many seconds, and every request waits behind this one send.
     const attempt = this.getProducer().then((producer) =>
-      producer.send({ topic: this.o.kafka.topic, acks: -1, compression: this.o.kafka.compression === 'none' ? CompressionTypes.None : CompressionTypes.GZIP, messages }),
+      producer.send({
+        topic: this.o.kafka.topic,
+        acks: -1,
+        compression: this.o.kafka.compression === 'none' ? CompressionTypes.None : CompressionTypes.GZIP,
+        messages: this.packs ? packedMessages(records, this.partitions) : perPointMessages(records),
+      }),
     );
     attempt.catch(() => undefined); // it may settle after the deadline; that outcome is not needed
     try {

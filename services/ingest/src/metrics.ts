@@ -25,7 +25,7 @@ export class Metrics {
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], registers: [this.registry],
   });
   readonly kafkaBatchRecords = new Histogram({
-    name: 'ingest_kafka_batch_records', help: 'Records per producer send', buckets: [1, 10, 100, 500, 1000, 5000, 20000], registers: [this.registry],
+    name: 'ingest_kafka_batch_records', help: 'Points per producer send (in point-json-lines-v1 packed into one record per partition)', buckets: [1, 10, 100, 500, 1000, 5000, 20000], registers: [this.registry],
   });
   readonly spoolBytes = new Gauge({ name: 'ingest_spool_bytes', help: 'Bytes waiting in the on-disk spool', registers: [this.registry] });
   readonly spooledRecords = new Counter({ name: 'ingest_spooled_records_total', help: 'Records written to the spool', registers: [this.registry] });

@@ -1,8 +1,10 @@
 /**
- * The Kafka record of docs/wire-format.md (`point-json`, v1): series key + one JSON object per point.
+ * The point value of docs/wire-format.md (`point-json`, v1): series key + one JSON object per point.
  * Both parsers (line protocol and JSON) end here, so the wire format is written in exactly one place.
  */
 export const FORMAT_HEADER = 'point-json-v1';
+/** Many `point-json-v1` values of one partition in one record, LF-separated (kafka-pack.ts). */
+export const FORMAT_LINES_HEADER = 'point-json-lines-v1';
 
 /** One record as handed to a sink: Kafka key and value, both UTF-8 strings. */
 export interface PointRecord {

@@ -53,3 +53,10 @@ test('KAFKA_COMPRESSION: gzip by default, none on request, anything else refused
   expect(loadConfig({ ...base, KAFKA_COMPRESSION: 'none' }).kafka?.compression).toBe('none');
   expect(() => loadConfig({ ...base, KAFKA_COMPRESSION: 'zstd' })).toThrow(/KAFKA_COMPRESSION/);
 });
+
+test('KAFKA_RECORD_FORMAT: many points per record by default, one per point on request, anything else refused', () => {
+  const base = { INGEST_AUTH: 'none', KAFKA_BROKERS: '127.0.0.1:9092' };
+  expect(loadConfig(base).kafka?.recordFormat).toBe('point-json-lines-v1');
+  expect(loadConfig({ ...base, KAFKA_RECORD_FORMAT: 'point-json-v1' }).kafka?.recordFormat).toBe('point-json-v1');
+  expect(() => loadConfig({ ...base, KAFKA_RECORD_FORMAT: 'v2' })).toThrow(/KAFKA_RECORD_FORMAT="v2": expected one of point-json-lines-v1, point-json-v1/);
+});

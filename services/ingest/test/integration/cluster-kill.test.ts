@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { parseSegment } from '../../src/spool';
 import { AUTH, KEY, request } from '../helpers';
-import { BROKER, createTopic, ensureKafka, readTopic } from './kafka-helpers';
+import { BROKER, createTopic, ensureKafka, pointsOf, readTopic } from './kafka-helpers';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -88,7 +88,7 @@ test('SIGKILL of a worker mid-load: every 204-acknowledged point is in Kafka or 
     svc.kill('SIGTERM');
     expect(await exited).toBe(0);
 
-    const inKafka = (await readTopic(topic)).map((r) => JSON.parse(r.value));
+    const inKafka = pointsOf(await readTopic(topic)).map((p) => JSON.parse(p.value));
     const spoolDir = path.join(dir, 'spool');
     const inSpool = existsSync(spoolDir)
       ? readdirSync(spoolDir).flatMap((slot) =>

@@ -49,12 +49,31 @@ export async function createTopic(topic: string, partitions = 3): Promise<void> 
 export interface Consumed {
   partition: number;
   offset: string;
-  key: string;
+  /** null in point-json-lines-v1 records. */
+  key: string | null;
   value: string;
   headers: IHeaders;
 }
 
-/** Every record of the topic, read up to the end offsets as they are now (bounded by timeoutMs). */
+/** One point as found in the topic: its record's partition, key and format, and its own value. */
+export interface ConsumedPoint extends Consumed {
+  format: string;
+}
+
+/**
+ * The points of the records, in topic order: a point-json-lines-v1 record gives one entry per line, a
+ * point-json-v1 record one entry. Throws on any other format.
+ */
+export function pointsOf(records: Consumed[]): ConsumedPoint[] {
+  return records.flatMap((r) => {
+    const format = r.headers['ms-format']?.toString() ?? '';
+    if (format === 'point-json-v1') return [{ ...r, format }];
+    if (format === 'point-json-lines-v1') return r.value.split('\n').map((value) => ({ ...r, value, format }));
+    throw new Error(`unexpected record format "${format}" at ${r.partition}@${r.offset}`);
+  });
+}
+
+/** Every record of the topic, read up to the end offsets as they are now (bounded by timeoutMs); see pointsOf. */
 export async function readTopic(topic: string, timeoutMs = 60_000): Promise<Consumed[]> {
   const admin = kafka.admin();
   await admin.connect();
@@ -71,7 +90,7 @@ export async function readTopic(topic: string, timeoutMs = 60_000): Promise<Cons
     const timer = setTimeout(() => reject(new Error(`read ${out.length} of ${total} records within ${timeoutMs} ms`)), timeoutMs);
     void consumer.run({
       eachMessage: async ({ partition, message }) => {
-        out.push({ partition, offset: message.offset, key: message.key!.toString(), value: message.value!.toString(), headers: message.headers ?? {} });
+        out.push({ partition, offset: message.offset, key: message.key?.toString() ?? null, value: message.value!.toString(), headers: message.headers ?? {} });
         if (BigInt(out.length) >= total) {
           clearTimeout(timer);
           resolve();
