@@ -229,6 +229,25 @@ function parseLine(text: string, lineStart: number, end: number, lineNo: number,
   out.push({ key, value: recordValue(measurement, tags ? tagsJson(tags) : '', fields, ts, ctx) });
 }
 
+/**
+ * `-?(0|[1-9][0-9]*)(\.[0-9]+)?`, at most 300 characters: a float in both grammars, finite (no exponent,
+ * so below 1e300), and already JSON, hence copied verbatim. Most metrics look like this.
+ */
+function isPlainDecimal(tok: string): boolean {
+  const n = tok.length;
+  if (n > 300) return false;
+  let i = tok.charCodeAt(0) === 45 /* - */ ? 1 : 0;
+  const intStart = i;
+  while (i < n && tok.charCodeAt(i) >= 48 && tok.charCodeAt(i) <= 57) i++;
+  const intDigits = i - intStart;
+  if (intDigits === 0 || (intDigits > 1 && tok.charCodeAt(intStart) === 48)) return false;
+  if (i === n) return true;
+  if (tok.charCodeAt(i) !== 46 /* . */) return false;
+  const fracStart = ++i;
+  while (i < n && tok.charCodeAt(i) >= 48 && tok.charCodeAt(i) <= 57) i++;
+  return i === n && i > fracStart;
+}
+
 /** JSON for a non-string field value token, per the table in docs/wire-format.md. */
 function fieldValueJson(tok: string, lineNo: number, column: number, element: string): string {
   const last = tok.charCodeAt(tok.length - 1);
@@ -247,6 +266,7 @@ function fieldValueJson(tok: string, lineNo: number, column: number, element: st
     if (!digitsAtMost(mag, UINT64_MAX)) fail(lineNo, column, element, `unsigned integer ${tok} is out of the uint64 range`);
     return `{"u":"${mag}"}`;
   }
+  if (isPlainDecimal(tok)) return tok; // the common case, without the regular expressions below
   switch (tok) {
     case 't': case 'T': case 'true': case 'True': case 'TRUE': return 'true';
     case 'f': case 'F': case 'false': case 'False': case 'FALSE': return 'false';

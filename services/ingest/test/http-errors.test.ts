@@ -1,3 +1,4 @@
+import * as http from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { AUTH, request, startTestServer, type TestServer } from './helpers';
 
@@ -18,6 +19,26 @@ describe('error answers carry the catalogue code', () => {
       const res = await request(srv.port, { headers, body: 'm f=1' });
       await expectError(res, 401, 'INGEST_ERR_UNAUTHORIZED');
       expect(res.headers['www-authenticate']).toMatch(/^Token/);
+    }
+  });
+
+  test('a keep-alive connection that passed with one key is still refused another, wrong one', async () => {
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const send = (authorization: string) =>
+      new Promise<{ status: number; reused: boolean }>((resolve, reject) => {
+        const req = http.request({ host: '127.0.0.1', port: srv.port, method: 'POST', path: '/write', agent, headers: { Authorization: authorization } }, (res) => {
+          res.resume();
+          res.on('end', () => resolve({ status: res.statusCode!, reused: req.reusedSocket }));
+        });
+        req.on('error', reject);
+        req.end('m f=1');
+      });
+    try {
+      expect(await send(AUTH.Authorization)).toEqual({ status: 204, reused: false });
+      expect(await send(AUTH.Authorization)).toEqual({ status: 204, reused: true });
+      expect(await send('Token wrong-key-0000')).toEqual({ status: 401, reused: true });
+    } finally {
+      agent.destroy();
     }
   });
 

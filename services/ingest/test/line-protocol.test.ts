@@ -119,6 +119,10 @@ describe('line protocol: field values', () => {
     ['1e3', 1000],
     ['1E-2', 0.01],
     ['-0', -0],
+    ['0.25', 0.25],
+    ['-0.0', -0],
+    ['123456789012345678901234567890', 123456789012345678901234567890],
+    ['1' + '0'.repeat(300), 1e300],
   ])('float %s is copied verbatim', (tok, n) => {
     const r = one(`m f=${tok}`);
     expect(r.raw).toContain(`"f":{"f":${tok}}`);
@@ -131,6 +135,8 @@ describe('line protocol: field values', () => {
     ['+3', '3'],
     ['007', '7'],
     ['-.5', '-0.5'],
+    ['00.5', '0.5'],
+    ['-01', '-1'],
   ])('float %s (not JSON syntax) is re-serialised as %s', (tok, json) => {
     expect(one(`m f=${tok}`).raw).toContain(`"f":{"f":${json}}`);
   });
@@ -215,6 +221,10 @@ describe('line protocol: errors name line, column and element', () => {
     ['m f="a"x', 1, 'field "f"', /unexpected character after field value/],
     ['m f=abc', 1, 'field "f"', /invalid field value "abc"/],
     ['m f=1.2.3', 1, 'field "f"', /invalid field value/],
+    ['m f=-', 1, 'field "f"', /invalid field value/],
+    ['m f=1.5.', 1, 'field "f"', /invalid field value/],
+    ['m f=-.', 1, 'field "f"', /invalid field value/],
+    [`m f=1${'0'.repeat(400)}`, 1, 'field "f"', /out of range/],
     ['m f=NaN', 1, 'field "f"', /invalid field value/],
     ['m f=Inf', 1, 'field "f"', /invalid field value/],
     ['m f=1e400', 1, 'field "f"', /out of range/],
