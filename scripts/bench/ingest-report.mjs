@@ -33,7 +33,7 @@ for (const m of med.values()) {
 if (ours) {
   const r = (l) => (med.has(l) ? (ours.rps / med.get(l).rps).toFixed(2) : 'n/a');
   console.log('');
-  console.log(`median ratios (requests/s): ours-kafka/victoria ${r('victoria')}  ours-kafka/influxdb ${r('influxdb')}  ours-kafka/bare ${r('bare')}  ours-kafka/ours-jsonl ${r('ours-jsonl')}` + (med.has('before-kafka') ? `  ours-kafka/before-kafka ${r('before-kafka')}` : ''));
+  console.log(`median ratios (requests/s): ours-kafka/victoria ${r('victoria')}  ours-kafka/influxdb ${r('influxdb')}  ours-kafka/bare ${r('bare')}  ours-kafka/bare-parse ${r('bare-parse')}  ours-kafka/ours-jsonl ${r('ours-jsonl')}` + (med.has('before-kafka') ? `  ours-kafka/before-kafka ${r('before-kafka')}` : ''));
   const one = med.get('ours-kafka@1pt');
   if (one) console.log(`one point per request: ours-kafka ${Math.round(one.rps)} requests/s (median), bare ${med.has('bare@1pt') ? Math.round(med.get('bare@1pt').rps) : 'n/a'}`);
   const errs = [...med.values()].reduce((n, m) => n + (m.label.startsWith('ours') ? m.errors : 0), 0);

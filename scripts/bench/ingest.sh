@@ -7,6 +7,7 @@
 #   victoria     VictoriaMetrics /write (Debian package victoria-metrics; installed when missing)
 #   influxdb     InfluxDB 1.x /write (Debian package influxdb; installed when missing)
 #   bare         node:http that only reads the body (scripts/bench/ingest-bare.mjs), same worker count as ours
+#   bare-parse   the same, plus our line-protocol parser on every body (no auth, no sink): HTTP + parsing
 #   before-kafka only when BENCH_BASELINE_BUNDLE=/path/to/ingest.js: an older bundle, Kafka sink (before/after)
 # Each round runs every target once, in a rotated order so drift (other jobs on the machine) hits all
 # targets alike; the table reports the MEDIAN over rounds and the ratios of ours to each other target.
@@ -16,7 +17,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 HERE="$ROOT/scripts/bench"
 ROUNDS=3 DURATION=10 POINTS=10 CONNECTIONS=100 ONE_POINT=1 KEEP=""
-TARGETS="ours-kafka ours-jsonl victoria influxdb bare${BENCH_BASELINE_BUNDLE:+ before-kafka}"
+TARGETS="ours-kafka ours-jsonl victoria influxdb bare bare-parse${BENCH_BASELINE_BUNDLE:+ before-kafka}"
 while (($#)); do
   case "$1" in
     --rounds) ROUNDS="$2"; shift 2 ;;
@@ -35,7 +36,7 @@ done
 
 KEY=bench-key-0001
 TOPIC=bench-ingest
-P_BARE=18310 P_JSONL=18311 P_KAFKA=18312 P_VM=18313 P_INFLUX=18314 P_INFLUX_RPC=18315 P_BEFORE=18316
+P_BARE=18310 P_JSONL=18311 P_KAFKA=18312 P_VM=18313 P_INFLUX=18314 P_INFLUX_RPC=18315 P_BEFORE=18316 P_PARSE=18317
 WORKERS="${INGEST_WORKERS:-$(nproc)}"
 TMP="$(mktemp -d /tmp/bench-ingest.XXXXXX)"
 RESULTS="$TMP/results.jsonl"
@@ -90,6 +91,11 @@ common=(INGEST_API_KEYS=$KEY INGEST_HOST=127.0.0.1 LOG_LEVEL=warn INGEST_WORKERS
 if want bare; then
   start bare node "$HERE/ingest-bare.mjs" "$P_BARE" "$WORKERS"
 fi
+if want bare-parse; then
+  (cd "$ROOT/services/ingest" && echo "export { parseLineProtocol } from './src/line-protocol'; export { requestContext } from './src/record';" |
+    npx esbuild --bundle --platform=node --format=cjs --log-level=warning --outfile="$TMP/line-protocol.js")
+  start bare-parse node "$HERE/ingest-bare.mjs" "$P_PARSE" "$WORKERS" "$TMP/line-protocol.js"
+fi
 if want ours-jsonl; then
   start ours-jsonl env "${common[@]}" PORT=$P_JSONL INGEST_JSONL_PATH="$TMP/points.jsonl" node "$ROOT/services/ingest/dist/ingest.js"
 fi
@@ -139,6 +145,7 @@ fi
 
 declare -A URL=(
   [bare]="http://127.0.0.1:$P_BARE/write"
+  [bare-parse]="http://127.0.0.1:$P_PARSE/write"
   [ours-jsonl]="http://127.0.0.1:$P_JSONL/write?db=bench"
   [ours-kafka]="http://127.0.0.1:$P_KAFKA/write?db=bench"
   [victoria]="http://127.0.0.1:$P_VM/write?db=bench"
@@ -146,6 +153,7 @@ declare -A URL=(
   [before-kafka]="http://127.0.0.1:$P_BEFORE/write?db=bench"
 )
 want bare && wait_http bare "http://127.0.0.1:$P_BARE/"
+want bare-parse && wait_http bare-parse "http://127.0.0.1:$P_PARSE/"
 want ours-jsonl && wait_http ours-jsonl "http://127.0.0.1:$P_JSONL/health"
 want ours-kafka && wait_http ours-kafka "http://127.0.0.1:$P_KAFKA/health"
 want before-kafka && wait_http before-kafka "http://127.0.0.1:$P_BEFORE/health" && sleep 3 # its /health does not wait for all workers
