@@ -172,8 +172,8 @@ const REFERENCE = 'shared/reference capacity-planning document';
 const MACHINE = '2-core x86_64 Debian 12 development machine (shared, load average 3-8 during the runs)';
 export const MEASURED = {
   ingestRequests: {
-    value: 7_140,
-    unit: 'requests/s, 1 point per request, Kafka sink acks=all, 100 keep-alive connections (median of 3 rounds)',
+    value: 9_520,
+    unit: 'requests/s, 1 point per request, Kafka sink acks=all (point-json-lines-v1), 100 keep-alive connections (median of 3 rounds)',
     cores: 2,
     machine: MACHINE,
     date: '2026-11-27',

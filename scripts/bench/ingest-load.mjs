@@ -10,7 +10,7 @@
 // built once up front, so the loop only does socket.write(prebuiltBuffer) and a minimal response scan;
 // node:http's client (header objects, IncomingMessage streams, Agent bookkeeping) would cost more CPU
 // per request than the servers we measure. Prints one JSON line: requests/s, points/s, p50/p99, errors.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import * as net from 'node:net';
 import { parseArgs } from 'node:util';
 
@@ -25,6 +25,10 @@ const { values: a } = parseArgs({
     key: { type: 'string' },
     label: { type: 'string' },
     warmup: { type: 'string', default: '1' },
+    // CPU accounting over exactly the measured interval: the target's process group, and one more
+    // process (the Kafka broker) reported apart. Linux /proc only.
+    'cpu-group': { type: 'string' },
+    'cpu-pid': { type: 'string' },
   },
 });
 const die = (m) => { process.stderr.write(`ingest-load: ${m}\n`); process.exit(2); };
@@ -131,20 +135,37 @@ function connection(id) {
   });
 }
 
+/** user+system CPU seconds of the processes of group `pgid` (or of process `pid`), from /proc. */
+const HZ = 100; // USER_HZ: the unit of /proc/<pid>/stat times on every Linux architecture we run on
+function cpuSeconds({ pgid, pid }) {
+  let ticks = 0;
+  for (const p of pid ? [pid] : readdirSync('/proc').filter((d) => /^[0-9]+$/.test(d))) {
+    let stat;
+    try { stat = readFileSync(`/proc/${p}/stat`, 'utf8'); } catch { continue; } // exited meanwhile
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // fields from 3 (state) on; comm may hold spaces
+    if (pid || f[2] === pgid) ticks += Number(f[11]) + Number(f[12]); // utime, stime (fields 14, 15)
+  }
+  return ticks / HZ;
+}
+const cpuTargets = [a['cpu-group'] && { pgid: a['cpu-group'] }, a['cpu-pid'] && { pid: a['cpu-pid'] }];
+let cpu0 = [];
+
 for (let c = 0; c < connections; c++) connection(c);
 // A short warm-up (JIT, connection setup, batchers filling) is excluded from the figures.
 setTimeout(() => {
   measuring = true;
   t0 = performance.now();
+  cpu0 = cpuTargets.map((t) => t && cpuSeconds(t));
   setTimeout(() => {
     stop = true;
     measuring = false;
     tEnd = performance.now();
-    report();
+    const cpu1 = cpuTargets.map((t) => t && cpuSeconds(t));
+    report(cpu1.map((c, i) => (c === undefined || c === '' ? undefined : c - cpu0[i])));
   }, durationMs);
 }, warmupMs);
 
-function report() {
+function report([cpuTarget, cpuOther]) {
   const secs = (tEnd - t0) / 1000;
   const sorted = latencies.subarray(0, done).sort();
   const pct = (p) => (done ? sorted[Math.min(done - 1, Math.floor((p / 100) * done))] : NaN);
@@ -154,6 +175,9 @@ function report() {
     rps: Math.round(done / secs), pps: Math.round((ok * points) / secs), p50: +pct(50).toFixed(2), p99: +pct(99).toFixed(2),
     errors, statuses, load: readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' '),
   };
+  // microseconds of CPU per request answered in the measured interval
+  if (cpuTarget !== undefined && done) out.cpuUsPerRequest = Math.round((cpuTarget * 1e6) / done);
+  if (cpuOther !== undefined && done) out.brokerCpuUsPerRequest = Math.round((cpuOther * 1e6) / done);
   process.stdout.write(JSON.stringify(out) + '\n');
   setTimeout(() => process.exit(0), 50);
 }

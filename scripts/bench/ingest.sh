@@ -61,11 +61,14 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+declare -A GROUP=() # target -> its process group (= the pid setsid started)
 start() { # start NAME CMD...: in its own session/process group, output to $TMP/NAME.log
   local name="$1"; shift
   setsid "$@" >"$TMP/$name.log" 2>&1 &
   PIDS+=($!)
+  GROUP[$name]=$!
 }
+BROKER_PID="" # set when ours-kafka runs: the broker's CPU is reported apart
 wait_http() { # wait_http NAME URL: up to 30 s
   for _ in $(seq 1 300); do
     curl -s -o /dev/null -m 1 "$2" && return 0
@@ -109,6 +112,7 @@ if want ours-kafka; then
     (async () => { const a = new Kafka({ brokers: ['127.0.0.1:9092'], logLevel: logLevel.NOTHING }).admin(); await a.connect();
       await a.createTopics({ topics: [{ topic: '$TOPIC', numPartitions: 3, configEntries: [{ name: 'retention.ms', value: '600000' }] }], waitForLeaders: true });
       await a.disconnect(); })().catch((e) => { console.error(e.message); process.exit(1); });")
+  BROKER_PID="$(bash -c "source '$ROOT/scripts/kafka/common.sh' && running_pid" || true)"
   start ours-kafka env "${common[@]}" PORT=$P_KAFKA KAFKA_BROKERS=127.0.0.1:9092 KAFKA_TOPIC=$TOPIC \
     INGEST_SPOOL_DIR="$TMP/spool" node ${BENCH_NODE_FLAGS:-} "$ROOT/services/ingest/dist/ingest.js"
 fi
@@ -165,11 +169,17 @@ fi
 
 # ---- rounds ----------------------------------------------------------------------------------------
 read -r -a LIST <<<"$TARGETS"
+# CPU per request (ingest-load.mjs reads /proc over the measured interval): the target's own process
+# group and, for our Kafka-sink services, the broker apart. A cost figure that moves far less with the
+# machine's load than requests/s do.
 run() { # run LABEL TARGET POINTS
+  local cpu=(--cpu-group "${GROUP[$2]}")
+  [[ -n "$BROKER_PID" && "$2" == *kafka ]] && cpu+=(--cpu-pid "$BROKER_PID")
   node "$HERE/ingest-load.mjs" --url "${URL[$2]}" --label "$1" --points "$3" --connections "$CONNECTIONS" \
-    --duration "$DURATION" --key "$KEY" | tee -a "$RESULTS" | node -e "
+    --duration "$DURATION" --key "$KEY" "${cpu[@]}" | tee -a "$RESULTS" | node -e "
       const r = JSON.parse(require('fs').readFileSync(0, 'utf8'));
-      console.error('  ' + r.label.padEnd(16) + String(r.rps).padStart(7) + ' req/s ' + String(r.pps).padStart(8) + ' points/s  p50 ' + r.p50 + ' ms  p99 ' + r.p99 + ' ms  errors ' + r.errors + '  load ' + r.load);"
+      const cpu = r.cpuUsPerRequest + ' us/req' + (r.brokerCpuUsPerRequest != null ? ' (+ broker ' + r.brokerCpuUsPerRequest + ')' : '');
+      console.error('  ' + r.label.padEnd(16) + String(r.rps).padStart(7) + ' req/s ' + String(r.pps).padStart(8) + ' points/s  p50 ' + r.p50 + ' ms  p99 ' + r.p99 + ' ms  errors ' + r.errors + '  cpu ' + cpu + '  load ' + r.load);"
 }
 for ((r = 0; r < ROUNDS; r++)); do
   log "round $((r + 1))/$ROUNDS (${DURATION}s per target, $POINTS points/request, $CONNECTIONS connections)"
