@@ -1,7 +1,7 @@
 package com.metricstream.flink.parse;
 
 import com.metricstream.flink.model.ParsedRecord;
-import org.apache.flink.util.Collector;
+import org.apache.flink.api.common.functions.util.ListCollector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.junit.jupiter.api.Test;
@@ -28,15 +28,7 @@ class PointDeserializerTest {
 
     private List<ParsedRecord> deserialize(ConsumerRecord<byte[], byte[]> record) {
         List<ParsedRecord> out = new ArrayList<>();
-        deserializer.deserialize(record, new Collector<>() {
-            @Override
-            public void collect(ParsedRecord r) {
-                out.add(r);
-            }
-
-            @Override
-            public void close() {}
-        });
+        deserializer.deserialize(record, new ListCollector<>(out));
         return out;
     }
 

@@ -3,10 +3,10 @@ package com.metricstream.flink.parse;
 import com.metricstream.flink.model.FieldValue;
 import com.metricstream.flink.model.MalformedRecord;
 import com.metricstream.flink.model.ParsedRecord;
+import org.apache.flink.api.common.functions.util.ListCollector;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
-import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.junit.jupiter.api.Test;
@@ -24,15 +24,7 @@ class SplitRecordsTest {
         PointDeserializer d = new PointDeserializer();
         d.open(null);
         List<ParsedRecord> out = new ArrayList<>();
-        d.deserialize(record, new Collector<>() {
-            @Override
-            public void collect(ParsedRecord r) {
-                out.add(r);
-            }
-
-            @Override
-            public void close() {}
-        });
+        d.deserialize(record, new ListCollector<>(out));
         return out;
     }
 
