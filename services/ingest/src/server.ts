@@ -5,6 +5,7 @@
  * backpressure and media type before the body is read, the declared length before a byte is read.
  * 204 is sent only after sink.write() resolved, i.e. the records are durable.
  */
+import { timingSafeEqual } from 'node:crypto';
 import * as http from 'node:http';
 import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
@@ -77,11 +78,16 @@ export function createIngestServer(deps: ServerDeps): IngestServer {
     return m;
   };
   /**
-   * Per connection, the Authorization header last verified on it: keep-alive clients (Telegraf, the ALB)
-   * send the same header with every request, and hashing it each time was ~3 % of a worker. Only a header
-   * this connection itself presented and passed is remembered, so comparing with it reveals nothing.
+   * Per connection, the Authorization header last verified on it: keep-alive clients send the same header
+   * with every request, and hashing it each time was ~3 % of a worker. Behind the ALB one connection
+   * carries many clients' requests, so a header is compared with the remembered one in constant time
+   * (only whether a guess has its length can show); anything else takes the full digest check.
    */
-  const verified = new WeakMap<Socket, { header: string; id: string }>();
+  const verified = new WeakMap<Socket, { header: Buffer; id: string }>();
+  const sameBytes = (s: string, b: Buffer): boolean => {
+    const a = Buffer.from(s);
+    return a.length === b.length && timingSafeEqual(a, b);
+  };
   let draining = false;
   let inFlight = 0;
   let idle: (() => void) | undefined;
@@ -166,13 +172,13 @@ export function createIngestServer(deps: ServerDeps): IngestServer {
     if (keys) {
       const authorization = req.headers.authorization;
       const known = authorization === undefined ? undefined : verified.get(req.socket);
-      if (known !== undefined && known.header === authorization) {
+      if (authorization !== undefined && known !== undefined && sameBytes(authorization, known.header)) {
         keyId = known.id;
       } else {
         const presented = presentedKey(authorization, query);
         const id = presented === undefined ? undefined : keys.check(presented);
         if (id === undefined) return answerError(res, new IngestError('INGEST_ERR_UNAUTHORIZED'), route, true);
-        if (authorization !== undefined) verified.set(req.socket, { header: authorization, id });
+        if (authorization !== undefined) verified.set(req.socket, { header: Buffer.from(authorization), id });
         keyId = id;
       }
     }
