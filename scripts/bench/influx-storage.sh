@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # InfluxDB bytes on disk per stored field value, for the aggregate rows the Flink job writes (one row
 # per series per 1-minute window, six values: count, min, max, sum, mean, last). Runs a private
-# influxd (Debian's package, installed by scripts/influx/start.sh when missing) on 127.0.0.1:8091
+# influxd (scripts/influx/start.sh, which installs Debian's package when missing) on 127.0.0.1:8091
 # with snapshots and full compaction after 1 s of quiet, writes a bounded data set, waits for the
 # TSM files to settle and divides their size by the values written. A figure, not a test.
 #   bash scripts/bench/influx-storage.sh [series] [windows]     (default 20000 series x 120 windows)
@@ -11,26 +11,8 @@ series="${1:-20000}"
 windows="${2:-120}"
 port=8091
 home="$(mktemp -d)"
-command -v influxd >/dev/null || INFLUX_PORT=8099 bash scripts/influx/start.sh >/dev/null && INFLUX_PORT=8099 bash scripts/influx/stop.sh >/dev/null 2>&1 || true
-mkdir -p "$home"/{meta,data,wal}
-cat > "$home/influxdb.conf" <<CONF
-reporting-disabled = true
-bind-address = "127.0.0.1:$((port + 1))"
-[meta]
-  dir = "$home/meta"
-[data]
-  dir = "$home/data"
-  wal-dir = "$home/wal"
-  cache-snapshot-write-cold-duration = "1s"
-  compact-full-write-cold-duration = "1s"
-[http]
-  bind-address = "127.0.0.1:$port"
-  log-enabled = false
-CONF
-influxd -config "$home/influxdb.conf" >"$home/influxd.log" 2>&1 &
-pid=$!
-trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$home"' EXIT
-for _ in $(seq 1 100); do curl -sf -o /dev/null "http://127.0.0.1:$port/ping" && break; sleep 0.2; done
+trap 'INFLUX_PORT=$port INFLUX_HOME="$home" bash scripts/influx/stop.sh --purge >/dev/null' EXIT
+INFLUX_PORT=$port INFLUX_RPC_PORT=$((port + 1)) INFLUX_HOME="$home" INFLUX_COLD_DURATION=1s bash scripts/influx/start.sh >/dev/null
 curl -sf -XPOST "http://127.0.0.1:$port/query" --data-urlencode 'q=CREATE DATABASE bench' >/dev/null
 
 # Random-walk CPU-like series, written window by window as the job would.

@@ -5,7 +5,7 @@
 #   ours-kafka   the ingest bundle (services/ingest/dist/ingest.js), Kafka sink (local broker, acks=all)
 #   ours-jsonl   the ingest bundle, JSONL sink (batched fdatasync)
 #   victoria     VictoriaMetrics /write (Debian package victoria-metrics; installed when missing)
-#   influxdb     InfluxDB 1.x /write (Debian package influxdb; installed when missing)
+#   influxdb     InfluxDB 1.x /write (scripts/influx/start.sh: Debian package influxdb, installed when missing)
 #   bare         node:http that only reads the body (scripts/bench/ingest-bare.mjs), same worker count as ours
 #   bare-parse   the same, plus our line-protocol parser on every body (no auth, no sink): HTTP + parsing
 #   before-kafka only when BENCH_BASELINE_BUNDLE=/path/to/ingest.js: an older bundle, Kafka sink (before/after)
@@ -125,26 +125,11 @@ if want victoria; then
   start victoria victoria-metrics -storageDataPath="$TMP/vm" -httpListenAddr=127.0.0.1:$P_VM -loggerLevel=ERROR -retentionPeriod=1
 fi
 if want influxdb; then
-  need_deb influxd influxdb
-  mkdir -p "$TMP/influx"
-  cat >"$TMP/influx/influxdb.conf" <<EOF
-reporting-disabled = true
-bind-address = "127.0.0.1:$P_INFLUX_RPC"
-[meta]
-  dir = "$TMP/influx/meta"
-[data]
-  dir = "$TMP/influx/data"
-  wal-dir = "$TMP/influx/wal"
-  query-log-enabled = false
-[http]
-  bind-address = "127.0.0.1:$P_INFLUX"
-  log-enabled = false
-[monitor]
-  store-enabled = false
-[continuous_queries]
-  enabled = false
-EOF
-  start influxdb influxd -config "$TMP/influx/influxdb.conf"
+  # scripts/influx/start.sh installs Debian's package when missing and waits for /ping; its influxd
+  # leads its own process group, which cleanup stops like the others.
+  INFLUX_PORT=$P_INFLUX INFLUX_RPC_PORT=$P_INFLUX_RPC INFLUX_HOME="$TMP/influx" bash "$ROOT/scripts/influx/start.sh" >&2
+  PIDS+=("$(cat "$TMP/influx/influxd.pid")")
+  GROUP[influxdb]="${PIDS[-1]}"
 fi
 
 declare -A URL=(
@@ -163,7 +148,6 @@ want ours-kafka && wait_http ours-kafka "http://127.0.0.1:$P_KAFKA/health"
 want before-kafka && wait_http before-kafka "http://127.0.0.1:$P_BEFORE/health" && sleep 3 # its /health does not wait for all workers
 want victoria && wait_http victoria "http://127.0.0.1:$P_VM/health"
 if want influxdb; then
-  wait_http influxdb "http://127.0.0.1:$P_INFLUX/ping"
   curl -sf -XPOST "http://127.0.0.1:$P_INFLUX/query" --data-urlencode "q=CREATE DATABASE bench" >/dev/null
 fi
 

@@ -7,11 +7,16 @@
 #   INFLUX_HOME      state dir: config, data, wal, meta, pid file, log
 #                    (default ${TMPDIR:-/tmp}/metricstream-influx-$INFLUX_PORT)
 #   INFLUX_WAIT_S    seconds to wait for /ping (default 30)
+#   INFLUX_RPC_PORT  the backup/restore RPC port on 127.0.0.1 (default INFLUX_PORT + 2)
+#   INFLUX_COLD_DURATION  when set (e.g. 1s): snapshot the cache and fully compact a shard after this
+#                    much write silence, so on-disk sizes settle quickly (scripts/bench/influx-storage.sh)
 set -euo pipefail
 
 PORT="${INFLUX_PORT:-8086}"
 HOME_DIR="${INFLUX_HOME:-${TMPDIR:-/tmp}/metricstream-influx-$PORT}"
 WAIT_S="${INFLUX_WAIT_S:-30}"
+RPC_PORT="${INFLUX_RPC_PORT:-$((PORT + 2))}"
+COLD="${INFLUX_COLD_DURATION:-}"
 PID_FILE="$HOME_DIR/influxd.pid"
 LOG_FILE="$HOME_DIR/influxd.log"
 CONF="$HOME_DIR/influxdb.conf"
@@ -69,9 +74,11 @@ if ! command -v influxd >/dev/null 2>&1; then
 fi
 
 mkdir -p "$HOME_DIR"/{meta,data,wal}
+cold_settings=""
+[[ -n "$COLD" ]] && printf -v cold_settings '  cache-snapshot-write-cold-duration = "%s"\n  compact-full-write-cold-duration = "%s"' "$COLD" "$COLD"
 cat > "$CONF" <<CONF
 reporting-disabled = true
-bind-address = "127.0.0.1:$((PORT + 2))"
+bind-address = "127.0.0.1:$RPC_PORT"
 
 [meta]
   dir = "$HOME_DIR/meta"
@@ -81,6 +88,7 @@ bind-address = "127.0.0.1:$((PORT + 2))"
   wal-dir = "$HOME_DIR/wal"
   query-log-enabled = false
   wal-fsync-delay = "0s"
+$cold_settings
 
 [http]
   enabled = true
