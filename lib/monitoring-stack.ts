@@ -42,18 +42,15 @@ export class MonitoringStack extends Stack {
     });
     if (props.alarmEmail) this.topic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
 
+    const minutely = (namespace: string, metricName: string, dimensionsMap: Record<string, string>, statistic: string) =>
+      new cloudwatch.Metric({ namespace, metricName, dimensionsMap, statistic, period: ONE_MINUTE });
     const alb = (metricName: string, statistic: string) =>
-      new cloudwatch.Metric({ namespace: 'AWS/ApplicationELB', metricName, dimensionsMap: { LoadBalancer: props.loadBalancerFullName }, statistic, period: ONE_MINUTE });
+      minutely('AWS/ApplicationELB', metricName, { LoadBalancer: props.loadBalancerFullName }, statistic);
     const hosts = (metricName: string, tier: string) =>
-      new cloudwatch.Metric({ namespace: HOST_METRICS_NAMESPACE, metricName, dimensionsMap: { Environment: env, Tier: tier }, statistic: 'Maximum', period: ONE_MINUTE });
+      minutely(HOST_METRICS_NAMESPACE, metricName, { Environment: env, Tier: tier }, 'Maximum');
+    const ec2Cpu = (dimensionsMap: Record<string, string>) => minutely('AWS/EC2', 'CPUUtilization', dimensionsMap, 'Average');
 
-    const ingestCpu = new cloudwatch.Metric({
-      namespace: 'AWS/EC2',
-      metricName: 'CPUUtilization',
-      dimensionsMap: { AutoScalingGroupName: props.autoScalingGroupName },
-      statistic: 'Average',
-      period: ONE_MINUTE,
-    });
+    const ingestCpu = ec2Cpu({ AutoScalingGroupName: props.autoScalingGroupName });
     this.warnAndCrit('IngestCpu', 'ingest fleet CPU %', ingestCpu, THRESHOLDS.cpuPercent);
     this.warnAndCrit('IngestMemory', 'ingest host memory %', hosts('mem_used_percent', 'ingest'), THRESHOLDS.memoryPercent);
     this.warnAndCrit('IngestDisk', 'ingest host disk %', hosts('disk_used_percent', 'ingest'), THRESHOLDS.diskPercent);
@@ -68,29 +65,16 @@ export class MonitoringStack extends Stack {
     this.alarm('IngestErrorRateCritical', 'critical: ingest 5xx %', errorRate, THRESHOLDS.errorRatePercent.critical);
 
     props.influxInstanceIds.forEach((instanceId, node) => {
-      const cpu = new cloudwatch.Metric({ namespace: 'AWS/EC2', metricName: 'CPUUtilization', dimensionsMap: { InstanceId: instanceId }, statistic: 'Average', period: ONE_MINUTE });
-      this.warnAndCrit(`InfluxNode${node}Cpu`, `InfluxDB node ${node} CPU %`, cpu, THRESHOLDS.cpuPercent);
+      this.warnAndCrit(`InfluxNode${node}Cpu`, `InfluxDB node ${node} CPU %`, ec2Cpu({ InstanceId: instanceId }), THRESHOLDS.cpuPercent);
     });
     this.warnAndCrit('InfluxMemory', 'InfluxDB memory %', hosts('mem_used_percent', 'influx'), THRESHOLDS.memoryPercent);
     this.warnAndCrit('InfluxDisk', 'InfluxDB disk %', hosts('disk_used_percent', 'influx'), THRESHOLDS.diskPercent);
 
     for (let broker = 1; broker <= plan.kafka.brokers; broker++) {
-      const disk = new cloudwatch.Metric({
-        namespace: 'AWS/Kafka',
-        metricName: 'KafkaDataLogsDiskUsed',
-        dimensionsMap: { 'Cluster Name': props.kafkaClusterName, 'Broker ID': String(broker) },
-        statistic: 'Maximum',
-        period: ONE_MINUTE,
-      });
+      const disk = minutely('AWS/Kafka', 'KafkaDataLogsDiskUsed', { 'Cluster Name': props.kafkaClusterName, 'Broker ID': String(broker) }, 'Maximum');
       this.warnAndCrit(`KafkaBroker${broker}Disk`, `Kafka broker ${broker} disk %`, disk, THRESHOLDS.diskPercent);
     }
-    const flinkDowntime = new cloudwatch.Metric({
-      namespace: 'AWS/KinesisAnalytics',
-      metricName: 'downtime',
-      dimensionsMap: { Application: props.flinkApplicationName },
-      statistic: 'Maximum',
-      period: ONE_MINUTE,
-    });
+    const flinkDowntime = minutely('AWS/KinesisAnalytics', 'downtime', { Application: props.flinkApplicationName }, 'Maximum');
     this.alarm('FlinkDowntimeCritical', 'critical: Flink job down (ms)', flinkDowntime, { value: 0, minutes: 2 });
 
     new cloudwatch.Dashboard(this, 'Dashboard', {
