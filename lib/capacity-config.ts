@@ -9,6 +9,7 @@
  * 2 spare instances, 3 AZs, Kafka replication 3, 12 partitions, 3 InfluxDB nodes on i3.2xlarge.
  */
 
+import { EC2_INSTANCE_TYPES, MSK_BROKER_TYPES } from './plan/instance-types';
 import type { Measurement } from './plan/measurements';
 
 export const ENVIRONMENT_NAMES = ['dev', 'staging', 'prod'] as const;
@@ -229,13 +230,16 @@ export const MEASURED = {
 
 /** A 2-core measurement per core, as the capacities' notes quote it (the figure itself stays in MEASURED). */
 const perCore = (m: Measurement): string => Math.round(m.value / m.cores).toLocaleString('en-US');
+/** Capacities scale with the type's vCPUs (lib/plan/instance-types.ts); unknown types fail validation, naming the field. */
+const ec2Vcpus = (instanceType: string): number => EC2_INSTANCE_TYPES[instanceType]?.vcpus ?? NaN;
 
 /** Capacities shared by every environment. */
 /**
  * Kafka broker capacity by vCPU: 40,000 records/s each, under what we measured per core. The
  * reference's 500,000 msg/s per broker is far above what we measured, so it is not used.
  */
-function kafkaCapacity(brokerType: string, vcpus: number): Capacity {
+function kafkaCapacity(brokerType: string): Capacity {
+  const vcpus = MSK_BROKER_TYPES[brokerType]?.vcpus ?? NaN;
   return {
     value: 40_000 * vcpus,
     unit: 'records/s per broker',
@@ -259,7 +263,8 @@ const FLINK_POINTS_PER_SLOT: Capacity = {
  * InfluxDB write capacity by vCPU: 10,000 points/s each, under what we measured per core. The
  * reference's 500,000 points/s per node is far above what we measured, so it is not used.
  */
-function influxCapacity(instanceType: string, vcpus: number): Capacity {
+function influxCapacity(instanceType: string): Capacity {
+  const vcpus = ec2Vcpus(instanceType);
   return {
     value: 10_000 * vcpus,
     unit: 'points/s per node',
@@ -275,7 +280,8 @@ const INFLUX_BYTES_PER_VALUE: SizeFactor = {
 };
 
 /** Ingest capacity of a c6i size, scaled by vCPU from the reference's c6i.2xlarge figure. */
-function ingestCapacity(instanceType: string, vcpus: number): Capacity {
+function ingestCapacity(instanceType: string): Capacity {
+  const vcpus = ec2Vcpus(instanceType);
   return {
     value: 1_250 * vcpus,
     unit: 'requests/s per instance',
@@ -285,10 +291,10 @@ function ingestCapacity(instanceType: string, vcpus: number): Capacity {
 }
 
 /** Kafka across 3 AZs: replication 3, two in-sync replicas to acknowledge, a day of retention. */
-function replicatedKafka(brokerInstanceType: string, vcpus: number): KafkaConfig {
+function replicatedKafka(brokerInstanceType: string): KafkaConfig {
   return {
     brokerInstanceType,
-    recordsPerSecondPerBroker: kafkaCapacity(brokerInstanceType, vcpus),
+    recordsPerSecondPerBroker: kafkaCapacity(brokerInstanceType),
     storedBytesPerRecord: KAFKA_STORED_BYTES,
     replicationFactor: 3,
     minInSyncReplicas: 2,
@@ -331,7 +337,7 @@ const dev: CapacityConfig = {
   workload: telegrafFleet(100),
   ingest: {
     instanceType: 'c6i.large',
-    requestsPerSecondPerInstance: ingestCapacity('c6i.large', 2),
+    requestsPerSecondPerInstance: ingestCapacity('c6i.large'),
     spareInstances: 1,
     scaleOutFactor: 2,
     volumeGiB: 20,
@@ -340,7 +346,7 @@ const dev: CapacityConfig = {
   },
   kafka: {
     brokerInstanceType: 'kafka.t3.small',
-    recordsPerSecondPerBroker: kafkaCapacity('kafka.t3.small', 2),
+    recordsPerSecondPerBroker: kafkaCapacity('kafka.t3.small'),
     storedBytesPerRecord: KAFKA_STORED_BYTES,
     replicationFactor: 2,
     minInSyncReplicas: 1,
@@ -356,7 +362,7 @@ const dev: CapacityConfig = {
   },
   influx: {
     instanceType: 'i3.large',
-    pointsPerSecondPerNode: influxCapacity('i3.large', 2),
+    pointsPerSecondPerNode: influxCapacity('i3.large'),
     bytesPerStoredValue: INFLUX_BYTES_PER_VALUE,
     replicationFactor: 1,
     aggregateRetentionDays: 30,
@@ -377,18 +383,18 @@ const staging: CapacityConfig = {
   workload: telegrafFleet(1_000),
   ingest: {
     instanceType: 'c6i.xlarge',
-    requestsPerSecondPerInstance: ingestCapacity('c6i.xlarge', 4),
+    requestsPerSecondPerInstance: ingestCapacity('c6i.xlarge'),
     spareInstances: 1,
     scaleOutFactor: 3,
     volumeGiB: 30,
     scaleOutCpuPercent: 70,
     scaleInCpuPercent: 40,
   },
-  kafka: replicatedKafka('kafka.m5.large', 2),
+  kafka: replicatedKafka('kafka.m5.large'),
   flink: MANAGED_FLINK,
   influx: {
     instanceType: 'i3.large',
-    pointsPerSecondPerNode: influxCapacity('i3.large', 2),
+    pointsPerSecondPerNode: influxCapacity('i3.large'),
     bytesPerStoredValue: INFLUX_BYTES_PER_VALUE,
     replicationFactor: 3,
     aggregateRetentionDays: 90,
@@ -422,7 +428,7 @@ const prod: CapacityConfig = {
   },
   ingest: {
     instanceType: 'c6i.2xlarge',
-    requestsPerSecondPerInstance: ingestCapacity('c6i.2xlarge', 8),
+    requestsPerSecondPerInstance: ingestCapacity('c6i.2xlarge'),
     spareInstances: 2,
     // Reference HPA: minReplicas 10, maxReplicas 20.
     scaleOutFactor: 2,
@@ -430,11 +436,11 @@ const prod: CapacityConfig = {
     scaleOutCpuPercent: 70,
     scaleInCpuPercent: 40,
   },
-  kafka: replicatedKafka('kafka.m5.xlarge', 4),
+  kafka: replicatedKafka('kafka.m5.xlarge'),
   flink: MANAGED_FLINK,
   influx: {
     instanceType: 'i3.2xlarge',
-    pointsPerSecondPerNode: influxCapacity('i3.2xlarge', 8),
+    pointsPerSecondPerNode: influxCapacity('i3.2xlarge'),
     bytesPerStoredValue: INFLUX_BYTES_PER_VALUE,
     replicationFactor: 3,
     // Reference: "InfluxDB retains 90 days".
