@@ -6,7 +6,7 @@ import cluster from 'node:cluster';
 import type { AddressInfo, ListenOptions } from 'node:net';
 import * as path from 'node:path';
 import pino, { type Logger } from 'pino';
-import { loadKeys, type KeyFetcher } from './api-keys';
+import { KeyReloader, loadKeys, type KeyFetcher } from './api-keys';
 import type { Config } from './config';
 import { JsonlSink } from './jsonl-sink';
 import { KafkaSink } from './kafka-sink';
@@ -28,6 +28,8 @@ export interface RunningWorker extends IngestServer {
   readonly port: number;
   readonly sink: Sink;
   readonly metrics: Metrics;
+  /** Polls the key sources now (tests; the worker polls every INGEST_API_KEYS_RELOAD_MS by itself). */
+  reloadKeys(): Promise<'unchanged' | 'reloaded' | 'failed'>;
 }
 
 export async function openSink(config: Config, slot: number, log: Logger, metrics: Metrics): Promise<Sink> {
@@ -44,15 +46,21 @@ export async function startWorker(config: Config, opts: WorkerOptions): Promise<
   const metrics = new Metrics();
   const keys = await loadKeys(config, opts.fetchKeys);
   const sink = await openSink(config, opts.slot, log, metrics);
+  const reloader = keys && new KeyReloader(keys, config, log, metrics, opts.fetchKeys);
   const ingest = createIngestServer({ config, sink, keys, metrics, log, workerCount: config.workers, metricsText: opts.metricsText, allWorkersReady: opts.allWorkersReady });
   await new Promise<void>((resolve, reject) => {
     ingest.server.once('error', reject);
     ingest.server.listen(listenOptions(config), () => resolve());
   });
+  reloader?.start();
   const port = (ingest.server.address() as AddressInfo).port;
   return {
     server: ingest.server,
-    drain: () => ingest.drain(),
+    drain: () => {
+      reloader?.stop();
+      return ingest.drain();
+    },
+    reloadKeys: () => reloader?.reloadNow() ?? Promise.resolve('unchanged' as const),
     get draining() {
       return ingest.draining;
     },
