@@ -41,6 +41,7 @@ const result = await build({
   bundle: true,
   platform: 'node',
   target: `node${NODE_MAJOR}`,
+  define: { __INGEST_NODE_MAJOR__: JSON.stringify(NODE_MAJOR) },
   format: 'cjs',
   sourcemap: 'linked',
   legalComments: 'linked',

@@ -13,6 +13,16 @@ import { AggregatorRegistry } from 'prom-client';
 import { ConfigError, loadConfig, type Config } from './config';
 import { startWorker } from './worker';
 
+/** Set by build.mjs from .node-version; undefined when run from source (tsx, tests). */
+declare const __INGEST_NODE_MAJOR__: string | undefined;
+
+// The bundle relies on its Node line (per-worker reusePort listeners, crypto.hash): on an older Node
+// the second worker's listen would fail with EADDRINUSE, so say what is wrong instead.
+if (typeof __INGEST_NODE_MAJOR__ !== 'undefined' && Number(process.versions.node.split('.')[0]) < Number(__INGEST_NODE_MAJOR__)) {
+  process.stderr.write(`ingest: needs Node.js ${__INGEST_NODE_MAJOR__} or later, running on ${process.version} (${process.execPath}); \`source scripts/node/ensure.sh\` installs it\n`);
+  process.exit(2);
+}
+
 function configOrExit(): Config {
   try {
     return loadConfig();

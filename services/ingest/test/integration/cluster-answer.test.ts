@@ -144,3 +144,23 @@ test('a port another process holds is refused at start, not shared through SO_RE
     holder.close();
   }
 });
+
+// The distribution's node on a machine that has not run scripts/node/ensure.sh (Node 20 here and on CI).
+const olderNode = ['/usr/bin/node', '/usr/local/bin/node'].find((n) => {
+  try {
+    return Number(execFileSync(n, ['-p', 'process.versions.node.split(".")[0]'], { encoding: 'utf8' })) < Number(process.versions.node.split('.')[0]);
+  } catch {
+    return false;
+  }
+});
+(olderNode ? test : test.skip)('the bundle refuses to start on an older Node, saying which it needs', () => {
+  let out = '';
+  let status = 0;
+  try {
+    execFileSync(olderNode!, [path.join(ROOT, 'dist/ingest.js')], { env: { ...process.env, INGEST_AUTH: 'none' }, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8', timeout: 10_000 });
+  } catch (e) {
+    ({ status, stderr: out } = e as { status: number; stderr: string });
+  }
+  expect(status).toBe(2);
+  expect(out).toMatch(/^ingest: needs Node\.js [0-9]+ or later, running on v[0-9]+/);
+});
