@@ -28,8 +28,6 @@ export interface RunningWorker extends IngestServer {
   readonly port: number;
   readonly sink: Sink;
   readonly metrics: Metrics;
-  /** Polls the key sources now (tests; the worker polls every INGEST_API_KEYS_RELOAD_MS by itself). */
-  reloadKeys(): Promise<'unchanged' | 'reloaded' | 'failed'>;
 }
 
 export async function openSink(config: Config, slot: number, log: Logger, metrics: Metrics): Promise<Sink> {
@@ -60,7 +58,6 @@ export async function startWorker(config: Config, opts: WorkerOptions): Promise<
       reloader?.stop();
       return ingest.drain();
     },
-    reloadKeys: () => reloader?.reloadNow() ?? Promise.resolve('unchanged' as const),
     get draining() {
       return ingest.draining;
     },
