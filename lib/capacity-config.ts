@@ -67,6 +67,11 @@ export interface IngestConfig {
   /** ASG CPU target: scale out above, scale in below `scaleInCpuPercent`. */
   readonly scaleOutCpuPercent: number;
   readonly scaleInCpuPercent: number;
+  /**
+   * The service's default per-key rate limits are the planned peak share of one instance times this
+   * (plan: ingest.keyRateLimit), so one key may carry all planned traffic without a 429.
+   */
+  readonly keyRateLimitHeadroom: number;
 }
 
 export interface KafkaConfig {
@@ -279,6 +284,14 @@ const INFLUX_BYTES_PER_VALUE: SizeFactor = {
   measured: MEASURED.influxStoredBytes,
 };
 
+/**
+ * Headroom of the default per-key rate limits over each instance's planned peak share (which already
+ * assumes the spares are gone): each cluster worker enforces 1/workers of an instance's limit, and the
+ * kernel spreads the ALB's few long-lived connections over the workers unevenly, so the busiest worker
+ * may see well above its fair share; 2x lets it carry twice that before a 429.
+ */
+const KEY_RATE_LIMIT_HEADROOM = 2;
+
 /** Ingest capacity of a c6i size, scaled by vCPU from the reference's c6i.2xlarge figure. */
 function ingestCapacity(instanceType: string): Capacity {
   const vcpus = ec2Vcpus(instanceType);
@@ -343,6 +356,7 @@ const dev: CapacityConfig = {
     volumeGiB: 20,
     scaleOutCpuPercent: 70,
     scaleInCpuPercent: 40,
+    keyRateLimitHeadroom: KEY_RATE_LIMIT_HEADROOM,
   },
   kafka: {
     brokerInstanceType: 'kafka.t3.small',
@@ -389,6 +403,7 @@ const staging: CapacityConfig = {
     volumeGiB: 30,
     scaleOutCpuPercent: 70,
     scaleInCpuPercent: 40,
+    keyRateLimitHeadroom: KEY_RATE_LIMIT_HEADROOM,
   },
   kafka: replicatedKafka('kafka.m5.large'),
   flink: MANAGED_FLINK,
@@ -435,6 +450,7 @@ const prod: CapacityConfig = {
     volumeGiB: 50,
     scaleOutCpuPercent: 70,
     scaleInCpuPercent: 40,
+    keyRateLimitHeadroom: KEY_RATE_LIMIT_HEADROOM,
   },
   kafka: replicatedKafka('kafka.m5.xlarge'),
   flink: MANAGED_FLINK,

@@ -95,6 +95,9 @@ export class IngestStack extends Stack {
         INGEST_HOST: '0.0.0.0',
         INGEST_WORKERS: String(ingest.workersPerInstance),
         INGEST_API_KEYS_SECRET_ID: apiKeys.secretArn,
+        // Default per-key limits per instance, from the plan (keys in the secret may carry their own).
+        INGEST_RATE_REQUESTS_PER_SEC: String(ingest.keyRateLimit.requestsPerSecondPerInstance),
+        INGEST_RATE_POINTS_PER_SEC: String(ingest.keyRateLimit.pointsPerSecondPerInstance),
         KAFKA_BROKERS: props.kafkaBootstrapBrokers,
         KAFKA_AUTH: 'iam',
         KAFKA_TOPIC: TOPICS.metrics,

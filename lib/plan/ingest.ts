@@ -22,6 +22,16 @@ export interface IngestPlan {
   readonly rollingUpdateBatchSize: number;
   readonly scaleOutCpuPercent: number;
   readonly scaleInCpuPercent: number;
+  /**
+   * Default per-key limits of the service, per instance (INGEST_RATE_REQUESTS_PER_SEC and
+   * INGEST_RATE_POINTS_PER_SEC; each worker enforces 1/workersPerInstance): the planned peak over the
+   * instances the peak needs (spares lost) times `headroom`. Keys in the key store may carry their own.
+   */
+  readonly keyRateLimit: {
+    readonly requestsPerSecondPerInstance: number;
+    readonly pointsPerSecondPerInstance: number;
+    readonly headroom: number;
+  };
 }
 
 /**
@@ -49,5 +59,10 @@ export function planIngest(config: CapacityConfig, workload: WorkloadPlan): Inge
     rollingUpdateBatchSize: Math.max(1, ingest.spareInstances),
     scaleOutCpuPercent: ingest.scaleOutCpuPercent,
     scaleInCpuPercent: ingest.scaleInCpuPercent,
+    keyRateLimit: {
+      requestsPerSecondPerInstance: Math.ceil((workload.peakRequestsPerSecond / neededInstances) * ingest.keyRateLimitHeadroom),
+      pointsPerSecondPerInstance: Math.ceil((workload.peakMetricsPerSecond / neededInstances) * ingest.keyRateLimitHeadroom),
+      headroom: ingest.keyRateLimitHeadroom,
+    },
   };
 }

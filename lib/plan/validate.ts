@@ -69,6 +69,9 @@ export function validateCapacityConfig(config: CapacityConfig): void {
   if (config.workload.peakFactor < 1) {
     fail('workload.peakFactor', `(${config.workload.peakFactor}) must be >= 1: the peak is never below the average`);
   }
+  if (!(config.ingest.keyRateLimitHeadroom >= 1)) {
+    fail('ingest.keyRateLimitHeadroom', `(${config.ingest.keyRateLimitHeadroom}) must be >= 1: a default key limit below the planned peak refuses planned traffic`);
+  }
   if (config.ingest.scaleOutFactor < 1) {
     fail('ingest.scaleOutFactor', `(${config.ingest.scaleOutFactor}) must be >= 1: the ASG max cannot be below what the peak needs`);
   }

@@ -1,6 +1,7 @@
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import { cloudWatchAgentConfig } from './cloudwatch-agent';
+import { AL2023_NODE } from './node-runtime';
 
 export interface IngestNodeSettings {
   readonly environment: string;
@@ -13,13 +14,13 @@ export interface IngestNodeSettings {
 const INSTALL_DIR = '/opt/metricstream-ingest';
 
 /**
- * Boot script of an ingest instance (Amazon Linux 2023): install Node.js 20, fetch the bundled
+ * Boot script of an ingest instance (Amazon Linux 2023): install Node.js (.node-version), fetch the bundled
  * service (a CDK asset, so a new bundle means a new launch template version and an instance
  * refresh), and run it under systemd with SIGTERM for a graceful drain.
  */
 export function ingestNodeUserData(s: IngestNodeSettings): ec2.UserData {
   const userData = ec2.UserData.forLinux();
-  userData.addCommands('set -euo pipefail', 'dnf install -y nodejs20 unzip amazon-cloudwatch-agent');
+  userData.addCommands('set -euo pipefail', `dnf install -y ${AL2023_NODE.package} unzip amazon-cloudwatch-agent`);
   const zip = userData.addS3DownloadCommand({ bucket: s.bundle.bucket, bucketKey: s.bundle.s3ObjectKey });
   const environment = Object.entries(s.serviceEnvironment).map(([k, v]) => `Environment=${k}=${v}`);
   userData.addCommands(
@@ -35,7 +36,7 @@ export function ingestNodeUserData(s: IngestNodeSettings): ec2.UserData {
     '[Service]',
     'User=metricstream',
     ...environment,
-    `ExecStart=/usr/bin/node-20 ${INSTALL_DIR}/ingest.js`,
+    `ExecStart=${AL2023_NODE.binary} ${INSTALL_DIR}/ingest.js`,
     // SIGTERM: stop accepting, fail /health, drain, flush; the ALB has stopped routing by then.
     'KillSignal=SIGTERM',
     'TimeoutStopSec=90',

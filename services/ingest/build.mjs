@@ -1,5 +1,7 @@
-// Bundles the service into one portable file, dist/ingest.js (Node 20, CommonJS), for the CDK asset.
+// Bundles the service into one portable file, dist/ingest.js (CommonJS, for the Node major in the
+// repository's .node-version, which the hosts install), for the CDK asset.
 // kafkajs, pino, prom-client and the AWS SDK clients are all pure JavaScript, so nothing stays external.
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { build } from 'esbuild';
@@ -30,12 +32,16 @@ const kafkajsHotPaths = {
   },
 };
 
+const NODE_MAJOR = readFileSync(new URL('../../.node-version', import.meta.url), 'utf8').trim();
+if (!/^[0-9]+$/.test(NODE_MAJOR)) throw new Error(`.node-version: must hold a Node.js major version, not "${NODE_MAJOR}"`);
+
 const result = await build({
   entryPoints: ['src/main.ts'],
   outfile: 'dist/ingest.js',
   bundle: true,
   platform: 'node',
-  target: 'node20',
+  target: `node${NODE_MAJOR}`,
+  define: { __INGEST_NODE_MAJOR__: JSON.stringify(NODE_MAJOR) },
   format: 'cjs',
   sourcemap: 'linked',
   legalComments: 'linked',

@@ -33,6 +33,7 @@ describe('invalid configs fail naming the field and the rule', () => {
     ['more NAT gateways than AZs', { natGateways: 4 }, /natGateways \(4\) must be <= availabilityZones \(3\)/],
     ['peak below average', { workload: { peakFactor: 0.5 } }, /workload\.peakFactor \(0\.5\) must be >= 1/],
     ['scale-out factor below 1', { ingest: { scaleOutFactor: 0.5 } }, /ingest\.scaleOutFactor \(0\.5\) must be >= 1/],
+    ['key limit headroom below 1', { ingest: { keyRateLimitHeadroom: 0.9 } }, /ingest\.keyRateLimitHeadroom \(0\.9\) must be >= 1/],
     ['scale-in above scale-out', { ingest: { scaleInCpuPercent: 80 } }, /ingest\.scaleInCpuPercent \(80\) must be below ingest\.scaleOutCpuPercent \(70\)/],
     ['min ISR above RF', { kafka: { minInSyncReplicas: 4 } }, /kafka\.minInSyncReplicas \(4\) must be <= kafka\.replicationFactor \(3\)/],
     ['storage utilization above 1', { kafka: { storageTargetUtilization: 1.5 } }, /kafka\.storageTargetUtilization \(1\.5\) must be in \(0, 1\]/],

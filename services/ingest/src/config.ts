@@ -36,7 +36,10 @@ export interface Config {
     readonly ssmParameter?: string;
     readonly secretId?: string;
   };
+  /** The key sources are polled this often; a change takes effect without a restart. */
+  readonly keyReloadMs: number;
   readonly maxBodyBytes: number;
+  /** Per-key limits per instance for keys without their own (the ingest stack sets them from the plan). */
   readonly requestsPerSecond: number;
   readonly pointsPerSecond: number;
   readonly headersTimeoutMs: number;
@@ -134,6 +137,7 @@ export function loadConfig(env: Env = process.env): Config {
     workers: int('INGEST_WORKERS', os.availableParallelism(), 1, 256),
     auth,
     keySources,
+    keyReloadMs: int('INGEST_API_KEYS_RELOAD_MS', 60_000, 100, 3_600_000),
     maxBodyBytes: int('INGEST_MAX_BODY_BYTES', 10 * MiB, 1024, 1024 * MiB),
     requestsPerSecond: int('INGEST_RATE_REQUESTS_PER_SEC', 1000, 1, 10_000_000),
     pointsPerSecond: int('INGEST_RATE_POINTS_PER_SEC', 100_000, 1, 1_000_000_000),

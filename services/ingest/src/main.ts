@@ -1,15 +1,27 @@
 /**
  * Entry point (`npm run ingest`, dist/ingest.js): the primary validates the configuration, forks one
- * worker per core and keeps them running; workers serve HTTP on the shared port.
+ * worker per core and keeps them running; workers serve HTTP on the port, each on its own SO_REUSEPORT
+ * socket (worker.ts), so the primary never holds a client connection.
  *
  * SIGTERM/SIGINT: the primary forwards SIGTERM to every worker; each answers /health with 503, stops
  * accepting, finishes in-flight requests, flushes its sink and exits; then the primary exits.
  */
 import cluster, { type Worker } from 'node:cluster';
+import * as net from 'node:net';
 import pino from 'pino';
 import { AggregatorRegistry } from 'prom-client';
 import { ConfigError, loadConfig, type Config } from './config';
 import { startWorker } from './worker';
+
+/** Set by build.mjs from .node-version; undefined when run from source (tsx, tests). */
+declare const __INGEST_NODE_MAJOR__: string | undefined;
+
+// The bundle relies on its Node line (per-worker reusePort listeners, crypto.hash): on an older Node
+// the second worker's listen would fail with EADDRINUSE, so say what is wrong instead.
+if (typeof __INGEST_NODE_MAJOR__ !== 'undefined' && Number(process.versions.node.split('.')[0]) < Number(__INGEST_NODE_MAJOR__)) {
+  process.stderr.write(`ingest: needs Node.js ${__INGEST_NODE_MAJOR__} or later, running on ${process.version} (${process.execPath}); \`source scripts/node/ensure.sh\` installs it\n`);
+  process.exit(2);
+}
 
 function configOrExit(): Config {
   try {
@@ -26,10 +38,32 @@ function configOrExit(): Config {
 const config = configOrExit();
 const log = pino({ level: config.logLevel, base: { pid: process.pid, role: cluster.isPrimary ? 'primary' : 'worker' } });
 
-if (cluster.isPrimary) runPrimary();
+if (cluster.isPrimary) void runPrimary();
 else void runWorker();
 
-function runPrimary(): void {
+/**
+ * The workers bind with SO_REUSEPORT (worker.ts listenOptions), which would let a second instance of the
+ * service started as the same user share the port silently. So the primary binds it once, plainly,
+ * before forking: taken by anyone, it fails here with EADDRINUSE. PORT=0 would give each worker its own
+ * random port.
+ */
+async function checkPortFree(): Promise<void> {
+  if (config.port === 0 && config.workers > 1) throw new Error('PORT=0 picks a random port per worker; set a port or INGEST_WORKERS=1');
+  const probe = net.createServer();
+  await new Promise<void>((resolve, reject) => {
+    probe.once('error', reject);
+    probe.listen({ port: config.port, host: config.host, exclusive: true }, () => resolve());
+  });
+  await new Promise((resolve) => probe.close(resolve));
+}
+
+async function runPrimary(): Promise<void> {
+  try {
+    await checkPortFree();
+  } catch (e) {
+    log.fatal({ err: e }, `cannot serve on ${config.host}:${config.port}: ${(e as Error).message}`);
+    process.exit(1);
+  }
   const sinkDesc = config.kafka ? `Kafka ${config.kafka.brokers.join(',')} topic ${config.kafka.topic} (spool ${config.spoolDir})` : `JSONL file ${config.jsonlPath}`;
   log.info({ port: config.port, workers: config.workers, auth: config.auth }, `ingest starting: ${config.workers} workers, sink ${sinkDesc}`);
   if (!config.kafka) process.stderr.write(`ingest: writing points to ${config.jsonlPath}\n`);

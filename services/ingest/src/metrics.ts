@@ -32,5 +32,10 @@ export class Metrics {
   readonly replayedRecords = new Counter({ name: 'ingest_replayed_records_total', help: 'Spooled records delivered to Kafka', registers: [this.registry] });
   // Aggregated over workers: up only if every worker is up; draining if any is.
   readonly kafkaUp = new Gauge({ name: 'ingest_kafka_up', help: '1 when records go straight to Kafka, 0 while spooling', aggregator: 'min', registers: [this.registry] });
+  // Every worker holds the same keys once its reload ran: min shows a worker still on an older set.
+  readonly apiKeys = new Gauge({ name: 'ingest_api_keys', help: 'Active (unrevoked) API keys', aggregator: 'min', registers: [this.registry] });
+  readonly apiKeyReloads = new Counter({
+    name: 'ingest_api_key_reloads_total', help: 'Key source polls that changed the key set (reloaded) or were refused (failed)', labelNames: ['result'] as const, registers: [this.registry],
+  });
   readonly draining = new Gauge({ name: 'ingest_draining', help: '1 while shutting down', aggregator: 'max', registers: [this.registry] });
 }

@@ -9,7 +9,7 @@ import { timingSafeEqual } from 'node:crypto';
 import * as http from 'node:http';
 import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
-import { presentedKey, type KeyStore } from './api-keys';
+import { presentedKey, type KeyGrant, type KeyStore } from './api-keys';
 import { checkDeclaredLength, decodeUtf8, gunzipLimited, readBody } from './body';
 import type { Config } from './config';
 import { IngestError } from './errors';
@@ -66,10 +66,8 @@ export interface IngestServer {
 
 export function createIngestServer(deps: ServerDeps): IngestServer {
   const { config, sink, keys, metrics, log } = deps;
-  const limiter = new KeyRateLimiter(
-    Math.max(1, config.requestsPerSecond / deps.workerCount),
-    Math.max(1, config.pointsPerSecond / deps.workerCount),
-  );
+  const limiter = new KeyRateLimiter({ requestsPerSecondPerInstance: config.requestsPerSecond, pointsPerSecondPerInstance: config.pointsPerSecond }, deps.workerCount);
+  const ANONYMOUS: KeyGrant = { id: 'anonymous' };
   // prom-client hashes the label object on every inc()/observe(); the success path binds its children once.
   const accepted = new Map<Route, { requests: { inc(): void }; seconds: { observe(v: number): void } }>();
   const acceptedMetrics = (route: Route) => {
@@ -81,9 +79,10 @@ export function createIngestServer(deps: ServerDeps): IngestServer {
    * Per connection, the Authorization header last verified on it: keep-alive clients send the same header
    * with every request, and hashing it each time was ~3 % of a worker. Behind the ALB one connection
    * carries many clients' requests, so a header is compared with the remembered one in constant time
-   * (only whether a guess has its length can show); anything else takes the full digest check.
+   * (only whether a guess has its length can show); anything else takes the full digest check. A key
+   * reload (new generation) invalidates every remembered verdict, so a revoked key stops at once.
    */
-  const verified = new WeakMap<Socket, { header: Buffer; id: string }>();
+  const verified = new WeakMap<Socket, { header: Buffer; grant: KeyGrant; generation: number }>();
   const sameBytes = (s: string, b: Buffer): boolean => {
     const a = Buffer.from(s);
     return a.length === b.length && timingSafeEqual(a, b);
@@ -168,18 +167,18 @@ export function createIngestServer(deps: ServerDeps): IngestServer {
 
     const started = performance.now();
     // --- checks that need no body -------------------------------------------------------------------
-    let keyId = 'anonymous';
+    let grant = ANONYMOUS;
     if (keys) {
       const authorization = req.headers.authorization;
       const known = authorization === undefined ? undefined : verified.get(req.socket);
-      if (authorization !== undefined && known !== undefined && sameBytes(authorization, known.header)) {
-        keyId = known.id;
+      if (authorization !== undefined && known !== undefined && known.generation === keys.generation && sameBytes(authorization, known.header)) {
+        grant = known.grant;
       } else {
         const presented = presentedKey(authorization, query);
-        const id = presented === undefined ? undefined : keys.check(presented);
-        if (id === undefined) return answerError(res, new IngestError('INGEST_ERR_UNAUTHORIZED'), route, true);
-        if (authorization !== undefined) verified.set(req.socket, { header: Buffer.from(authorization), id });
-        keyId = id;
+        const found = presented === undefined ? undefined : keys.check(presented);
+        if (found === undefined) return answerError(res, new IngestError('INGEST_ERR_UNAUTHORIZED'), route, true);
+        if (authorization !== undefined) verified.set(req.socket, { header: Buffer.from(authorization), grant: found, generation: keys.generation });
+        grant = found;
       }
     }
     if (route === 'query') {
@@ -190,7 +189,7 @@ export function createIngestServer(deps: ServerDeps): IngestServer {
       res.end('{"results":[{"statement_id":0}]}');
       return;
     }
-    const wait = limiter.takeRequest(keyId);
+    const wait = limiter.takeRequest(grant);
     if (wait > 0) return answerError(res, new IngestError('INGEST_ERR_REQUEST_RATE', undefined, undefined, wait), route, true);
     const refusal = sink.admission();
     if (refusal) return answerError(res, refusal, route, true);
@@ -233,7 +232,7 @@ export function createIngestServer(deps: ServerDeps): IngestServer {
       return answerError(res, e, route, e.code === 'INGEST_ERR_BODY_TOO_LARGE');
     }
 
-    const pointWait = limiter.takePoints(keyId, records.length);
+    const pointWait = limiter.takePoints(grant, records.length);
     if (pointWait > 0) {
       metrics.pointsRejected.inc({ reason: 'INGEST_ERR_POINT_RATE' }, records.length);
       return answerError(res, new IngestError('INGEST_ERR_POINT_RATE', undefined, undefined, pointWait), route);

@@ -33,14 +33,36 @@ describe('TokenBucket', () => {
 });
 
 describe('KeyRateLimiter', () => {
+  const defaults = { requestsPerSecondPerInstance: 2, pointsPerSecondPerInstance: 100 };
+
   test('keys have separate request and point buckets', () => {
-    const l = new KeyRateLimiter(2, 100);
-    expect(l.takeRequest('a', 0)).toBe(0);
-    expect(l.takeRequest('a', 0)).toBe(0);
-    expect(l.takeRequest('a', 0)).toBeGreaterThan(0);
-    expect(l.takeRequest('b', 0)).toBe(0);
-    expect(l.takePoints('a', 100, 0)).toBe(0);
-    expect(l.takePoints('a', 1, 0)).toBeCloseTo(0.01);
-    expect(l.takePoints('b', 100, 0)).toBe(0);
+    const l = new KeyRateLimiter(defaults);
+    expect(l.takeRequest({ id: 'a' }, 0)).toBe(0);
+    expect(l.takeRequest({ id: 'a' }, 0)).toBe(0);
+    expect(l.takeRequest({ id: 'a' }, 0)).toBeGreaterThan(0);
+    expect(l.takeRequest({ id: 'b' }, 0)).toBe(0);
+    expect(l.takePoints({ id: 'a' }, 100, 0)).toBe(0);
+    expect(l.takePoints({ id: 'a' }, 1, 0)).toBeCloseTo(0.01);
+    expect(l.takePoints({ id: 'b' }, 100, 0)).toBe(0);
+  });
+
+  test('a key with its own limits gets them; the rest get the defaults; each worker enforces its share', () => {
+    const l = new KeyRateLimiter({ requestsPerSecondPerInstance: 40, pointsPerSecondPerInstance: 1000 }, 4);
+    const admitted = (grant: { id: string; requestsPerSecondPerInstance?: number }) => {
+      let n = 0;
+      while (l.takeRequest(grant, 0) === 0 && n < 1000) n++;
+      return n;
+    };
+    expect(admitted({ id: 'default' })).toBe(10); // 40 per instance / 4 workers, burst one second
+    expect(admitted({ id: 'big', requestsPerSecondPerInstance: 400 })).toBe(100);
+    expect(l.takePoints({ id: 'big-points', pointsPerSecondPerInstance: 8000 }, 2000, 0)).toBe(0);
+    expect(l.takePoints({ id: 'big-points', pointsPerSecondPerInstance: 8000 }, 1, 0)).toBeGreaterThan(0);
+  });
+
+  test('changed limits for a key (a key reload) take effect at once', () => {
+    const l = new KeyRateLimiter(defaults);
+    expect(l.takeRequest({ id: 'k', requestsPerSecondPerInstance: 1 }, 0)).toBe(0);
+    expect(l.takeRequest({ id: 'k', requestsPerSecondPerInstance: 1 }, 0)).toBeGreaterThan(0);
+    expect(l.takeRequest({ id: 'k', requestsPerSecondPerInstance: 5 }, 0)).toBe(0);
   });
 });
