@@ -153,6 +153,7 @@ for linger in $LINGERS; do
       errors: l.errors + w.errors, achievedRate: l.achievedRate, targetRate: l.targetRate, p50: l.p50, p99: l.p99,
       logBytes: Number(logBytes), batches, byPointsInBatch: perBatchSize, pointsPerBatch: +(all / batches).toFixed(2), diskBytesPerPoint: +disk.toFixed(1),
       wireBytes: wire, wireBytesPerPoint: +(wire / points).toFixed(1), bulkBytesPerPoint: Number(bulk), diskVsBulk: +(disk / Number(bulk)).toFixed(2) };
+    if (stored !== all) console.error(`bench:kafka-shape: WARNING: linger ${linger}: ${all} points acknowledged, ${stored} in the topic`);
     fs.appendFileSync(process.env.RESULTS, JSON.stringify(r) + "\n");
     console.log(JSON.stringify(r));
   ' "$TMP/load-$linger.json" "$TMP/warmup-$linger.json" "$TMP/before-$linger.txt" "$TMP/after-$linger.txt" "$TMP/dump-$linger.txt" \
