@@ -36,3 +36,15 @@ test('--capacity measured plans at the translated measurements', () => {
   const plan = planCapacity(applyWhatIf(CAPACITY_CONFIGS.prod, { capacity: 'measured' }));
   expect(plan.ingest.neededInstances).toBe(Math.ceil(100_000 / measured.ingest.requestsPerSecondPerInstance.value));
 });
+
+test('Kafka bytes per point are planned from the production-shape measurement, not bulk batches', () => {
+  const shape = MEASURED.kafkaStoredBytesProductionShape;
+  expect(shape.command).toMatch(/^npm run bench:kafka-shape/);
+  // At prod's per-worker rate the batches are small: far more bytes per point than bulk batches.
+  expect(shape.value).toBeGreaterThan(MEASURED.kafkaStoredBytes.value);
+  for (const env of ENVIRONMENT_NAMES) {
+    const planned = CAPACITY_CONFIGS[env].kafka.storedBytesPerRecord;
+    expect({ env, measured: planned.measured }).toEqual({ env, measured: shape });
+    expect(planned.value).toBeGreaterThanOrEqual(shape.value);
+  }
+});
