@@ -10,7 +10,7 @@
  */
 
 import { EC2_INSTANCE_TYPES, MSK_BROKER_TYPES } from './plan/instance-types';
-import type { Measurement } from './plan/measurements';
+import { SMT_DERATE, type Measurement } from './plan/measurements';
 
 export const ENVIRONMENT_NAMES = ['dev', 'staging', 'prod'] as const;
 export type EnvironmentName = (typeof ENVIRONMENT_NAMES)[number];
@@ -230,20 +230,25 @@ export const MEASURED = {
 
 /** A 2-core measurement per core, as the capacities' notes quote it (the figure itself stays in MEASURED). */
 const perCore = (m: Measurement): string => Math.round(m.value / m.cores).toLocaleString('en-US');
+/** The same per hyperthread vCPU of a planned instance (lib/plan/measurements.ts SMT_DERATE). */
+const perVcpu = (m: Measurement): string => Math.round((m.value / m.cores) * SMT_DERATE).toLocaleString('en-US');
 /** Capacities scale with the type's vCPUs (lib/plan/instance-types.ts); unknown types fail validation, naming the field. */
 const ec2Vcpus = (instanceType: string): number => EC2_INSTANCE_TYPES[instanceType]?.vcpus ?? NaN;
 
-/** Capacities shared by every environment. */
 /**
- * Kafka broker capacity by vCPU: 40,000 records/s each, under what we measured per core. The
- * reference's 500,000 msg/s per broker is far above what we measured, so it is not used.
+ * Capacities shared by every environment. Each per-vCPU figure is translated with the SMT derate of
+ * lib/plan/measurements.ts (a planned vCPU is a hyperthread, about 0.6 of a benchmark core).
+ */
+/**
+ * Kafka broker capacity by vCPU: 25,000 records/s each, about 11 % under the measurement per core x
+ * the SMT derate. The reference's 500,000 msg/s per broker is far above what we measured, so it is not used.
  */
 function kafkaCapacity(brokerType: string): Capacity {
   const vcpus = MSK_BROKER_TYPES[brokerType]?.vcpus ?? NaN;
   return {
-    value: 40_000 * vcpus,
+    value: 25_000 * vcpus,
     unit: 'records/s per broker',
-    source: `measured ${perCore(MEASURED.kafkaRecords)} records/s per core with gzip and acks=all, planned at 40,000 per vCPU (${brokerType}: ${vcpus}); the reference's 500,000/broker is above any measurement`,
+    source: `measured ${perCore(MEASURED.kafkaRecords)} records/s per core with gzip and acks=all (${perVcpu(MEASURED.kafkaRecords)} per hyperthread vCPU), planned at 25,000 per vCPU (${brokerType}: ${vcpus}); the reference's 500,000/broker is above any measurement`,
     measured: MEASURED.kafkaRecords,
   };
 }
@@ -253,22 +258,29 @@ const KAFKA_STORED_BYTES: SizeFactor = {
   source: `measured ${MEASURED.kafkaStoredBytes.value}, rounded up`,
   measured: MEASURED.kafkaStoredBytes,
 };
-const FLINK_POINTS_PER_SLOT: Capacity = {
-  value: 10_000,
-  unit: 'points/s per parallel slot',
-  source: `${REFERENCE}, "Flink": 12 workers carry 100,000 metrics/s (8,333/s each); planned at 10,000/s, a third of the measured slot`,
-  measured: MEASURED.flinkSlot,
-};
 /**
- * InfluxDB write capacity by vCPU: 10,000 points/s each, under what we measured per core. The
- * reference's 500,000 points/s per node is far above what we measured, so it is not used.
+ * Flink slot capacity: the reference's 10,000 points/s per worker for one slot per KPU, shared by the
+ * slots of a KPU otherwise. A KPU is 1 vCPU (a hyperthread): the measured slot x the SMT derate is
+ * 18,480 points/s, so 10,000 keeps a margin; the slot was measured on 2 cores, not re-measured on one yet.
+ */
+function flinkSlotCapacity(parallelismPerKpu: number): Capacity {
+  return {
+    value: 10_000 / parallelismPerKpu,
+    unit: 'points/s per parallel slot',
+    source: `${REFERENCE}, "Flink": 12 workers carry 100,000 metrics/s (8,333/s each); planned at 10,000/s per KPU (${parallelismPerKpu} slot(s) each), under the measured slot x the SMT derate`,
+    measured: MEASURED.flinkSlot,
+  };
+}
+/**
+ * InfluxDB write capacity by vCPU: 7,000 points/s each, under the measurement per core x the SMT
+ * derate. The reference's 500,000 points/s per node is far above what we measured, so it is not used.
  */
 function influxCapacity(instanceType: string): Capacity {
   const vcpus = ec2Vcpus(instanceType);
   return {
-    value: 10_000 * vcpus,
+    value: 7_000 * vcpus,
     unit: 'points/s per node',
-    source: `measured ${perCore(MEASURED.influxPoints)} points/s per core in 5,000-point batches, planned at 10,000 per vCPU (${instanceType}: ${vcpus}); the reference's 500,000/node is above any measurement`,
+    source: `measured ${perCore(MEASURED.influxPoints)} points/s per core in 5,000-point batches (${perVcpu(MEASURED.influxPoints)} per hyperthread vCPU), planned at 7,000 per vCPU (${instanceType}: ${vcpus}); the reference's 500,000/node is above any measurement`,
     measured: MEASURED.influxPoints,
   };
 }
@@ -279,13 +291,16 @@ const INFLUX_BYTES_PER_VALUE: SizeFactor = {
   measured: MEASURED.influxStoredBytes,
 };
 
-/** Ingest capacity of a c6i size, scaled by vCPU from the reference's c6i.2xlarge figure. */
+/**
+ * Ingest capacity of a c6i size at the ASG's scale-out CPU (70 %), scaled by vCPU from the reference's
+ * c6i.2xlarge figure: the peak should reach the scale-out threshold, not saturation.
+ */
 function ingestCapacity(instanceType: string): Capacity {
   const vcpus = ec2Vcpus(instanceType);
   return {
     value: 1_250 * vcpus,
-    unit: 'requests/s per instance',
-    source: `${REFERENCE}: ~10,000 RPS per c6i.2xlarge (8 vCPU), i.e. 1,250 per vCPU; ${instanceType} scaled by vCPU. Measured ${perCore(MEASURED.ingestRequests)} per core: the margin covers a loaded broker and the ±2x spread of the runs`,
+    unit: 'requests/s per instance at the scale-out CPU',
+    source: `${REFERENCE}: ~10,000 RPS per c6i.2xlarge (8 vCPU), i.e. 1,250 per vCPU; ${instanceType} scaled by vCPU. Measured ${perCore(MEASURED.ingestRequests)} per core, ${perVcpu(MEASURED.ingestRequests)} per hyperthread vCPU at saturation: the margin covers a loaded broker and the ±2x spread of the runs`,
     measured: MEASURED.ingestRequests,
   };
 }
@@ -322,7 +337,7 @@ function telegrafFleet(monitoredServers: number): WorkloadConfig {
 
 /** Managed Flink as staging and prod run it: one slot per KPU, autoscaling, 1-minute windows. */
 const MANAGED_FLINK: FlinkConfig = {
-  pointsPerSecondPerSlot: FLINK_POINTS_PER_SLOT,
+  pointsPerSecondPerSlot: flinkSlotCapacity(1),
   parallelismPerKpu: 1,
   autoScalingEnabled: true,
   windowSeconds: 60,
@@ -354,7 +369,7 @@ const dev: CapacityConfig = {
     storageTargetUtilization: 0.8,
   },
   flink: {
-    pointsPerSecondPerSlot: FLINK_POINTS_PER_SLOT,
+    pointsPerSecondPerSlot: flinkSlotCapacity(2),
     parallelismPerKpu: 2,
     autoScalingEnabled: false,
     windowSeconds: 60,

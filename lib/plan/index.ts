@@ -9,6 +9,7 @@ import { planInflux, type InfluxPlan } from './influx';
 import { planIngest, type IngestPlan } from './ingest';
 import { planKafka, planKafkaBrokers, type KafkaPlan } from './kafka';
 import { planLoadBalancer, type LoadBalancerPlan } from './load-balancer';
+import { capacityEntries } from './measurements';
 import { planTransfer, type TransferPlan } from './transfer';
 import { validateCapacityConfig } from './validate';
 import { planWorkload, type WorkloadPlan } from './workload';
@@ -31,6 +32,15 @@ export interface CapacityPlan {
   readonly influx: InfluxPlan;
   readonly backups: BackupPlan;
   readonly transfer: TransferPlan;
+  /** The per-component capacities the plan divided by, and where each comes from. */
+  readonly capacities: readonly PlannedCapacity[];
+}
+
+export interface PlannedCapacity {
+  readonly path: string;
+  readonly value: number;
+  readonly unit: string;
+  readonly source: string;
 }
 
 /** Validates the config and derives the plan; throws CapacityConfigError naming the field. */
@@ -55,5 +65,6 @@ export function planCapacity(config: CapacityConfig): CapacityPlan {
     influx,
     backups: planBackups(config, influx),
     transfer: planTransfer(config, workload),
+    capacities: capacityEntries(config).map(({ path, capacity: { value, unit, source } }) => ({ path, value, unit, source })),
   };
 }

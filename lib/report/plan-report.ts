@@ -86,7 +86,10 @@ export function planReportText(plan: CapacityPlan, cost: CostReport, alternative
     `with ${alternative.pricing} EC2 pricing: ${formatUsd(alternative.totalMonthlyUsd)}/month`,
     `prices: snapshot of ${cost.prices.generatedAt}${cost.prices.refreshedFromApi ? '' : ', seeded from published prices, not yet refreshed from the Price List API'}`,
   ];
-  return [...sizes, '', table, '', ...footer].join('\n');
+  // --capacity measured: say which figure each tier was divided by, and how it was translated.
+  const measured = plan.capacities.filter((c) => c.source.startsWith('measured'));
+  const capacities = measured.length === 0 ? [] : ['', 'capacities (measured):', ...measured.map((c) => `  ${c.path} = ${c.value < 100 ? c.value : formatInteger(c.value)} ${c.unit}: ${c.source}`)];
+  return [...sizes, ...capacities, '', table, '', ...footer].join('\n');
 }
 
 function pct(share: number): string {
