@@ -77,6 +77,9 @@ export function translationRule(entry: CapacityEntry): string {
   }
 }
 
+/** How a capacity set by `--capacity measured` begins its source, so the report can say so. */
+export const MEASURED_SOURCE = 'translated measurement';
+
 /** A capacity's measurement translated to the planned type, at the share of saturation the plan runs it. */
 export function measuredPlanningValue(entry: CapacityEntry): number {
   return translateMeasurement(entry.capacity.measured, entry.instanceType, entry.slotsPerKpu) * (entry.plannedAt ?? 1);
@@ -123,7 +126,7 @@ export function withMeasuredCapacities(config: CapacityConfig): CapacityConfig {
   const measured = (entry: CapacityEntry): Capacity => ({
     ...entry.capacity,
     value: measuredPlanningValue(entry),
-    source: `measured (${entry.capacity.measured.command}, ${entry.capacity.measured.date}): ${translationRule(entry)}`,
+    source: `${MEASURED_SOURCE} (${entry.capacity.measured.command}, ${entry.capacity.measured.date}): ${translationRule(entry)}`,
   });
   const [ingest, kafkaRecords, kafkaBytes, flink, influxPoints, influxBytes] = capacityEntries(config).map(measured);
   return {

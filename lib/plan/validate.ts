@@ -45,6 +45,7 @@ export function validateCapacityConfig(config: CapacityConfig): void {
     'workload.metricsPerServerPerSecond',
     'workload.bytesPerMetric',
     'workload.connectionLifetimeSeconds',
+    'redundancy.azRecoveryMinutes',
     'ingest.requestsPerSecondPerInstance.value',
     'kafka.recordsPerSecondPerBroker.value',
     'kafka.storedBytesPerRecord.value',
@@ -65,6 +66,12 @@ export function validateCapacityConfig(config: CapacityConfig): void {
   }
   if (config.natGateways > config.availabilityZones) {
     fail('natGateways', `(${config.natGateways}) must be <= availabilityZones (${config.availabilityZones})`);
+  }
+  if (!(config.redundancy.availabilityTarget > 0 && config.redundancy.availabilityTarget < 1)) {
+    fail('redundancy.availabilityTarget', `(${config.redundancy.availabilityTarget}) must be a share between 0 and 1, e.g. 0.9999`);
+  }
+  if (!(config.redundancy.azLossUtilization > 0 && config.redundancy.azLossUtilization <= 1)) {
+    fail('redundancy.azLossUtilization', `(${config.redundancy.azLossUtilization}) must be in (0, 1]: survivors cannot run above saturation`);
   }
   if (config.workload.peakFactor < 1) {
     fail('workload.peakFactor', `(${config.workload.peakFactor}) must be >= 1: the peak is never below the average`);
