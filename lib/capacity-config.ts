@@ -11,6 +11,7 @@
 
 import { EC2_INSTANCE_TYPES, MSK_BROKER_TYPES } from './plan/instance-types';
 import { SMT_DERATE, type Measurement } from './plan/measurements';
+import type { QuotaName } from './plan/quotas';
 
 export const ENVIRONMENT_NAMES = ['dev', 'staging', 'prod'] as const;
 export type EnvironmentName = (typeof ENVIRONMENT_NAMES)[number];
@@ -179,6 +180,11 @@ export interface CapacityConfig {
   readonly backups: BackupConfig;
   readonly pricing: PricingModel;
   readonly access: AccessConfig;
+  /**
+   * The account's applied values of the service quotas the plan checks (lib/plan/quotas.ts), where
+   * they were raised; AWS's documented defaults otherwise.
+   */
+  readonly serviceQuotas?: Partial<Record<QuotaName, number>>;
 }
 
 const REFERENCE = 'shared/reference capacity-planning document';

@@ -10,6 +10,7 @@ import { planIngest, type IngestPlan } from './ingest';
 import { planKafka, planKafkaBrokers, type KafkaPlan } from './kafka';
 import { planLoadBalancer, type LoadBalancerPlan } from './load-balancer';
 import { capacityEntries } from './measurements';
+import { quotaExcesses } from './quotas';
 import { planRedundancy, type AzLossPlan, type RedundancyPlan } from './redundancy';
 import { planTransfer, type TransferPlan } from './transfer';
 import { validateCapacityConfig } from './validate';
@@ -42,6 +43,8 @@ export interface CapacityPlan {
 
 /** A soft problem the plan keeps: the stacks show it as a CDK warning on the tier's stack. */
 export interface PlanWarning {
+  /** Unique per tier: the CDK warning's id. */
+  readonly id: string;
   readonly tier: 'ingest' | 'kafka' | 'flink' | 'influx';
   /** The config field to change. */
   readonly field: string;
@@ -65,7 +68,23 @@ export function planCapacity(config: CapacityConfig): CapacityPlan {
   const influx = planInflux(config, workload, redundancy);
   const ingest = planIngest(config, workload, redundancy);
   const tiers = { ingest: ingest.azLoss, kafka: brokers.azLoss, flink: flink.azLoss, influx: influx.azLoss };
-  const warnings: PlanWarning[] = redundancy.staticStabilityRequired ? redundancyWarnings(redundancy, tiers) : [];
+  const kafka = planKafka(config, brokers, flink.parallelism);
+  const warnings: PlanWarning[] = [
+    ...(redundancy.staticStabilityRequired ? redundancyWarnings(redundancy, tiers) : []),
+    ...(kafka.partitionReplicasPerBroker > kafka.maxPartitionsPerBroker
+      ? [
+          {
+            id: 'msk-partitions-per-broker',
+            tier: 'kafka' as const,
+            field: 'kafka.partitions',
+            message: `${kafka.partitionReplicasPerBroker} partition replicas per ${kafka.brokerInstanceType} broker, over the ${kafka.maxPartitionsPerBroker} MSK recommends (https://docs.aws.amazon.com/msk/latest/developerguide/bestpractices.html): use fewer partitions, more or larger brokers`,
+          },
+        ]
+      : []),
+    ...quotaExcesses(config, { flinkKpus: flink.kpus, brokers: brokers.brokers, ingestMaxInstances: ingest.maxInstances, influxNodes: influx.nodes }).map(
+      ({ quota, tier, field, message }) => ({ id: quota, tier, field, message }),
+    ),
+  ];
   return {
     environment: config.environment,
     account: config.account,
@@ -77,7 +96,7 @@ export function planCapacity(config: CapacityConfig): CapacityPlan {
     workload,
     loadBalancer: planLoadBalancer(config, workload),
     ingest,
-    kafka: planKafka(config, brokers, flink.parallelism),
+    kafka,
     flink,
     influx,
     backups: planBackups(config, influx),
@@ -93,6 +112,7 @@ function redundancyWarnings(redundancy: RedundancyPlan, tiers: Record<PlanWarnin
   return Object.entries(tiers)
     .filter(([, azLoss]) => !azLoss.staticallyStable)
     .map(([tier, azLoss]) => ({
+      id: 'static-stability',
       tier: tier as PlanWarning['tier'],
       field: 'redundancy.availabilityTarget',
       message: `${tier} is not statically stable for an AZ loss, which availabilityTarget ${redundancy.availabilityTarget} (${budget} min/month) asks for: ${azLoss.detail}`,

@@ -135,12 +135,14 @@ export function planKafka(config: CapacityConfig, brokers: KafkaBrokersPlan, fli
     );
   }
   const partitionReplicasPerBroker = Math.ceil((partitions * brokers.replicationFactor) / brokers.brokers);
-  const maxPartitionsPerBroker = MSK_BROKER_TYPES[brokers.brokerInstanceType].maxPartitionsPerBroker;
-  if (partitionReplicasPerBroker > maxPartitionsPerBroker) {
+  const { maxPartitionsPerBroker, maxPartitionsForUpdates } = MSK_BROKER_TYPES[brokers.brokerInstanceType];
+  // Over the recommendation is a warning (lib/plan/index.ts); over the update limit the cluster could
+  // no longer be reconfigured or resized, so the plan refuses it.
+  if (partitionReplicasPerBroker > maxPartitionsForUpdates) {
     throw new CapacityConfigError(
       env,
       'kafka.partitions',
-      `(${partitions}) puts ${partitionReplicasPerBroker} partition replicas on each broker, over the ${maxPartitionsPerBroker} MSK recommends for ${brokers.brokerInstanceType}`,
+      `(${partitions}) puts ${partitionReplicasPerBroker} partition replicas on each broker, over the ${maxPartitionsForUpdates} above which MSK refuses configuration updates and resizing of ${brokers.brokerInstanceType} (recommended: ${maxPartitionsPerBroker}): use fewer partitions, more or larger brokers`,
     );
   }
   return { ...brokers, partitions, alertsTopicPartitions: brokers.brokers, partitionReplicasPerBroker, maxPartitionsPerBroker };

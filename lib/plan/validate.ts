@@ -1,6 +1,7 @@
 import type { CapacityConfig } from '../capacity-config';
 import { CapacityConfigError } from './errors';
 import { EC2_INSTANCE_TYPES, MSK_BROKER_TYPES, SUPPORTED_REGIONS } from './instance-types';
+import { FLINK_MAX_PARALLELISM_PER_KPU, SERVICE_QUOTAS } from './quotas';
 
 /**
  * Checks of the config on its own, before anything is derived: every number finite and in range,
@@ -117,6 +118,14 @@ export function validateCapacityConfig(config: CapacityConfig): void {
   }
   if (kafka.partitions !== undefined && (!Number.isInteger(kafka.partitions) || kafka.partitions < 1)) {
     fail('kafka.partitions', `(${kafka.partitions}) must be a positive integer`);
+  }
+
+  if (config.flink.parallelismPerKpu > FLINK_MAX_PARALLELISM_PER_KPU) {
+    fail('flink.parallelismPerKpu', `(${config.flink.parallelismPerKpu}) is over Managed Flink's maximum of ${FLINK_MAX_PARALLELISM_PER_KPU} slots per KPU, a limit that cannot be raised`);
+  }
+  for (const [name, value] of Object.entries(config.serviceQuotas ?? {})) {
+    if (!(name in SERVICE_QUOTAS)) fail(`serviceQuotas.${name}`, `is not a quota the plan checks: expected one of ${Object.keys(SERVICE_QUOTAS).join(', ')}`);
+    if (!Number.isInteger(value) || value < 1) fail(`serviceQuotas.${name}`, `(${value}) must be a positive integer`);
   }
 
   const influx = config.influx;
