@@ -41,9 +41,11 @@ export interface KafkaPlan extends KafkaBrokersPlan {
  * multiple of the AZ count (MSK places the same number of brokers in every AZ).
  * Storage per broker: peak bytes x retention x replication / brokers, over the target utilization.
  *
- * Losing an AZ takes its brokers and, with replicas spread over the AZs (MSK sets broker.rack to the
- * AZ), ceil(RF / AZs) replicas of every partition: the followers lost are no longer written, so each
- * surviving broker writes what it wrote before while leadership moves to it. Where the target
+ * Losing an AZ takes its brokers and, with replicas spread over the AZs, ceil(RF / AZs) replicas of
+ * every partition. MSK spreads brokers evenly over the AZs (BrokerAZDistribution DEFAULT); that the
+ * replicas follow the AZs assumes MSK's brokers carry their AZ as broker.rack, which we have not found
+ * in AWS's documentation (with 3 brokers and RF 3 it holds regardless). The followers lost are no
+ * longer written, so each surviving broker writes what it wrote before while leadership moves to it. Where the target
  * requires static stability, that load stays within the AZ-loss utilization and the replicas left
  * satisfy min ISR, so acks=all producers keep writing.
  */
