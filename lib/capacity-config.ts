@@ -84,6 +84,14 @@ export interface IngestConfig {
   /** ASG CPU target: scale out above, scale in below `scaleInCpuPercent`. */
   readonly scaleOutCpuPercent: number;
   readonly scaleInCpuPercent: number;
+  /** Step scaling: add `scaleOutInstances` after `scaleOutAfterMinutes` above the scale-out CPU, ... */
+  readonly scaleOutInstances: number;
+  readonly scaleOutAfterMinutes: number;
+  /** ... remove `scaleInInstances` after `scaleInAfterMinutes` below the scale-in CPU. */
+  readonly scaleInInstances: number;
+  readonly scaleInAfterMinutes: number;
+  /** Minutes a new instance needs to boot and join the target group before its CPU counts. */
+  readonly instanceWarmupMinutes: number;
 }
 
 export interface KafkaConfig {
@@ -328,6 +336,9 @@ function ingestCapacity(instanceType: string): Capacity {
   };
 }
 
+/** The reference's scaling intent: above the scale-out CPU for 3 minutes add 2; below scale-in for 10 minutes remove 1. */
+const REFERENCE_SCALING = { scaleOutInstances: 2, scaleOutAfterMinutes: 3, scaleInInstances: 1, scaleInAfterMinutes: 10, instanceWarmupMinutes: 1 } as const;
+
 /** Kafka across 3 AZs: replication 3, two in-sync replicas to acknowledge, a day of retention. */
 function replicatedKafka(brokerInstanceType: string): KafkaConfig {
   return {
@@ -393,6 +404,7 @@ const dev: CapacityConfig = {
     volumeGiB: 20,
     scaleOutCpuPercent: 70,
     scaleInCpuPercent: 40,
+    ...REFERENCE_SCALING,
   },
   kafka: {
     brokerInstanceType: 'kafka.t3.small',
@@ -440,6 +452,7 @@ const staging: CapacityConfig = {
     volumeGiB: 30,
     scaleOutCpuPercent: 70,
     scaleInCpuPercent: 40,
+    ...REFERENCE_SCALING,
   },
   kafka: replicatedKafka('kafka.m5.large'),
   flink: MANAGED_FLINK,
@@ -488,6 +501,7 @@ const prod: CapacityConfig = {
     volumeGiB: 50,
     scaleOutCpuPercent: 70,
     scaleInCpuPercent: 40,
+    ...REFERENCE_SCALING,
   },
   kafka: replicatedKafka('kafka.m5.xlarge'),
   flink: MANAGED_FLINK,

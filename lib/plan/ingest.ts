@@ -27,6 +27,11 @@ export interface IngestPlan {
   readonly rollingUpdateBatchSize: number;
   readonly scaleOutCpuPercent: number;
   readonly scaleInCpuPercent: number;
+  readonly scaleOutInstances: number;
+  readonly scaleOutAfterMinutes: number;
+  readonly scaleInInstances: number;
+  readonly scaleInAfterMinutes: number;
+  readonly instanceWarmupMinutes: number;
 }
 
 /**
@@ -77,5 +82,10 @@ export function planIngest(config: CapacityConfig, workload: WorkloadPlan, redun
     rollingUpdateBatchSize: Math.max(1, desiredInstances - neededInstances),
     scaleOutCpuPercent: ingest.scaleOutCpuPercent,
     scaleInCpuPercent: ingest.scaleInCpuPercent,
+    scaleOutInstances: ingest.scaleOutInstances,
+    scaleOutAfterMinutes: ingest.scaleOutAfterMinutes,
+    scaleInInstances: ingest.scaleInInstances,
+    scaleInAfterMinutes: ingest.scaleInAfterMinutes,
+    instanceWarmupMinutes: ingest.instanceWarmupMinutes,
   };
 }
