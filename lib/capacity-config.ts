@@ -10,7 +10,8 @@
  */
 
 import { EC2_INSTANCE_TYPES, MSK_BROKER_TYPES } from './plan/instance-types';
-import type { Measurement } from './plan/measurements';
+import { SMT_DERATE, type Measurement } from './plan/measurements';
+import type { QuotaName } from './plan/quotas';
 
 export const ENVIRONMENT_NAMES = ['dev', 'staging', 'prod'] as const;
 export type EnvironmentName = (typeof ENVIRONMENT_NAMES)[number];
@@ -55,10 +56,26 @@ export interface WorkloadConfig {
   readonly connectionLifetimeSeconds: number;
 }
 
+/**
+ * What an AZ loss may cost. When the month's downtime budget at `availabilityTarget` is shorter than
+ * `azRecoveryMinutes`, every tier that can must carry the peak with one AZ gone on the instances left.
+ */
+export interface RedundancyConfig {
+  /** Share of the month the ingest endpoint must accept data, e.g. 0.9999 (4.4 minutes a month). */
+  readonly availabilityTarget: number;
+  /** Minutes from losing an AZ until replacement instances serve (health checks, launch, boot, warm-up). */
+  readonly azRecoveryMinutes: number;
+  /** With one AZ gone at peak, the survivors run at most this share of their saturation (ingest: CPU). */
+  readonly azLossUtilization: number;
+}
+
 export interface IngestConfig {
   readonly instanceType: string;
   readonly requestsPerSecondPerInstance: Capacity;
-  /** Instances added beyond what the peak needs, so losing an AZ's worth of hosts is survivable. */
+  /**
+   * Instances beyond what the peak needs, at least; the availability target may call for more (the
+   * plan's spares are what carrying the peak with one AZ gone needs, if that is more).
+   */
   readonly spareInstances: number;
   /** ASG max = ceil(needed × scaleOutFactor). */
   readonly scaleOutFactor: number;
@@ -72,6 +89,14 @@ export interface IngestConfig {
    * (plan: ingest.keyRateLimit), so one key may carry all planned traffic without a 429.
    */
   readonly keyRateLimitHeadroom: number;
+  /** Step scaling: add `scaleOutInstances` after `scaleOutAfterMinutes` above the scale-out CPU, ... */
+  readonly scaleOutInstances: number;
+  readonly scaleOutAfterMinutes: number;
+  /** ... remove `scaleInInstances` after `scaleInAfterMinutes` below the scale-in CPU. */
+  readonly scaleInInstances: number;
+  readonly scaleInAfterMinutes: number;
+  /** Minutes a new instance needs to boot and join the target group before its CPU counts. */
+  readonly instanceWarmupMinutes: number;
 }
 
 export interface KafkaConfig {
@@ -159,6 +184,7 @@ export interface CapacityConfig {
   readonly availabilityZones: number;
   /** NAT gateways for the private subnets (one per AZ for production). */
   readonly natGateways: number;
+  readonly redundancy: RedundancyConfig;
   readonly workload: WorkloadConfig;
   readonly ingest: IngestConfig;
   readonly kafka: KafkaConfig;
@@ -167,6 +193,11 @@ export interface CapacityConfig {
   readonly backups: BackupConfig;
   readonly pricing: PricingModel;
   readonly access: AccessConfig;
+  /**
+   * The account's applied values of the service quotas the plan checks (lib/plan/quotas.ts), where
+   * they were raised; AWS's documented defaults otherwise.
+   */
+  readonly serviceQuotas?: Partial<Record<QuotaName, number>>;
 }
 
 const REFERENCE = 'shared/reference capacity-planning document';
@@ -250,20 +281,25 @@ export const MEASURED = {
 
 /** A 2-core measurement per core, as the capacities' notes quote it (the figure itself stays in MEASURED). */
 const perCore = (m: Measurement): string => Math.round(m.value / m.cores).toLocaleString('en-US');
+/** The same per hyperthread vCPU of a planned instance (lib/plan/measurements.ts SMT_DERATE). */
+const perVcpu = (m: Measurement): string => Math.round((m.value / m.cores) * SMT_DERATE).toLocaleString('en-US');
 /** Capacities scale with the type's vCPUs (lib/plan/instance-types.ts); unknown types fail validation, naming the field. */
 const ec2Vcpus = (instanceType: string): number => EC2_INSTANCE_TYPES[instanceType]?.vcpus ?? NaN;
 
-/** Capacities shared by every environment. */
 /**
- * Kafka broker capacity by vCPU: 40,000 records/s each, under what we measured per core. The
- * reference's 500,000 msg/s per broker is far above what we measured, so it is not used.
+ * Capacities shared by every environment. Each per-vCPU figure is translated with the SMT derate of
+ * lib/plan/measurements.ts (a planned vCPU is a hyperthread, about 0.6 of a benchmark core).
+ */
+/**
+ * Kafka broker capacity by vCPU: 25,000 records/s each, about 11 % under the measurement per core x
+ * the SMT derate. The reference's 500,000 msg/s per broker is far above what we measured, so it is not used.
  */
 function kafkaCapacity(brokerType: string): Capacity {
   const vcpus = MSK_BROKER_TYPES[brokerType]?.vcpus ?? NaN;
   return {
-    value: 40_000 * vcpus,
+    value: 25_000 * vcpus,
     unit: 'records/s per broker',
-    source: `measured ${perCore(MEASURED.kafkaRecords)} records/s per core with gzip and acks=all, planned at 40,000 per vCPU (${brokerType}: ${vcpus}); the reference's 500,000/broker is above any measurement`,
+    source: `measured ${perCore(MEASURED.kafkaRecords)} records/s per core with gzip and acks=all (${perVcpu(MEASURED.kafkaRecords)} per hyperthread vCPU), planned at 25,000 per vCPU (${brokerType}: ${vcpus}); the reference's 500,000/broker is above any measurement`,
     measured: MEASURED.kafkaRecords,
   };
 }
@@ -277,22 +313,29 @@ const KAFKA_STORED_BYTES: SizeFactor = {
   source: `measured ${MEASURED.kafkaStoredBytesProductionShape.value} at the production shape (bulk batches: ${MEASURED.kafkaStoredBytes.value}), rounded up`,
   measured: MEASURED.kafkaStoredBytesProductionShape,
 };
-const FLINK_POINTS_PER_SLOT: Capacity = {
-  value: 10_000,
-  unit: 'points/s per parallel slot',
-  source: `${REFERENCE}, "Flink": 12 workers carry 100,000 metrics/s (8,333/s each); planned at 10,000/s, a third of the measured slot`,
-  measured: MEASURED.flinkSlot,
-};
 /**
- * InfluxDB write capacity by vCPU: 10,000 points/s each, under what we measured per core. The
- * reference's 500,000 points/s per node is far above what we measured, so it is not used.
+ * Flink slot capacity: the reference's 10,000 points/s per worker for one slot per KPU, shared by the
+ * slots of a KPU otherwise. A KPU is 1 vCPU (a hyperthread): the measured slot x the SMT derate is
+ * 18,480 points/s, so 10,000 keeps a margin; the slot was measured on 2 cores, not re-measured on one yet.
+ */
+function flinkSlotCapacity(parallelismPerKpu: number): Capacity {
+  return {
+    value: 10_000 / parallelismPerKpu,
+    unit: 'points/s per parallel slot',
+    source: `${REFERENCE}, "Flink": 12 workers carry 100,000 metrics/s (8,333/s each); planned at 10,000/s per KPU (${parallelismPerKpu} slot(s) each), under the measured slot x the SMT derate`,
+    measured: MEASURED.flinkSlot,
+  };
+}
+/**
+ * InfluxDB write capacity by vCPU: 7,000 points/s each, under the measurement per core x the SMT
+ * derate. The reference's 500,000 points/s per node is far above what we measured, so it is not used.
  */
 function influxCapacity(instanceType: string): Capacity {
   const vcpus = ec2Vcpus(instanceType);
   return {
-    value: 10_000 * vcpus,
+    value: 7_000 * vcpus,
     unit: 'points/s per node',
-    source: `measured ${perCore(MEASURED.influxPoints)} points/s per core in 5,000-point batches, planned at 10,000 per vCPU (${instanceType}: ${vcpus}); the reference's 500,000/node is above any measurement`,
+    source: `measured ${perCore(MEASURED.influxPoints)} points/s per core in 5,000-point batches (${perVcpu(MEASURED.influxPoints)} per hyperthread vCPU), planned at 7,000 per vCPU (${instanceType}: ${vcpus}); the reference's 500,000/node is above any measurement`,
     measured: MEASURED.influxPoints,
   };
 }
@@ -311,16 +354,22 @@ const INFLUX_BYTES_PER_VALUE: SizeFactor = {
  */
 const KEY_RATE_LIMIT_HEADROOM = 2;
 
-/** Ingest capacity of a c6i size, scaled by vCPU from the reference's c6i.2xlarge figure. */
+/**
+ * Ingest capacity of a c6i size at the ASG's scale-out CPU (70 %), scaled by vCPU from the reference's
+ * c6i.2xlarge figure: the peak should reach the scale-out threshold, not saturation.
+ */
 function ingestCapacity(instanceType: string): Capacity {
   const vcpus = ec2Vcpus(instanceType);
   return {
     value: 1_250 * vcpus,
-    unit: 'requests/s per instance',
-    source: `${REFERENCE}: ~10,000 RPS per c6i.2xlarge (8 vCPU), i.e. 1,250 per vCPU; ${instanceType} scaled by vCPU. Measured ${perCore(MEASURED.ingestRequests)} per core: the margin covers a loaded broker and the ±2x spread of the runs`,
+    unit: 'requests/s per instance at the scale-out CPU',
+    source: `${REFERENCE}: ~10,000 RPS per c6i.2xlarge (8 vCPU), i.e. 1,250 per vCPU; ${instanceType} scaled by vCPU. Measured ${perCore(MEASURED.ingestRequests)} per core, ${perVcpu(MEASURED.ingestRequests)} per hyperthread vCPU at saturation: the margin covers a loaded broker and the ±2x spread of the runs`,
     measured: MEASURED.ingestRequests,
   };
 }
+
+/** The reference's scaling intent: above the scale-out CPU for 3 minutes add 2; below scale-in for 10 minutes remove 1. */
+const REFERENCE_SCALING = { scaleOutInstances: 2, scaleOutAfterMinutes: 3, scaleInInstances: 1, scaleInAfterMinutes: 10, instanceWarmupMinutes: 1 } as const;
 
 /** Kafka across 3 AZs: replication 3, two in-sync replicas to acknowledge, a day of retention. */
 function replicatedKafka(brokerInstanceType: string): KafkaConfig {
@@ -354,18 +403,30 @@ function telegrafFleet(monitoredServers: number): WorkloadConfig {
 
 /** Managed Flink as staging and prod run it: one slot per KPU, autoscaling, 1-minute windows. */
 const MANAGED_FLINK: FlinkConfig = {
-  pointsPerSecondPerSlot: FLINK_POINTS_PER_SLOT,
+  pointsPerSecondPerSlot: flinkSlotCapacity(1),
   parallelismPerKpu: 1,
   autoScalingEnabled: true,
   windowSeconds: 60,
   checkpointIntervalSeconds: 60,
 };
 
+/**
+ * Redundancy every environment shares but its target. Replacing an AZ's instances takes ~10 minutes:
+ * the ALB marks the targets unhealthy (~1 min), the ASG launches in the other AZs, the instance boots
+ * and starts the bundle (~3-5 min), then passes the health checks (~1 min); a round upper estimate, not
+ * measured. Survivors may run at 85 % of saturation: above the 70 % scale-out CPU the peak is planned
+ * at, with 15 % left for the reconnect and retry burst of the lost AZ's clients, GC and the measurement's noise.
+ */
+function redundancy(availabilityTarget: number): RedundancyConfig {
+  return { availabilityTarget, azRecoveryMinutes: 10, azLossUtilization: 0.85 };
+}
+
 const dev: CapacityConfig = {
   environment: 'dev',
   region: 'us-east-1',
   availabilityZones: 2,
   natGateways: 1,
+  redundancy: redundancy(0.99),
   workload: telegrafFleet(100),
   ingest: {
     instanceType: 'c6i.large',
@@ -376,6 +437,7 @@ const dev: CapacityConfig = {
     scaleOutCpuPercent: 70,
     scaleInCpuPercent: 40,
     keyRateLimitHeadroom: KEY_RATE_LIMIT_HEADROOM,
+    ...REFERENCE_SCALING,
   },
   kafka: {
     brokerInstanceType: 'kafka.t3.small',
@@ -387,7 +449,7 @@ const dev: CapacityConfig = {
     storageTargetUtilization: 0.8,
   },
   flink: {
-    pointsPerSecondPerSlot: FLINK_POINTS_PER_SLOT,
+    pointsPerSecondPerSlot: flinkSlotCapacity(2),
     parallelismPerKpu: 2,
     autoScalingEnabled: false,
     windowSeconds: 60,
@@ -413,6 +475,7 @@ const staging: CapacityConfig = {
   region: 'us-east-1',
   availabilityZones: 3,
   natGateways: 1,
+  redundancy: redundancy(0.999),
   workload: telegrafFleet(1_000),
   ingest: {
     instanceType: 'c6i.xlarge',
@@ -423,6 +486,7 @@ const staging: CapacityConfig = {
     scaleOutCpuPercent: 70,
     scaleInCpuPercent: 40,
     keyRateLimitHeadroom: KEY_RATE_LIMIT_HEADROOM,
+    ...REFERENCE_SCALING,
   },
   kafka: replicatedKafka('kafka.m5.large'),
   flink: MANAGED_FLINK,
@@ -446,6 +510,8 @@ const prod: CapacityConfig = {
   region: 'us-east-1',
   availabilityZones: 3,
   natGateways: 3,
+  // The reference's target: 99.99 %, 4.4 minutes a month, shorter than replacing an AZ's instances.
+  redundancy: redundancy(0.9999),
   workload: {
     // Reference target: 10,000 servers x 10 metrics/s = 100,000 metrics/s, taken as the peak.
     monitoredServers: 10_000,
@@ -470,6 +536,7 @@ const prod: CapacityConfig = {
     scaleOutCpuPercent: 70,
     scaleInCpuPercent: 40,
     keyRateLimitHeadroom: KEY_RATE_LIMIT_HEADROOM,
+    ...REFERENCE_SCALING,
   },
   kafka: replicatedKafka('kafka.m5.xlarge'),
   flink: MANAGED_FLINK,

@@ -151,28 +151,28 @@ export class IngestStack extends Stack {
       period: Duration.minutes(1),
       statistic: 'Average',
     });
-    // Reference intent: above 70 % for 3 minutes add 2 instances; below 40 % for 10 minutes remove 1.
+    // Reference intent (the plan's numbers): above 70 % for 3 minutes add 2 instances; below 40 % for 10 minutes remove 1.
     new autoscaling.StepScalingPolicy(this, 'ScaleOut', {
       autoScalingGroup: this.autoScalingGroup,
       metric: cpuMetric,
       scalingSteps: [
         { upper: ingest.scaleOutCpuPercent, change: 0 },
-        { lower: ingest.scaleOutCpuPercent, change: 2 },
+        { lower: ingest.scaleOutCpuPercent, change: ingest.scaleOutInstances },
       ],
       adjustmentType: autoscaling.AdjustmentType.CHANGE_IN_CAPACITY,
-      evaluationPeriods: 3,
-      // New instances need about a minute to boot and join the target group.
-      estimatedInstanceWarmup: Duration.minutes(1),
+      // One-minute periods: the minutes are the evaluation periods.
+      evaluationPeriods: ingest.scaleOutAfterMinutes,
+      estimatedInstanceWarmup: Duration.minutes(ingest.instanceWarmupMinutes),
     });
     new autoscaling.StepScalingPolicy(this, 'ScaleIn', {
       autoScalingGroup: this.autoScalingGroup,
       metric: cpuMetric,
       scalingSteps: [
-        { upper: ingest.scaleInCpuPercent, change: -1 },
+        { upper: ingest.scaleInCpuPercent, change: -ingest.scaleInInstances },
         { lower: ingest.scaleInCpuPercent, change: 0 },
       ],
       adjustmentType: autoscaling.AdjustmentType.CHANGE_IN_CAPACITY,
-      evaluationPeriods: 10,
+      evaluationPeriods: ingest.scaleInAfterMinutes,
     });
 
     const accessLogs = accessLogBucket(this, 'AlbAccessLogs');

@@ -1,4 +1,4 @@
-import { Stage, type StageProps, Tags } from 'aws-cdk-lib';
+import { Annotations, Stage, type StageProps, Tags } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { ASSET_PATHS, builtAsset } from './assets';
 import type { CapacityConfig } from './capacity-config';
@@ -92,5 +92,10 @@ export class MetricStreamStage extends Stage {
       kafkaClusterName: this.kafka.clusterName,
       flinkApplicationName: this.flink.applicationName,
     });
+
+    // What the plan cannot make hold (a soft quota it exceeds, redundancy a tier cannot give) is a
+    // CDK warning on that tier's stack: `cdk synth` prints it, `--strict` fails on it.
+    const stackOf = { ingest: this.ingest, kafka: this.kafka, flink: this.flink, influx: this.influx };
+    for (const w of plan.warnings) Annotations.of(stackOf[w.tier]).addWarningV2(`metricstream:plan:${w.id}`, `${w.field}: ${w.message}`);
   }
 }

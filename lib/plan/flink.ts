@@ -1,4 +1,5 @@
 import type { CapacityConfig } from '../capacity-config';
+import { pct, type AzLossPlan, type RedundancyPlan } from './redundancy';
 import { roundUpToMultiple } from './units';
 import type { WorkloadPlan } from './workload';
 
@@ -20,17 +21,31 @@ export interface FlinkPlan {
   readonly checkpointIntervalSeconds: number;
   /** Share of the planned per-slot capacity used at peak. */
   readonly utilizationAtPeak: number;
+  readonly azLoss: AzLossPlan;
 }
 
 /**
  * Parallelism: ceil(peak points/s / per-slot capacity), rounded up to a multiple of the broker count
  * so the topic's partitions (one per slot) spread evenly over the brokers (10 -> 12 in prod).
  */
-export function planFlink(config: CapacityConfig, workload: WorkloadPlan, brokers: number): FlinkPlan {
+export function planFlink(config: CapacityConfig, workload: WorkloadPlan, brokers: number, redundancy: RedundancyPlan): FlinkPlan {
   const flink = config.flink;
   const perSlot = flink.pointsPerSecondPerSlot.value;
   const parallelism = roundUpToMultiple(Math.max(1, Math.ceil(workload.peakMetricsPerSecond / perSlot)), brokers);
   const kpus = Math.ceil(parallelism / flink.parallelismPerKpu);
+  const utilizationAtPeak = workload.peakMetricsPerSecond / (parallelism * perSlot);
+  // KPUs are regional: the service, not we, places them in the application's subnets. It restores a
+  // failed job from its latest checkpoint (docs.aws.amazon.com/managed-flink/latest/java/how-fault.html),
+  // so nothing is lost while the points wait in Kafka, but it is not static: the job pauses, then catches up.
+  const retained = config.kafka.retentionHours * 60 > redundancy.azRecoveryMinutes;
+  const azLoss: AzLossPlan = {
+    survives: retained,
+    staticallyStable: false,
+    utilizationAfterLoss: null,
+    detail:
+      `regional KPUs: the service restarts the job from its last checkpoint (every ${flink.checkpointIntervalSeconds} s) in the AZs left; ` +
+      `points wait in Kafka (${config.kafka.retentionHours} h) and are caught up with ${pct(1 / utilizationAtPeak - 1)} headroom over the peak`,
+  };
   return {
     parallelism,
     parallelismPerKpu: flink.parallelismPerKpu,
@@ -40,6 +55,7 @@ export function planFlink(config: CapacityConfig, workload: WorkloadPlan, broker
     autoScalingEnabled: flink.autoScalingEnabled,
     windowSeconds: flink.windowSeconds,
     checkpointIntervalSeconds: flink.checkpointIntervalSeconds,
-    utilizationAtPeak: workload.peakMetricsPerSecond / (parallelism * perSlot),
+    utilizationAtPeak,
+    azLoss,
   };
 }

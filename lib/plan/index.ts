@@ -9,12 +9,15 @@ import { planInflux, type InfluxPlan } from './influx';
 import { planIngest, type IngestPlan } from './ingest';
 import { planKafka, planKafkaBrokers, type KafkaPlan } from './kafka';
 import { planLoadBalancer, type LoadBalancerPlan } from './load-balancer';
+import { capacityEntries } from './measurements';
+import { quotaExcesses } from './quotas';
+import { planRedundancy, type AzLossPlan, type RedundancyPlan } from './redundancy';
 import { planTransfer, type TransferPlan } from './transfer';
 import { validateCapacityConfig } from './validate';
 import { planWorkload, type WorkloadPlan } from './workload';
 
 export { CapacityConfigError } from './errors';
-export type { BackupPlan, FlinkPlan, InfluxPlan, IngestPlan, KafkaPlan, LoadBalancerPlan, TransferPlan, WorkloadPlan };
+export type { AzLossPlan, RedundancyPlan, BackupPlan, FlinkPlan, InfluxPlan, IngestPlan, KafkaPlan, LoadBalancerPlan, TransferPlan, WorkloadPlan };
 
 export interface CapacityPlan {
   readonly environment: EnvironmentName;
@@ -23,6 +26,7 @@ export interface CapacityPlan {
   readonly availabilityZones: number;
   readonly natGateways: number;
   readonly pricing: PricingModel;
+  readonly redundancy: RedundancyPlan;
   readonly workload: WorkloadPlan;
   readonly loadBalancer: LoadBalancerPlan;
   readonly ingest: IngestPlan;
@@ -31,15 +35,56 @@ export interface CapacityPlan {
   readonly influx: InfluxPlan;
   readonly backups: BackupPlan;
   readonly transfer: TransferPlan;
+  /** What the plan could not make hold: soft limits it exceeds, redundancy it cannot give. */
+  readonly warnings: readonly PlanWarning[];
+  /** The per-component capacities the plan divided by, and where each comes from. */
+  readonly capacities: readonly PlannedCapacity[];
+}
+
+/** A soft problem the plan keeps: the stacks show it as a CDK warning on the tier's stack. */
+export interface PlanWarning {
+  /** Unique per tier: the CDK warning's id. */
+  readonly id: string;
+  readonly tier: 'ingest' | 'kafka' | 'flink' | 'influx';
+  /** The config field to change. */
+  readonly field: string;
+  readonly message: string;
+}
+
+export interface PlannedCapacity {
+  readonly path: string;
+  readonly value: number;
+  readonly unit: string;
+  readonly source: string;
 }
 
 /** Validates the config and derives the plan; throws CapacityConfigError naming the field. */
 export function planCapacity(config: CapacityConfig): CapacityPlan {
   validateCapacityConfig(config);
   const workload = planWorkload(config);
-  const brokers = planKafkaBrokers(config, workload);
-  const flink = planFlink(config, workload, brokers.brokers);
-  const influx = planInflux(config, workload);
+  const redundancy = planRedundancy(config);
+  const brokers = planKafkaBrokers(config, workload, redundancy);
+  const flink = planFlink(config, workload, brokers.brokers, redundancy);
+  const influx = planInflux(config, workload, redundancy);
+  const ingest = planIngest(config, workload, redundancy);
+  const tiers = { ingest: ingest.azLoss, kafka: brokers.azLoss, flink: flink.azLoss, influx: influx.azLoss };
+  const kafka = planKafka(config, brokers, flink.parallelism);
+  const warnings: PlanWarning[] = [
+    ...(redundancy.staticStabilityRequired ? redundancyWarnings(redundancy, tiers) : []),
+    ...(kafka.partitionReplicasPerBroker > kafka.maxPartitionsPerBroker
+      ? [
+          {
+            id: 'msk-partitions-per-broker',
+            tier: 'kafka' as const,
+            field: 'kafka.partitions',
+            message: `${kafka.partitionReplicasPerBroker} partition replicas per ${kafka.brokerInstanceType} broker, over the ${kafka.maxPartitionsPerBroker} MSK recommends (https://docs.aws.amazon.com/msk/latest/developerguide/bestpractices.html): use fewer partitions, more or larger brokers`,
+          },
+        ]
+      : []),
+    ...quotaExcesses(config, { flinkKpus: flink.kpus, brokers: brokers.brokers, ingestMaxInstances: ingest.maxInstances, influxNodes: influx.nodes }).map(
+      ({ quota, tier, field, message }) => ({ id: quota, tier, field, message }),
+    ),
+  ];
   return {
     environment: config.environment,
     account: config.account,
@@ -47,13 +92,29 @@ export function planCapacity(config: CapacityConfig): CapacityPlan {
     availabilityZones: config.availabilityZones,
     natGateways: config.natGateways,
     pricing: config.pricing,
+    redundancy,
     workload,
     loadBalancer: planLoadBalancer(config, workload),
-    ingest: planIngest(config, workload),
-    kafka: planKafka(config, brokers, flink.parallelism),
+    ingest,
+    kafka,
     flink,
     influx,
     backups: planBackups(config, influx),
     transfer: planTransfer(config, workload),
+    warnings,
+    capacities: capacityEntries(config).map(({ path, capacity: { value, unit, source } }) => ({ path, value, unit, source })),
   };
+}
+
+/** Tiers the target asks to be statically stable that cannot be (a managed service's placement, a design limit). */
+function redundancyWarnings(redundancy: RedundancyPlan, tiers: Record<PlanWarning['tier'], AzLossPlan>): PlanWarning[] {
+  const budget = redundancy.downtimeBudgetMinutesPerMonth.toFixed(1);
+  return Object.entries(tiers)
+    .filter(([, azLoss]) => !azLoss.staticallyStable)
+    .map(([tier, azLoss]) => ({
+      id: 'static-stability',
+      tier: tier as PlanWarning['tier'],
+      field: 'redundancy.availabilityTarget',
+      message: `${tier} is not statically stable for an AZ loss, which availabilityTarget ${redundancy.availabilityTarget} (${budget} min/month) asks for: ${azLoss.detail}`,
+    }));
 }

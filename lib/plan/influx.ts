@@ -1,6 +1,7 @@
 import type { CapacityConfig } from '../capacity-config';
 import { CapacityConfigError } from './errors';
 import { EC2_INSTANCE_TYPES } from './instance-types';
+import type { AzLossPlan, RedundancyPlan } from './redundancy';
 import { BYTES_PER_GB, SECONDS_PER_DAY } from './units';
 import type { WorkloadPlan } from './workload';
 
@@ -27,13 +28,14 @@ export interface InfluxPlan {
   readonly diskWarningPercent: number;
   readonly aggregateRetentionDays: number;
   readonly rootVolumeGiB: number;
+  readonly azLoss: AzLossPlan;
 }
 
 /**
  * Shards: enough that each node's share of one copy of the data stays under the disk warning and
  * its share of the writes under its capacity (or as pinned). Nodes = shards x replication factor.
  */
-export function planInflux(config: CapacityConfig, workload: WorkloadPlan): InfluxPlan {
+export function planInflux(config: CapacityConfig, workload: WorkloadPlan, redundancy: RedundancyPlan): InfluxPlan {
   const influx = config.influx;
   const env = config.environment;
   const aggregateRowsPerSecond = workload.activeSeries / config.flink.windowSeconds;
@@ -66,6 +68,31 @@ export function planInflux(config: CapacityConfig, workload: WorkloadPlan): Infl
     );
   }
 
+  // Nodes go round robin over the AZs (lib/influx-stack.ts), so up to AZs nodes sit in distinct AZs.
+  // The Flink sink's hash ring picks RF distinct nodes per series without regard to AZ, so with more
+  // nodes than AZs one AZ (ceil(nodes / AZs) nodes) can hold that many replicas of a series.
+  const azs = config.availabilityZones;
+  const replicasLeft = influx.replicationFactor - Math.min(influx.replicationFactor, Math.ceil(nodes / azs));
+  if (redundancy.staticStabilityRequired && influx.replicationFactor < 2) {
+    throw new CapacityConfigError(
+      env,
+      'influx.replicationFactor',
+      `(${influx.replicationFactor}) loses every copy of a shard with its AZ, which redundancy.availabilityTarget ${redundancy.availabilityTarget} does not allow: keep a replica of every shard in each AZ`,
+    );
+  }
+  const azLoss: AzLossPlan = {
+    survives: replicasLeft >= 1,
+    // The sink writes every replica of a series and fails its checkpoint when one cannot be written.
+    staticallyStable: false,
+    utilizationAfterLoss: null,
+    detail:
+      replicasLeft >= 1
+        ? `${replicasLeft} of ${influx.replicationFactor} replicas of every series left serve queries; writes pause (the Flink sink needs every replica, the points wait in Kafka) until the node is back`
+        : influx.replicationFactor < 2
+          ? `a single replica per shard: its data is unavailable until the AZ is back`
+          : `${nodes} nodes over ${azs} AZs and an AZ-unaware hash ring in the Flink sink: all ${influx.replicationFactor} replicas of a series can sit in one AZ and be unavailable with it`,
+  };
+
   return {
     instanceType: influx.instanceType,
     shards,
@@ -81,5 +108,6 @@ export function planInflux(config: CapacityConfig, workload: WorkloadPlan): Infl
     diskWarningPercent: influx.diskWarningPercent,
     aggregateRetentionDays: influx.aggregateRetentionDays,
     rootVolumeGiB: influx.rootVolumeGiB,
+    azLoss,
   };
 }

@@ -24,15 +24,17 @@ export const EC2_INSTANCE_TYPES: Readonly<Record<string, Ec2InstanceType>> = {
 export interface MskBrokerType {
   readonly vcpus: number;
   readonly memoryGiB: number;
-  /** MSK's recommended maximum partitions per broker, leader and follower replicas counted. */
+  /** MSK's recommended maximum partitions per broker, leader and follower replicas counted (not enforced). */
   readonly maxPartitionsPerBroker: number;
+  /** Above this many, MSK refuses configuration updates and broker-size changes of the cluster. */
+  readonly maxPartitionsForUpdates: number;
 }
 
 /** @see https://docs.aws.amazon.com/msk/latest/developerguide/bestpractices.html#partitions-per-broker */
 export const MSK_BROKER_TYPES: Readonly<Record<string, MskBrokerType>> = {
-  'kafka.t3.small': { vcpus: 2, memoryGiB: 2, maxPartitionsPerBroker: 300 },
-  'kafka.m5.large': { vcpus: 2, memoryGiB: 8, maxPartitionsPerBroker: 1000 },
-  'kafka.m5.xlarge': { vcpus: 4, memoryGiB: 16, maxPartitionsPerBroker: 1000 },
+  'kafka.t3.small': { vcpus: 2, memoryGiB: 2, maxPartitionsPerBroker: 300, maxPartitionsForUpdates: 300 },
+  'kafka.m5.large': { vcpus: 2, memoryGiB: 8, maxPartitionsPerBroker: 1000, maxPartitionsForUpdates: 1500 },
+  'kafka.m5.xlarge': { vcpus: 4, memoryGiB: 16, maxPartitionsPerBroker: 1000, maxPartitionsForUpdates: 1500 },
 };
 
 /** MSK broker storage limits per broker (EBS), GiB. */

@@ -1,6 +1,7 @@
 import type { CapacityConfig } from '../capacity-config';
 import { CapacityConfigError } from './errors';
 import { MSK_BROKER_TYPES, MSK_MAX_STORAGE_GIB, MSK_MIN_STORAGE_GIB } from './instance-types';
+import { replicasLeft, survivorsOf, pct, type AzLossPlan, type RedundancyPlan } from './redundancy';
 import { BYTES_PER_GIB, SECONDS_PER_HOUR, roundUpToMultiple } from './units';
 import type { WorkloadPlan } from './workload';
 
@@ -23,6 +24,7 @@ export interface KafkaBrokersPlan {
   readonly storagePerBrokerGiB: number;
   /** Retained bytes on one broker at full retention. */
   readonly retainedBytesPerBroker: number;
+  readonly azLoss: AzLossPlan;
 }
 
 export interface KafkaPlan extends KafkaBrokersPlan {
@@ -38,15 +40,25 @@ export interface KafkaPlan extends KafkaBrokersPlan {
  * Brokers: at least the replication factor and what the replica write rate needs, rounded up to a
  * multiple of the AZ count (MSK places the same number of brokers in every AZ).
  * Storage per broker: peak bytes x retention x replication / brokers, over the target utilization.
+ *
+ * Losing an AZ takes its brokers and, with replicas spread over the AZs, ceil(RF / AZs) replicas of
+ * every partition. MSK spreads brokers evenly over the AZs (BrokerAZDistribution DEFAULT); that the
+ * replicas follow the AZs assumes MSK's brokers carry their AZ as broker.rack, which we have not found
+ * in AWS's documentation (with 3 brokers and RF 3 it holds regardless). The followers lost are no
+ * longer written, so each surviving broker writes what it wrote before while leadership moves to it. Where the target
+ * requires static stability, that load stays within the AZ-loss utilization and the replicas left
+ * satisfy min ISR, so acks=all producers keep writing.
  */
-export function planKafkaBrokers(config: CapacityConfig, workload: WorkloadPlan): KafkaBrokersPlan {
+export function planKafkaBrokers(config: CapacityConfig, workload: WorkloadPlan, redundancy: RedundancyPlan): KafkaBrokersPlan {
   const kafka = config.kafka;
   const env = config.environment;
+  const azs = config.availabilityZones;
   const replicaWritesPerSecond = workload.peakMetricsPerSecond * kafka.replicationFactor;
   const perBroker = kafka.recordsPerSecondPerBroker.value;
+  const required = redundancy.staticStabilityRequired;
+  const brokerLimit = perBroker * (required ? redundancy.azLossUtilization : 1);
   const brokers =
-    kafka.brokers ??
-    roundUpToMultiple(Math.max(kafka.replicationFactor, Math.ceil(replicaWritesPerSecond / perBroker)), config.availabilityZones);
+    kafka.brokers ?? roundUpToMultiple(Math.max(kafka.replicationFactor, Math.ceil(replicaWritesPerSecond / brokerLimit)), azs);
   if (kafka.brokers !== undefined && replicaWritesPerSecond > brokers * perBroker) {
     throw new CapacityConfigError(
       env,
@@ -54,6 +66,34 @@ export function planKafkaBrokers(config: CapacityConfig, workload: WorkloadPlan)
       `(${brokers}) cannot carry ${Math.round(replicaWritesPerSecond)} replica writes/s at ${perBroker} per broker`,
     );
   }
+
+  const left = replicasLeft(kafka.replicationFactor, azs);
+  const utilizationAtPeak = replicaWritesPerSecond / (brokers * perBroker);
+  const isrHolds = left >= kafka.minInSyncReplicas;
+  const carried = isrHolds && utilizationAtPeak <= redundancy.azLossUtilization;
+  if (required && !isrHolds) {
+    throw new CapacityConfigError(
+      env,
+      'kafka.minInSyncReplicas',
+      `(${kafka.minInSyncReplicas}) cannot be met with one AZ gone: RF ${kafka.replicationFactor} over ${azs} AZs leaves ${left} replica(s) per partition, and redundancy.availabilityTarget ${redundancy.availabilityTarget} requires static stability: raise kafka.replicationFactor or lower min ISR`,
+    );
+  }
+  if (required && !carried) {
+    throw new CapacityConfigError(
+      env,
+      'kafka.brokers',
+      `(${brokers}) run at ${pct(utilizationAtPeak)} of their write capacity, which the survivors of an AZ loss carry too, over the ${pct(redundancy.azLossUtilization)} redundancy.azLossUtilization that availabilityTarget ${redundancy.availabilityTarget} requires: add brokers`,
+    );
+  }
+  const survivors = survivorsOf(brokers, azs);
+  const azLoss: AzLossPlan = {
+    survives: isrHolds,
+    staticallyStable: carried,
+    utilizationAfterLoss: utilizationAtPeak,
+    detail: !isrHolds
+      ? `${left} of ${kafka.replicationFactor} replicas per partition left, under min ISR ${kafka.minInSyncReplicas}: acks=all producers stop until the AZ is back`
+      : `${left} of ${kafka.replicationFactor} replicas per partition left (min ISR ${kafka.minInSyncReplicas}); ${survivors} of ${brokers} brokers take the leadership at ${pct(utilizationAtPeak)} of their write capacity (limit ${pct(redundancy.azLossUtilization)})`,
+  };
 
   const producedBytesPerSecond = workload.peakMetricsPerSecond * kafka.storedBytesPerRecord.value;
   const retainedBytesPerBroker = (producedBytesPerSecond * kafka.retentionHours * SECONDS_PER_HOUR * kafka.replicationFactor) / brokers;
@@ -76,11 +116,12 @@ export function planKafkaBrokers(config: CapacityConfig, workload: WorkloadPlan)
     replicationFactor: kafka.replicationFactor,
     minInSyncReplicas: kafka.minInSyncReplicas,
     replicaWritesPerSecond,
-    utilizationAtPeak: replicaWritesPerSecond / (brokers * perBroker),
+    utilizationAtPeak,
     producedBytesPerSecond,
     retentionHours: kafka.retentionHours,
     storagePerBrokerGiB,
     retainedBytesPerBroker,
+    azLoss,
   };
 }
 
@@ -96,12 +137,14 @@ export function planKafka(config: CapacityConfig, brokers: KafkaBrokersPlan, fli
     );
   }
   const partitionReplicasPerBroker = Math.ceil((partitions * brokers.replicationFactor) / brokers.brokers);
-  const maxPartitionsPerBroker = MSK_BROKER_TYPES[brokers.brokerInstanceType].maxPartitionsPerBroker;
-  if (partitionReplicasPerBroker > maxPartitionsPerBroker) {
+  const { maxPartitionsPerBroker, maxPartitionsForUpdates } = MSK_BROKER_TYPES[brokers.brokerInstanceType];
+  // Over the recommendation is a warning (lib/plan/index.ts); over the update limit the cluster could
+  // no longer be reconfigured or resized, so the plan refuses it.
+  if (partitionReplicasPerBroker > maxPartitionsForUpdates) {
     throw new CapacityConfigError(
       env,
       'kafka.partitions',
-      `(${partitions}) puts ${partitionReplicasPerBroker} partition replicas on each broker, over the ${maxPartitionsPerBroker} MSK recommends for ${brokers.brokerInstanceType}`,
+      `(${partitions}) puts ${partitionReplicasPerBroker} partition replicas on each broker, over the ${maxPartitionsForUpdates} above which MSK refuses configuration updates and resizing of ${brokers.brokerInstanceType} (recommended: ${maxPartitionsPerBroker}): use fewer partitions, more or larger brokers`,
     );
   }
   return { ...brokers, partitions, alertsTopicPartitions: brokers.brokers, partitionReplicasPerBroker, maxPartitionsPerBroker };

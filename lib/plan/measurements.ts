@@ -10,9 +10,9 @@ import { EC2_INSTANCE_TYPES, MSK_BROKER_TYPES } from './instance-types';
 
 /**
  * - `per-vcpu`: the service runs one share-nothing worker per vCPU (ingest cluster workers, Kafka
- *   network/IO threads, InfluxDB's writers), so capacity = figure / benchmark cores x vCPUs.
- * - `per-slot`: a Managed Flink slot (1 vCPU per KPU at parallelism-per-KPU 1) against one slot on the
- *   benchmark machine: taken as measured.
+ *   network/IO threads, InfluxDB's writers), so capacity = figure / benchmark cores x vCPUs x SMT_DERATE.
+ * - `per-slot`: a Managed Flink slot against one slot (parallelism 1) on the benchmark machine: the
+ *   KPU's 1 vCPU is a hyperthread, shared by `parallelismPerKpu` slots, so figure x SMT_DERATE / slots per KPU.
  * - `as-measured`: sizes (bytes), independent of the instance type.
  */
 export type ScalingRule = 'per-vcpu' | 'per-slot' | 'as-measured';
@@ -37,16 +37,52 @@ export function vcpusOf(instanceType: string): number {
   return type.vcpus;
 }
 
-/** The measurement translated to one `instanceType` (ignored by per-slot and as-measured rules). */
-export function translateMeasurement(measurement: Measurement, instanceType?: string): number {
+/**
+ * What one vCPU of a planned instance does against one core of the benchmark machine. The benchmark
+ * machine is a KVM guest whose 2 vCPUs `lscpu` shows as 2 cores of 1 thread each (Intel Xeon, family 6
+ * model 207); we count each as a whole core, the conservative reading. A c6i/m5/i3 vCPU, and a Managed
+ * Flink KPU's vCPU, is one hyperthread of a core whose sibling is the next vCPU: two busy siblings give
+ * about 1.2x one thread, so a loaded vCPU does about 0.6 of a core.
+ */
+export const SMT_DERATE = 0.6;
+
+/**
+ * The measurement translated to one `instanceType` (per-vcpu) or to one Managed Flink slot at
+ * `slotsPerKpu` slots per KPU (per-slot), at saturation; as-measured sizes are returned as they are.
+ */
+export function translateMeasurement(measurement: Measurement, instanceType?: string, slotsPerKpu = 1): number {
   switch (measurement.rule) {
     case 'per-vcpu':
       if (!instanceType) throw new Error('a per-vcpu measurement needs the instance type it is translated to');
-      return (measurement.value / measurement.cores) * vcpusOf(instanceType);
+      return (measurement.value / measurement.cores) * vcpusOf(instanceType) * SMT_DERATE;
     case 'per-slot':
+      return (measurement.value * SMT_DERATE) / slotsPerKpu;
     case 'as-measured':
       return measurement.value;
   }
+}
+
+/** The translation in words, with its figures, as `npm run plan -- --capacity measured` prints it. */
+export function translationRule(entry: CapacityEntry): string {
+  const m = entry.capacity.measured;
+  const at = entry.plannedAt === undefined ? '' : ` x ${Math.round(entry.plannedAt * 100)} % (${entry.plannedAtReason})`;
+  const figure = m.value.toLocaleString('en-US');
+  switch (m.rule) {
+    case 'per-vcpu':
+      return `${figure} on ${m.cores} cores / ${m.cores} x ${vcpusOf(entry.instanceType ?? '')} vCPU (${entry.instanceType}) x ${SMT_DERATE} SMT${at}`;
+    case 'per-slot':
+      return `${figure} per slot x ${SMT_DERATE} SMT / ${entry.slotsPerKpu ?? 1} slot(s) per KPU${at}`;
+    case 'as-measured':
+      return `${figure} as measured`;
+  }
+}
+
+/** How a capacity set by `--capacity measured` begins its source, so the report can say so. */
+export const MEASURED_SOURCE = 'translated measurement';
+
+/** A capacity's measurement translated to the planned type, at the share of saturation the plan runs it. */
+export function measuredPlanningValue(entry: CapacityEntry): number {
+  return translateMeasurement(entry.capacity.measured, entry.instanceType, entry.slotsPerKpu) * (entry.plannedAt ?? 1);
 }
 
 /** Where a capacity sits in the config, what it is measured against, and which way the bound goes. */
@@ -55,16 +91,31 @@ export interface CapacityEntry {
   readonly capacity: Capacity;
   /** The instance type a per-vcpu measurement is translated to. */
   readonly instanceType?: string;
+  /** Flink slots sharing one KPU vCPU (per-slot measurements). */
+  readonly slotsPerKpu?: number;
+  /**
+   * The share of saturation the planning value stands for: the ASG's scale-out CPU for ingest, which
+   * the peak should reach, not exceed. Absent: planned up to the translated measurement.
+   */
+  readonly plannedAt?: number;
+  readonly plannedAtReason?: string;
   /** Throughputs may be planned below their measurement; sizes above. */
   readonly kind: 'throughput' | 'size';
 }
 
 export function capacityEntries(config: CapacityConfig): CapacityEntry[] {
   return [
-    { path: 'ingest.requestsPerSecondPerInstance', capacity: config.ingest.requestsPerSecondPerInstance, instanceType: config.ingest.instanceType, kind: 'throughput' },
+    {
+      path: 'ingest.requestsPerSecondPerInstance',
+      capacity: config.ingest.requestsPerSecondPerInstance,
+      instanceType: config.ingest.instanceType,
+      plannedAt: config.ingest.scaleOutCpuPercent / 100,
+      plannedAtReason: 'the ASG scale-out CPU',
+      kind: 'throughput',
+    },
     { path: 'kafka.recordsPerSecondPerBroker', capacity: config.kafka.recordsPerSecondPerBroker, instanceType: config.kafka.brokerInstanceType, kind: 'throughput' },
     { path: 'kafka.storedBytesPerRecord', capacity: config.kafka.storedBytesPerRecord, kind: 'size' },
-    { path: 'flink.pointsPerSecondPerSlot', capacity: config.flink.pointsPerSecondPerSlot, kind: 'throughput' },
+    { path: 'flink.pointsPerSecondPerSlot', capacity: config.flink.pointsPerSecondPerSlot, slotsPerKpu: config.flink.parallelismPerKpu, kind: 'throughput' },
     { path: 'influx.pointsPerSecondPerNode', capacity: config.influx.pointsPerSecondPerNode, instanceType: config.influx.instanceType, kind: 'throughput' },
     { path: 'influx.bytesPerStoredValue', capacity: config.influx.bytesPerStoredValue, kind: 'size' },
   ];
@@ -74,8 +125,8 @@ export function capacityEntries(config: CapacityConfig): CapacityEntry[] {
 export function withMeasuredCapacities(config: CapacityConfig): CapacityConfig {
   const measured = (entry: CapacityEntry): Capacity => ({
     ...entry.capacity,
-    value: translateMeasurement(entry.capacity.measured, entry.instanceType),
-    source: `measured (${entry.capacity.measured.command}, ${entry.capacity.measured.date})`,
+    value: measuredPlanningValue(entry),
+    source: `${MEASURED_SOURCE} (${entry.capacity.measured.command}, ${entry.capacity.measured.date}): ${translationRule(entry)}`,
   });
   const [ingest, kafkaRecords, kafkaBytes, flink, influxPoints, influxBytes] = capacityEntries(config).map(measured);
   return {

@@ -1,6 +1,7 @@
 import type { CapacityConfig } from '../capacity-config';
 import { CapacityConfigError } from './errors';
 import { EC2_INSTANCE_TYPES, MSK_BROKER_TYPES, SUPPORTED_REGIONS } from './instance-types';
+import { FLINK_MAX_PARALLELISM_PER_KPU, SERVICE_QUOTAS } from './quotas';
 
 /**
  * Checks of the config on its own, before anything is derived: every number finite and in range,
@@ -20,6 +21,11 @@ export function validateCapacityConfig(config: CapacityConfig): void {
     'workload.monitoredServers',
     'workload.metricsPerRequest',
     'workload.seriesPerServer',
+    'ingest.scaleOutInstances',
+    'ingest.scaleOutAfterMinutes',
+    'ingest.scaleInInstances',
+    'ingest.scaleInAfterMinutes',
+    'ingest.instanceWarmupMinutes',
     'kafka.replicationFactor',
     'kafka.minInSyncReplicas',
     'kafka.retentionHours',
@@ -45,6 +51,7 @@ export function validateCapacityConfig(config: CapacityConfig): void {
     'workload.metricsPerServerPerSecond',
     'workload.bytesPerMetric',
     'workload.connectionLifetimeSeconds',
+    'redundancy.azRecoveryMinutes',
     'ingest.requestsPerSecondPerInstance.value',
     'kafka.recordsPerSecondPerBroker.value',
     'kafka.storedBytesPerRecord.value',
@@ -65,6 +72,12 @@ export function validateCapacityConfig(config: CapacityConfig): void {
   }
   if (config.natGateways > config.availabilityZones) {
     fail('natGateways', `(${config.natGateways}) must be <= availabilityZones (${config.availabilityZones})`);
+  }
+  if (!(config.redundancy.availabilityTarget > 0 && config.redundancy.availabilityTarget < 1)) {
+    fail('redundancy.availabilityTarget', `(${config.redundancy.availabilityTarget}) must be a share between 0 and 1, e.g. 0.9999`);
+  }
+  if (!(config.redundancy.azLossUtilization > 0 && config.redundancy.azLossUtilization <= 1)) {
+    fail('redundancy.azLossUtilization', `(${config.redundancy.azLossUtilization}) must be in (0, 1]: survivors cannot run above saturation`);
   }
   if (config.workload.peakFactor < 1) {
     fail('workload.peakFactor', `(${config.workload.peakFactor}) must be >= 1: the peak is never below the average`);
@@ -113,6 +126,14 @@ export function validateCapacityConfig(config: CapacityConfig): void {
   }
   if (kafka.partitions !== undefined && (!Number.isInteger(kafka.partitions) || kafka.partitions < 1)) {
     fail('kafka.partitions', `(${kafka.partitions}) must be a positive integer`);
+  }
+
+  if (config.flink.parallelismPerKpu > FLINK_MAX_PARALLELISM_PER_KPU) {
+    fail('flink.parallelismPerKpu', `(${config.flink.parallelismPerKpu}) is over Managed Flink's maximum of ${FLINK_MAX_PARALLELISM_PER_KPU} slots per KPU, a limit that cannot be raised`);
+  }
+  for (const [name, value] of Object.entries(config.serviceQuotas ?? {})) {
+    if (!(name in SERVICE_QUOTAS)) fail(`serviceQuotas.${name}`, `is not a quota the plan checks: expected one of ${Object.keys(SERVICE_QUOTAS).join(', ')}`);
+    if (!Number.isInteger(value) || value < 1) fail(`serviceQuotas.${name}`, `(${value}) must be a positive integer`);
   }
 
   const influx = config.influx;

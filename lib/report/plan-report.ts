@@ -2,6 +2,7 @@
  * What `npm run plan` prints: the derived sizes and the priced lines, as a text table or as JSON.
  */
 import type { CapacityPlan } from '../plan';
+import { MEASURED_SOURCE } from '../plan/measurements';
 import type { CostReport } from '../pricing/cost-model';
 import { formatCount, formatInteger, formatUnitPrice, formatUsd, textTable } from './format';
 
@@ -69,6 +70,9 @@ export function planReportText(plan: CapacityPlan, cost: CostReport, alternative
       `${plan.flink.autoScalingEnabled ? ', autoscaling' : ''}`,
     `influx:  ${plan.influx.shards} shard x RF ${plan.influx.replicationFactor} = ${plan.influx.nodes} x ${plan.influx.instanceType}, ` +
       `disk ${plan.influx.diskUsePercent.toFixed(1)} % of ${formatInteger(plan.influx.instanceStoreGB)} GB (warning at ${plan.influx.diskWarningPercent} %)`,
+    redundancyLine(plan),
+    ...(['ingest', 'kafka', 'flink', 'influx'] as const).map((tier) => `  ${(tier + ':').padEnd(7)} ${azLossWord(plan[tier].azLoss)}: ${plan[tier].azLoss.detail}`),
+    ...plan.warnings.map((w) => `warning: ${w.tier}: ${w.message} [${w.field}]`),
   ];
   const table = textTable(
     ['tier', 'resource', 'type', 'count', 'unit price', 'unit', 'monthly'],
@@ -86,7 +90,23 @@ export function planReportText(plan: CapacityPlan, cost: CostReport, alternative
     `with ${alternative.pricing} EC2 pricing: ${formatUsd(alternative.totalMonthlyUsd)}/month`,
     `prices: snapshot of ${cost.prices.generatedAt}${cost.prices.refreshedFromApi ? '' : ', seeded from published prices, not yet refreshed from the Price List API'}`,
   ];
-  return [...sizes, '', table, '', ...footer].join('\n');
+  // --capacity measured: say which figure each tier was divided by, and how it was translated.
+  const measured = plan.capacities.filter((c) => c.source.startsWith(MEASURED_SOURCE));
+  const capacities = measured.length === 0 ? [] : ['', 'capacities (measured):', ...measured.map((c) => `  ${c.path} = ${c.value < 100 ? c.value : formatInteger(c.value)} ${c.unit}: ${c.source}`)];
+  return [...sizes, ...capacities, '', table, '', ...footer].join('\n');
+}
+
+function redundancyLine(plan: CapacityPlan): string {
+  const r = plan.redundancy;
+  const budget = `${(r.availabilityTarget * 100).toFixed(2)} % = ${r.downtimeBudgetMinutesPerMonth.toFixed(1)} min/month of downtime`;
+  return r.staticStabilityRequired
+    ? `az loss: ${budget}, under the ${r.azRecoveryMinutes} min to replace an AZ: the instances left carry the peak at <= ${pct(r.azLossUtilization)}`
+    : `az loss: ${budget}, over the ${r.azRecoveryMinutes} min to replace an AZ: replacements may be waited for`;
+}
+
+function azLossWord(azLoss: CapacityPlan['ingest']['azLoss']): string {
+  if (azLoss.staticallyStable) return 'carried';
+  return azLoss.survives ? 'recovers' : 'lost';
 }
 
 function pct(share: number): string {

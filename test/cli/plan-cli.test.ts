@@ -9,13 +9,17 @@ const plan = (...args: string[]) => run('npx', ['tsx', 'scripts/plan.ts', ...arg
 describe('npm run plan', () => {
   test('--env prod prints the table with the reference sizes and the us-east-1 prices', async () => {
     const { stdout } = await plan('--env', 'prod');
-    expect(stdout).toContain('10 x c6i.2xlarge needed + 2 spare = min/desired 12, max 20');
-    expect(stdout).toContain('3 x kafka.m5.xlarge, 12 partitions');
+    expect(stdout).toContain('10 x c6i.2xlarge needed + 4 spare = min/desired 14, max 20');
+    expect(stdout).toContain('6 x kafka.m5.xlarge, 12 partitions');
     expect(stdout).toContain('parallelism 12');
     expect(stdout).toContain('3 x i3.2xlarge');
-    expect(stdout).toMatch(/ingest\s+EC2 instances\s+c6i\.2xlarge\s+12\s+\$0\.34\s+Hrs\s+\$2,978\.40/);
+    expect(stdout).toMatch(/ingest\s+EC2 instances\s+c6i\.2xlarge\s+14\s+\$0\.34\s+Hrs\s+\$3,474\.80/);
     expect(stdout).toMatch(/influx\s+EC2 instances\s+i3\.2xlarge\s+3\s+\$0\.624\s+Hrs/);
-    expect(stdout).toMatch(/MSK brokers\s+kafka\.m5\.xlarge\s+3\s+\$0\.42\s+Hrs/);
+    expect(stdout).toMatch(/MSK brokers\s+kafka\.m5\.xlarge\s+6\s+\$0\.42\s+Hrs/);
+    // Per tier, whether it carries the loss of an AZ.
+    expect(stdout).toContain('az loss: 99.99 % = 4.4 min/month of downtime, under the 10 min to replace an AZ');
+    expect(stdout).toMatch(/ingest: carried: 9 of 14 instances left carry the peak at 78 % CPU \(limit 85 %\)/);
+    expect(stdout).toMatch(/flink:\s+recovers: /);
     expect(stdout).toMatch(/Flink KPUs \(incl\. orchestration\)\s+KPU\s+13\s+\$0\.11\s+Hrs/);
     expect(stdout).toMatch(/cost per million metrics: \$0\.0\d+/);
   });
@@ -30,7 +34,14 @@ describe('npm run plan', () => {
     const sum = report.lines.reduce((s: number, l: { monthlyUsd: number }) => s + l.monthlyUsd, 0);
     expect(report.totalMonthlyUsd).toBeCloseTo(sum, 6);
     expect(report.costPerMillionMetricsUsd).toBeGreaterThan(0);
-    expect(report.plan.ingest.desiredInstances).toBe(12);
+    expect(report.plan.ingest.desiredInstances).toBe(14);
+    expect(report.plan.ingest.azLoss).toMatchObject({ survives: true, staticallyStable: true });
+  });
+
+  test('--capacity measured prints the translation rule of every capacity', async () => {
+    const { stdout } = await plan('--env', 'prod', '--capacity', 'measured');
+    expect(stdout).toContain('ingest.requestsPerSecondPerInstance = 15,994 requests/s per instance at the scale-out CPU');
+    expect(stdout).toContain('9,520 on 2 cores / 2 x 8 vCPU (c6i.2xlarge) x 0.6 SMT x 70 % (the ASG scale-out CPU)');
   });
 
   test('what-ifs: --metrics-per-second and --region change the plan and the prices', async () => {
@@ -45,7 +56,7 @@ describe('npm run plan', () => {
     expect(bigger.plan.ingest.neededInstances).toBe(50);
     expect(bigger.totalMonthlyUsd).toBeGreaterThan(base.totalMonthlyUsd);
     expect(ireland.region).toBe('eu-west-1');
-    expect(ireland.plan.ingest.desiredInstances).toBe(12);
+    expect(ireland.plan.ingest.desiredInstances).toBe(14);
     expect(ireland.totalMonthlyUsd).not.toBe(base.totalMonthlyUsd);
   });
 

@@ -1,6 +1,6 @@
 import { CAPACITY_CONFIGS, ENVIRONMENT_NAMES, MEASURED } from '../../lib/capacity-config';
 import { planCapacity } from '../../lib/plan';
-import { capacityEntries, translateMeasurement, withMeasuredCapacities } from '../../lib/plan/measurements';
+import { SMT_DERATE, capacityEntries, measuredPlanningValue, translateMeasurement, withMeasuredCapacities } from '../../lib/plan/measurements';
 import { applyWhatIf } from '../../lib/plan/what-if';
 
 describe.each(ENVIRONMENT_NAMES)('%s: every capacity stands on a measurement', (env) => {
@@ -8,7 +8,8 @@ describe.each(ENVIRONMENT_NAMES)('%s: every capacity stands on a measurement', (
 
   test.each(entries.map((e) => [e.path, e] as const))('%s', (_path, entry) => {
     const { capacity } = entry;
-    const measured = translateMeasurement(capacity.measured, entry.instanceType);
+    // At the share of saturation the plan runs it (ingest: the scale-out CPU), SMT-derated.
+    const measured = measuredPlanningValue(entry);
     // A throughput may be planned below what we measured (a margin), never above; a size the other way.
     if (entry.kind === 'throughput') expect({ planned: capacity.value, atMostMeasured: capacity.value <= measured, measured }).toMatchObject({ atMostMeasured: true });
     else expect({ planned: capacity.value, atLeastMeasured: capacity.value >= measured, measured }).toMatchObject({ atLeastMeasured: true });
@@ -19,19 +20,37 @@ describe.each(ENVIRONMENT_NAMES)('%s: every capacity stands on a measurement', (
   });
 });
 
-test('per-vcpu measurements scale with the planned instance type', () => {
+test('per-vcpu measurements scale with the planned type’s vCPUs, each a hyperthread worth 0.6 of a benchmark core', () => {
   const m = MEASURED.kafkaRecords; // 2 cores
-  expect(translateMeasurement(m, 'kafka.m5.xlarge')).toBeCloseTo((m.value / 2) * 4, 6);
-  expect(translateMeasurement(m, 'kafka.m5.large')).toBeCloseTo(m.value, 6);
-  expect(translateMeasurement(MEASURED.flinkSlot)).toBe(MEASURED.flinkSlot.value);
+  expect(SMT_DERATE).toBe(0.6);
+  expect(translateMeasurement(m, 'kafka.m5.xlarge')).toBeCloseTo((m.value / 2) * 4 * 0.6, 6);
+  // 2 benchmark cores against 2 hyperthreads: the same vCPU count carries less.
+  expect(translateMeasurement(m, 'kafka.m5.large')).toBeCloseTo(m.value * 0.6, 6);
   expect(() => translateMeasurement(m)).toThrow('needs the instance type');
 });
 
-test('--capacity measured plans at the translated measurements', () => {
+test('a Flink slot gets the KPU’s one vCPU (a hyperthread), shared by the slots of the KPU', () => {
+  expect(translateMeasurement(MEASURED.flinkSlot)).toBeCloseTo(30_800 * 0.6, 6);
+  expect(translateMeasurement(MEASURED.flinkSlot, undefined, 2)).toBeCloseTo(30_800 * 0.6 / 2, 6);
+});
+
+test('ingest is planned at the ASG’s scale-out CPU, not at saturation', () => {
+  const prod = CAPACITY_CONFIGS.prod;
+  const [ingest] = capacityEntries(prod);
+  expect(ingest.plannedAt).toBe(0.7);
+  // 9,520 on 2 cores / 2 x 8 vCPU x 0.6 SMT x 70 % = 15,993.6 requests/s per c6i.2xlarge.
+  expect(measuredPlanningValue(ingest)).toBeCloseTo(15_993.6, 6);
+  const lowerThreshold = capacityEntries({ ...prod, ingest: { ...prod.ingest, scaleOutCpuPercent: 50 } })[0];
+  expect(measuredPlanningValue(lowerThreshold)).toBeCloseTo(11_424, 6);
+});
+
+test('--capacity measured plans at the translated measurements and says the rule', () => {
   const measured = withMeasuredCapacities(CAPACITY_CONFIGS.prod);
-  expect(measured.kafka.recordsPerSecondPerBroker.value).toBeCloseTo((MEASURED.kafkaRecords.value / 2) * 4, 6);
+  expect(measured.kafka.recordsPerSecondPerBroker.value).toBeCloseTo((MEASURED.kafkaRecords.value / 2) * 4 * 0.6, 6);
   expect(measured.influx.bytesPerStoredValue.value).toBe(MEASURED.influxStoredBytes.value);
-  expect(measured.ingest.requestsPerSecondPerInstance.value).toBeCloseTo((MEASURED.ingestRequests.value / 2) * 8, 6);
+  expect(measured.ingest.requestsPerSecondPerInstance.value).toBeCloseTo((MEASURED.ingestRequests.value / 2) * 8 * 0.6 * 0.7, 6);
+  expect(measured.ingest.requestsPerSecondPerInstance.source).toContain('9,520 on 2 cores / 2 x 8 vCPU (c6i.2xlarge) x 0.6 SMT x 70 % (the ASG scale-out CPU)');
+  expect(measured.flink.pointsPerSecondPerSlot.source).toContain('30,800 per slot x 0.6 SMT / 1 slot(s) per KPU');
   // Same rules, other inputs: the what-if flag goes through the same function.
   const plan = planCapacity(applyWhatIf(CAPACITY_CONFIGS.prod, { capacity: 'measured' }));
   expect(plan.ingest.neededInstances).toBe(Math.ceil(100_000 / measured.ingest.requestsPerSecondPerInstance.value));

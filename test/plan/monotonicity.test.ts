@@ -11,7 +11,9 @@ function counts(plan: CapacityPlan): Record<string, number> {
     ingestDesired: plan.ingest.desiredInstances,
     ingestMax: plan.ingest.maxInstances,
     brokers: plan.kafka.brokers,
-    brokerStorageTotal: plan.kafka.brokers * plan.kafka.storagePerBrokerGiB,
+    // What the brokers must hold, not the provisioned GiB: each broker's volume is rounded up to a 10 GiB
+    // step, so 3 x 710 GiB can become 6 x 350 GiB when the broker count doubles.
+    brokerRetainedBytesTotal: plan.kafka.brokers * plan.kafka.retainedBytesPerBroker,
     partitions: plan.kafka.partitions,
     parallelism: plan.flink.parallelism,
     kpus: plan.flink.billedKpus,

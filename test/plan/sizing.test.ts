@@ -8,14 +8,14 @@ import { configWith } from '../helpers';
 describe('the prod plan reproduces the reference document', () => {
   const plan = planCapacity(CAPACITY_CONFIGS.prod);
 
-  test('ingest: ceil(100,000 / 10,000) = 10 instances + 2 spares = 12, ASG max 20', () => {
+  test('ingest: ceil(100,000 / 10,000) = 10 instances needed; the AZ-loss rule makes the spares 4 (reference: 2), ASG max 20', () => {
     expect(plan.workload.peakRequestsPerSecond).toBe(100_000);
-    expect(plan.ingest).toMatchObject({ instanceType: 'c6i.2xlarge', neededInstances: 10, minInstances: 12, desiredInstances: 12, maxInstances: 20 });
-    expect(plan.ingest.requestsPerSecondPerInstanceAtPeak).toBeCloseTo(8_333.33, 2);
+    expect(plan.ingest).toMatchObject({ instanceType: 'c6i.2xlarge', neededInstances: 10, minInstances: 14, desiredInstances: 14, maxInstances: 20 });
+    expect(plan.ingest.requestsPerSecondPerInstanceAtPeak).toBeCloseTo(7_142.86, 2);
   });
 
-  test('kafka: 3 x kafka.m5.xlarge, replication 3, 12 partitions', () => {
-    expect(plan.kafka).toMatchObject({ brokerInstanceType: 'kafka.m5.xlarge', brokers: 3, replicationFactor: 3, partitions: 12 });
+  test('kafka: 6 x kafka.m5.xlarge (reference: 3; the AZ-loss rule), replication 3, 12 partitions', () => {
+    expect(plan.kafka).toMatchObject({ brokerInstanceType: 'kafka.m5.xlarge', brokers: 6, replicationFactor: 3, partitions: 12 });
   });
 
   test('flink: parallelism 12, one KPU per slot plus the orchestration KPU', () => {
@@ -48,7 +48,7 @@ describe('ingest sizing', () => {
   });
 
   test('one worker per vCPU; rolling updates replace the spares’ worth of instances at a time', () => {
-    expect(planCapacity(CAPACITY_CONFIGS.prod).ingest).toMatchObject({ workersPerInstance: 8, rollingUpdateBatchSize: 2 });
+    expect(planCapacity(CAPACITY_CONFIGS.prod).ingest).toMatchObject({ workersPerInstance: 8, rollingUpdateBatchSize: 4 });
     expect(planCapacity(configWith('staging', { ingest: { spareInstances: 0 } })).ingest).toMatchObject({ workersPerInstance: 4, rollingUpdateBatchSize: 1 });
   });
 
@@ -68,8 +68,8 @@ describe('kafka sizing', () => {
     expect(three.kafka.brokers).toBe(3);
   });
 
-  test('brokers grow with replica writes: ceil(peak x RF / per-broker), rounded to the AZs', () => {
-    const perBroker = CAPACITY_CONFIGS.prod.kafka.recordsPerSecondPerBroker.value;
+  test('brokers grow with replica writes: ceil(peak x RF / (per-broker x the 85 % AZ-loss utilization)), rounded to the AZs', () => {
+    const perBroker = CAPACITY_CONFIGS.prod.kafka.recordsPerSecondPerBroker.value * 0.85;
     const expected = (writes: number) => Math.ceil(Math.max(3, Math.ceil(writes / perBroker)) / 3) * 3;
     // 1,000,000 metrics/s x RF 3 = 3,000,000 replica writes.
     const plan = planCapacity(configWith('prod', { workload: { monitoredServers: 100_000 } }));
@@ -83,7 +83,7 @@ describe('kafka sizing', () => {
   test('broker storage = peak bytes x retention x RF / brokers over the target utilization, in 10 GiB steps', () => {
     const config = CAPACITY_CONFIGS.prod;
     const plan = planCapacity(config);
-    const retained = (100_000 * config.kafka.storedBytesPerRecord.value * 24 * 3600 * 3) / 3;
+    const retained = (100_000 * config.kafka.storedBytesPerRecord.value * 24 * 3600 * 3) / 6;
     expect(plan.kafka.retainedBytesPerBroker).toBe(retained);
     const expectedGiB = Math.ceil(retained / 0.8 / BYTES_PER_GIB / BROKER_STORAGE_STEP_GIB) * BROKER_STORAGE_STEP_GIB;
     expect(plan.kafka.storagePerBrokerGiB).toBe(expectedGiB);
@@ -94,8 +94,8 @@ describe('kafka sizing', () => {
   test('partitions follow the Flink parallelism unless pinned; replicas per broker = partitions x RF / brokers', () => {
     const plan = planCapacity(configWith('prod', { kafka: { partitions: 24 } }));
     expect(plan.kafka.partitions).toBe(24);
-    expect(plan.kafka.partitionReplicasPerBroker).toBe(24);
-    expect(planCapacity(CAPACITY_CONFIGS.prod).kafka.partitionReplicasPerBroker).toBe(12);
+    expect(plan.kafka.partitionReplicasPerBroker).toBe(12); // 24 x 3 / 6
+    expect(planCapacity(CAPACITY_CONFIGS.prod).kafka.partitionReplicasPerBroker).toBe(6);
   });
 
   test('pinned brokers are used as given when valid; the alerts topic gets one partition per broker', () => {

@@ -37,10 +37,10 @@ describe('the prod cost', () => {
   });
 
   test('instances and brokers are priced per hour over a 730-hour month', () => {
-    expect(line(report, 'EC2 instances')).toMatchObject({ type: 'c6i.2xlarge', count: 12, monthlyQuantity: 12 * HOURS_PER_MONTH });
-    expect(line(report, 'EC2 instances').monthlyUsd).toBeCloseTo(12 * 730 * 0.34, 6);
+    expect(line(report, 'EC2 instances')).toMatchObject({ type: 'c6i.2xlarge', count: 14, monthlyQuantity: 14 * HOURS_PER_MONTH });
+    expect(line(report, 'EC2 instances').monthlyUsd).toBeCloseTo(14 * 730 * 0.34, 6);
     expect(line(report, 'EC2 instances', 'influx').monthlyUsd).toBeCloseTo(3 * 730 * 0.624, 6);
-    expect(line(report, 'MSK brokers').monthlyUsd).toBeCloseTo(3 * 730 * 0.42, 6);
+    expect(line(report, 'MSK brokers').monthlyUsd).toBeCloseTo(6 * 730 * 0.42, 6);
   });
 
   test('Flink bills the job KPUs plus one orchestration KPU, and 50 GB running storage per job KPU', () => {
@@ -52,7 +52,7 @@ describe('the prod cost', () => {
   test('ALB LCUs follow the plan’s traffic, MSK storage its broker volumes', () => {
     expect(line(report, 'load balancer capacity units').count).toBe(plan.loadBalancer.lcus);
     expect(line(report, 'load balancer capacity units').monthlyUsd).toBeCloseTo(plan.loadBalancer.lcus * 730 * 0.008, 6);
-    expect(line(report, 'MSK broker storage').monthlyQuantity).toBe(3 * plan.kafka.storagePerBrokerGiB);
+    expect(line(report, 'MSK broker storage').monthlyQuantity).toBe(6 * plan.kafka.storagePerBrokerGiB);
   });
 
   test('cost per million metrics divides the total by the month’s average metrics', () => {

@@ -72,7 +72,7 @@ test('--base HEAD against a branch that doubles prod’s load: the base is plann
     expect(report.environments[0].notes).toEqual([]);
     expect(report.environments[0].totalMonthlyUsdBefore).toBeCloseTo(baseTotal, 6);
     expect(report.environments[0].deltaUsd).toBeCloseTo(headTotal - baseTotal, 6);
-    expect(report.environments[0].rows.find((r) => r.tier === 'ingest' && r.resource === 'EC2 instances')).toMatchObject({ countBefore: 12, countAfter: 22 });
+    expect(report.environments[0].rows.find((r) => r.tier === 'ingest' && r.resource === 'EC2 instances')).toMatchObject({ countBefore: 14, countAfter: 26 });
     expect(worktrees()).toEqual(before);
   } finally {
     rmSync(head, { recursive: true, force: true });

@@ -67,7 +67,7 @@ test('cost by resource and instances: the plan’s lines and counts', () => {
   rows.forEach((r, i) => expect(num(r['data-monthly-usd'])).toBeCloseTo(cost.lines[i].monthlyUsd, 6));
   const counts = Object.fromEntries([...dom.matchAll(/<tr data-tier="(\w+)" data-count="(\d+)"/g)].map((m) => [m[1], Number(m[2])]));
   expect(counts).toEqual({ ingest: plan.ingest.desiredInstances, kafka: plan.kafka.brokers, flink: plan.flink.billedKpus, influx: plan.influx.nodes });
-  expect(counts).toEqual({ ingest: 12, kafka: 3, flink: 13, influx: 3 });
+  expect(counts).toEqual({ ingest: 14, kafka: 6, flink: 13, influx: 3 });
 });
 
 test('what-if cost curve: 41 loads from 10,000 to 1,000,000 metrics/s, each the cost model’s total for that load', () => {
@@ -115,8 +115,8 @@ test('instance curve and step-ups: counts per tier per load, and each marked ste
 });
 
 test('a config the plan rejects at high load shows those loads as gaps with the reason', async () => {
-  // Pinning three brokers: past what three brokers carry, the plan fails (CapacityConfigError).
-  const pinned = configWith('prod', { kafka: { brokers: 3 } });
+  // Pinning six brokers: past what six brokers carry, the plan fails (CapacityConfigError).
+  const pinned = configWith('prod', { kafka: { brokers: 6 } });
   const data = planPageData(pinned, prices);
   const invalid = data.curve.points.filter((p) => !p.valid);
   expect(invalid.length).toBeGreaterThan(0);
@@ -129,7 +129,7 @@ test('a config the plan rejects at high load shows those loads as gaps with the 
   const gapLoads = invalid.map((p) => p.metricsPerSecond);
   expect(elements(rendered.dom, 'rect', 'gap').map((g) => num(g['data-metrics-per-second']))).toEqual([...gapLoads, ...gapLoads]);
   expect(elements(rendered.dom, 'circle', 'curve-point')).toHaveLength(data.curve.points.length - invalid.length);
-  expect(rendered.dom).toMatch(/load level\(s\) the config cannot carry \(shaded\): capacity config "prod": kafka\.brokers \(3\) cannot carry/);
+  expect(rendered.dom).toMatch(/load level\(s\) the config cannot carry \(shaded\): capacity config "prod": kafka\.brokers \(6\) /);
 });
 
 test('the console check catches a page that fails', async () => {

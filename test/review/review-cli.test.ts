@@ -68,10 +68,10 @@ describe('npm run cost:diff', () => {
     const report = await costDiff('otherTypes');
     const ingestBefore = report.environments[0].rows.find((r) => r.tier === 'ingest' && r.type === 'c6i.2xlarge');
     const ingestAfter = report.environments[0].rows.find((r) => r.tier === 'ingest' && r.type === 'c6i.xlarge');
-    expect(ingestBefore).toMatchObject({ countBefore: 12, countAfter: 0 });
-    expect(ingestAfter).toMatchObject({ countBefore: 0, countAfter: 12 });
+    expect(ingestBefore).toMatchObject({ countBefore: 14, countAfter: 0 });
+    expect(ingestAfter).toMatchObject({ countBefore: 0, countAfter: 14 });
     const hourly = (type: string) => priceOf(prices, priceKeys.ec2Instance(type, 'on-demand')).usd;
-    expect(ingestAfter!.monthlyUsdAfter - ingestBefore!.monthlyUsdBefore).toBeCloseTo(12 * HOURS_PER_MONTH * (hourly('c6i.xlarge') - hourly('c6i.2xlarge')), 6);
+    expect(ingestAfter!.monthlyUsdAfter - ingestBefore!.monthlyUsdBefore).toBeCloseTo(14 * HOURS_PER_MONTH * (hourly('c6i.xlarge') - hourly('c6i.2xlarge')), 6);
     expect(report.environments[0].deltaUsd).toBeCloseTo(costPlan(planCapacity(otherTypes), prices).totalMonthlyUsd - costPlan(planCapacity(CAPACITY_CONFIGS.prod), prices).totalMonthlyUsd, 6);
     expect(report.environments[0].deltaUsd).toBeLessThan(0);
   });
@@ -99,11 +99,12 @@ describe('npm run cost:diff', () => {
     expect(failure?.code).toBe(2);
     const node = HOURS_PER_MONTH * priceOf(prices, priceKeys.ec2Instance('i3.2xlarge', 'on-demand')).usd;
     expect(failure?.stderr).toContain(`cost:diff: prod: monthly cost rises by ${formatUsd(node)}, over --fail-over 400`);
-    await expect(cli('cost-diff', 'extraInstance', '--fail-over', '500', '--fail-over-percent', '6')).resolves.toBeDefined();
-    const percent = await cli('cost-diff', 'extraInstance', '--fail-over-percent', '5').then(() => undefined, (err: { code: number; stderr: string }) => err);
+    // One i3.2xlarge on prod's $9,837.47: a 4.6 % rise.
+    await expect(cli('cost-diff', 'extraInstance', '--fail-over', '500', '--fail-over-percent', '5')).resolves.toBeDefined();
+    const percent = await cli('cost-diff', 'extraInstance', '--fail-over-percent', '4').then(() => undefined, (err: { code: number; stderr: string }) => err);
     expect(percent?.code).toBe(2);
     const rise = ((node / costPlan(planCapacity(CAPACITY_CONFIGS.prod), prices).totalMonthlyUsd) * 100).toFixed(1);
-    expect(percent?.stderr).toContain(`rises by ${rise} %, over --fail-over-percent 5`);
+    expect(percent?.stderr).toContain(`rises by ${rise} %, over --fail-over-percent 4`);
   });
 
   test.each([

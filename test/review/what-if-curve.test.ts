@@ -14,16 +14,17 @@ test('logSpaced: ends included, evenly spaced in log, 3 significant digits', () 
 });
 
 test('loads the config cannot carry are gaps carrying the plan’s reason, not failures', () => {
-  const curve = whatIfCurve(configWith('prod', { kafka: { brokers: 3 } }), [100_000, 1_000_000], prices);
+  const curve = whatIfCurve(configWith('prod', { kafka: { brokers: 6 } }), [100_000, 1_000_000], prices);
   expect(curve[0].valid).toBe(true);
-  expect(curve[1]).toMatchObject({ metricsPerSecond: 1_000_000, valid: false, reason: expect.stringMatching(/^capacity config "prod": kafka\.brokers \(3\) cannot carry/) });
+  expect(curve[1]).toMatchObject({ metricsPerSecond: 1_000_000, valid: false, reason: expect.stringMatching(/^capacity config "prod": kafka\.brokers \(6\) cannot carry/) });
 });
 
 test('each step is the first whole server at which the tier’s count rises', () => {
   const prod = CAPACITY_CONFIGS.prod;
   const brokers = (mps: number) => planCapacity(applyWhatIf(prod, { metricsPerSecond: mps })).kafka.brokers;
-  // Three brokers carry 3 x per-broker replica writes at RF 3: the step is one server past that load.
-  const lastLoadOnThree = prod.kafka.recordsPerSecondPerBroker.value;
+  // Three brokers carry 3 x per-broker replica writes at RF 3, within the 85 % an AZ loss allows:
+  // the step is one server past that load.
+  const lastLoadOnThree = prod.kafka.recordsPerSecondPerBroker.value * prod.redundancy.azLossUtilization;
   const curve = whatIfCurve(prod, [lastLoadOnThree / 2, lastLoadOnThree * 1.5], prices);
   const steps = tierSteps(prod, curve).filter((s) => s.tier === 'kafka');
   const perServer = prod.workload.metricsPerServerPerSecond;

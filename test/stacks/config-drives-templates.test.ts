@@ -8,16 +8,17 @@ jest.setTimeout(120_000);
 test('doubling prod’s load resizes every tier, with no other edit', () => {
   const doubled = configWith('prod', { workload: { monitoredServers: 20_000 } });
   const { templates } = synthesizeStage(doubled);
-  // 200,000 req/s / 10,000 = 20 + 2 spares; max 40.
-  templates.Ingest.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', { MinSize: '22', DesiredCapacity: '22', MaxSize: '40' });
-  // 200,000 / 10,000 per slot = 20 -> 24 over 6 brokers; 24 partitions.
+  // 200,000 req/s / 10,000 = 20 needed; an AZ loss must leave ceil(200,000 / (10,000 / 0.7 x 0.85)) = 17,
+  // so 26 over 3 AZs (9 + 9 + 8); max 40.
+  templates.Ingest.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', { MinSize: '26', DesiredCapacity: '26', MaxSize: '40' });
+  // 200,000 / 10,000 per slot = 20 -> 27 over 9 brokers; 27 partitions.
   templates.Flink.hasResourceProperties('AWS::KinesisAnalyticsV2::Application', {
-    ApplicationConfiguration: Match.objectLike({ FlinkApplicationConfiguration: Match.objectLike({ ParallelismConfiguration: Match.objectLike({ Parallelism: 24 }) }) }),
+    ApplicationConfiguration: Match.objectLike({ FlinkApplicationConfiguration: Match.objectLike({ ParallelismConfiguration: Match.objectLike({ Parallelism: 27 }) }) }),
   });
-  templates.Kafka.hasResourceProperties('AWS::MSK::Topic', { TopicName: 'metrics', PartitionCount: 24 });
-  // 200,000 x 3 replica writes over 160,000 per broker -> 4 -> 6 brokers, each with half the storage per record.
-  const storage = Math.ceil((200_000 * doubled.kafka.storedBytesPerRecord.value * 24 * 3600 * 3) / 6 / 0.8 / 2 ** 30 / 10) * 10;
-  templates.Kafka.hasResourceProperties('AWS::MSK::Cluster', { NumberOfBrokerNodes: 6, BrokerNodeGroupInfo: Match.objectLike({ StorageInfo: { EBSStorageInfo: { VolumeSize: storage } } }) });
+  templates.Kafka.hasResourceProperties('AWS::MSK::Topic', { TopicName: 'metrics', PartitionCount: 27 });
+  // 200,000 x 3 replica writes over 100,000 per broker at 85 % -> 8 -> 9 brokers, each with a ninth of the storage.
+  const storage = Math.ceil((200_000 * doubled.kafka.storedBytesPerRecord.value * 24 * 3600 * 3) / 9 / 0.8 / 2 ** 30 / 10) * 10;
+  templates.Kafka.hasResourceProperties('AWS::MSK::Cluster', { NumberOfBrokerNodes: 9, BrokerNodeGroupInfo: Match.objectLike({ StorageInfo: { EBSStorageInfo: { VolumeSize: storage } } }) });
 });
 
 test('instance types and replication come from the config', () => {
@@ -25,7 +26,8 @@ test('instance types and replication come from the config', () => {
     configWith('prod', { ingest: { instanceType: 'c6i.xlarge', requestsPerSecondPerInstance: { value: 5_000 } }, influx: { instanceType: 'i3.xlarge', replicationFactor: 2 }, kafka: { brokerInstanceType: 'kafka.m5.large' } }),
   );
   templates.Ingest.hasResourceProperties('AWS::EC2::LaunchTemplate', { LaunchTemplateData: Match.objectLike({ InstanceType: 'c6i.xlarge' }) });
-  templates.Ingest.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', { MinSize: '22' });
+  // 100,000 / 5,000 = 20 needed; 17 must survive an AZ loss: 26.
+  templates.Ingest.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', { MinSize: '26' });
   templates.Influx.resourceCountIs('AWS::EC2::Instance', 2);
   templates.Influx.allResourcesProperties('AWS::EC2::Instance', { InstanceType: 'i3.xlarge' });
   templates.Kafka.hasResourceProperties('AWS::MSK::Cluster', { BrokerNodeGroupInfo: Match.objectLike({ InstanceType: 'kafka.m5.large' }) });
