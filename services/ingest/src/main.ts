@@ -9,6 +9,7 @@ import cluster, { type Worker } from 'node:cluster';
 import pino from 'pino';
 import { AggregatorRegistry } from 'prom-client';
 import { ConfigError, loadConfig, type Config } from './config';
+import { installGzipCodec } from './kafka-codec';
 import { startWorker } from './worker';
 
 function configOrExit(): Config {
@@ -100,6 +101,7 @@ function runPrimary(): void {
 }
 
 async function runWorker(): Promise<void> {
+  installGzipCodec(); // before the sink opens: its producer compresses with it (kafka-codec.ts)
   const slot = Number(process.env.INGEST_WORKER_SLOT ?? 0);
   const pending = new Map<number, (text: string) => void>();
   let nextId = 0;
