@@ -3,14 +3,13 @@
  * points of many HTTP requests share one send (and, in the default record format, one record per
  * partition: kafka-pack.ts); and the spool, which takes over while Kafka cannot take records.
  *
- * One mode says where accepted batches go, and `transition` is the only place it changes:
- *
- *   direct ──send fails──▶ spooling ──replay reaches the spool's tail──▶ holding
- *     ▲                     │   ▲                                          │
- *     └──spool replayed─────┘   └────────────replay fails───────────────────┘
- *     ▲                                                                    │
- *     └──────────────────────────────spool replayed────────────────────────┘
- *   and from every mode: close() ──▶ closed
+ * One mode says where accepted batches go, and `transition` is the only place it changes
+ * (SINK_TRANSITIONS):
+ *   direct → spooling            a send failed (why is logged once, exported and shown by /health)
+ *   spooling → holding           the replay reached the spool's last segment
+ *   holding → spooling           that replay failed: queued batches go to the spool again
+ *   spooling | holding → direct  the spool is replayed and Kafka has answered
+ *   any → closed                 close()
  *
  * - direct: batches are sent to Kafka.
  * - spooling: batches are appended to the spool; the replay loop sends the spool, oldest first.
