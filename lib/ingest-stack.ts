@@ -81,7 +81,9 @@ export class IngestStack extends Stack {
     );
     role.addToPolicy(
       new iam.PolicyStatement({
-        actions: ['kafka-cluster:DescribeTopic', 'kafka-cluster:WriteData'],
+        // DescribeTopicDynamicConfiguration: the service reads the topic's max.message.bytes at start
+        // (DescribeConfigs; https://docs.aws.amazon.com/msk/latest/developerguide/kafka-actions.html).
+        actions: ['kafka-cluster:DescribeTopic', 'kafka-cluster:DescribeTopicDynamicConfiguration', 'kafka-cluster:WriteData'],
         resources: [kafkaResourceArn(props.kafkaClusterArn, 'topic', TOPICS.metrics)],
       }),
     );
@@ -101,6 +103,7 @@ export class IngestStack extends Stack {
         KAFKA_BROKERS: props.kafkaBootstrapBrokers,
         KAFKA_AUTH: 'iam',
         KAFKA_TOPIC: TOPICS.metrics,
+        KAFKA_MAX_MESSAGE_BYTES: String(props.plan.kafka.maxMessageBytes),
         INGEST_SPOOL_DIR: '/var/lib/metricstream/spool',
         // On SIGTERM, fail /health this long before closing, so the ALB (2 failed checks 10 s apart)
         // stops routing first.

@@ -8,6 +8,7 @@ import * as cr from 'aws-cdk-lib/custom-resources';
 import type { Construct } from 'constructs';
 import type { CapacityPlan } from './plan';
 import { acknowledgeAwsCustomResourceProvider } from './nag';
+import { topicConfigs } from './topic-configs';
 import { TOPICS } from './topics';
 
 export interface KafkaStackProps extends StackProps {
@@ -19,7 +20,6 @@ export interface KafkaStackProps extends StackProps {
 
 /** MSK's Kafka version; 3.9 is the line that runs on KRaft without ZooKeeper. */
 export const KAFKA_VERSION = '3.9.x';
-const HOURS_TO_MS = 3_600_000;
 
 /**
  * The MSK provisioned cluster sized by the plan: brokers, broker type and EBS volume per broker, a
@@ -75,8 +75,7 @@ export class KafkaStack extends Stack {
       loggingInfo: { brokerLogs: { cloudWatchLogs: { enabled: true, logGroup: brokerLogs.logGroupName } } },
     });
 
-    const topicConfig = (retentionHours: number) =>
-      Buffer.from(JSON.stringify({ 'retention.ms': String(retentionHours * HOURS_TO_MS), 'min.insync.replicas': String(kafka.minInSyncReplicas) })).toString('base64');
+    const topicConfig = (retentionHours: number) => Buffer.from(JSON.stringify(topicConfigs({ ...kafka, retentionHours }))).toString('base64');
     new msk.CfnTopic(this, 'MetricsTopic', {
       clusterArn: this.cluster.attrArn,
       topicName: TOPICS.metrics,

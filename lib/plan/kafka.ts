@@ -1,4 +1,5 @@
 import type { CapacityConfig } from '../capacity-config';
+import { MAX_MESSAGE_BYTES } from '../topics';
 import { CapacityConfigError } from './errors';
 import { MSK_BROKER_TYPES, MSK_MAX_STORAGE_GIB, MSK_MIN_STORAGE_GIB } from './instance-types';
 import { replicasLeft, survivorsOf, pct, type AzLossPlan, type RedundancyPlan } from './redundancy';
@@ -34,6 +35,8 @@ export interface KafkaPlan extends KafkaBrokersPlan {
   /** Partition replicas (leaders and followers) hosted by each broker. */
   readonly partitionReplicasPerBroker: number;
   readonly maxPartitionsPerBroker: number;
+  /** The topics' max.message.bytes; the ingest service packs records under it. */
+  readonly maxMessageBytes: number;
 }
 
 /**
@@ -147,5 +150,7 @@ export function planKafka(config: CapacityConfig, brokers: KafkaBrokersPlan, fli
       `(${partitions}) puts ${partitionReplicasPerBroker} partition replicas on each broker, over the ${maxPartitionsForUpdates} above which MSK refuses configuration updates and resizing of ${brokers.brokerInstanceType} (recommended: ${maxPartitionsPerBroker}): use fewer partitions, more or larger brokers`,
     );
   }
-  return { ...brokers, partitions, alertsTopicPartitions: brokers.brokers, partitionReplicasPerBroker, maxPartitionsPerBroker };
+  return {
+    ...brokers, partitions, alertsTopicPartitions: brokers.brokers, partitionReplicasPerBroker, maxPartitionsPerBroker, maxMessageBytes: MAX_MESSAGE_BYTES,
+  };
 }

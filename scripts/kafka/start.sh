@@ -2,7 +2,10 @@
 # Starts one local Apache Kafka (KRaft, combined broker/controller) on 127.0.0.1:9092 and returns once it
 # answers API-version requests. Idempotent: returns at once when a broker is already serving there.
 # Jars come from Maven Central (pom.xml next to this file), cached under ~/.cache/metricstream/kafka.
-# Env: KAFKA_READY_TIMEOUT (s, default 120), KAFKA_HEAP (default 512m), KAFKA_CLEAN=1 wipes the data dir.
+# Once the broker answers, creates the planned topics (create-topics.ts: names, partitions and configs as
+# the Kafka stack gives them for dev) unless they exist, so `npm run ingest` with KAFKA_BROKERS works.
+# Env: KAFKA_READY_TIMEOUT (s, default 120), KAFKA_HEAP (default 512m), KAFKA_CLEAN=1 wipes the data dir,
+# KAFKA_CREATE_TOPICS=0 skips the topics.
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 READY_TIMEOUT="${KAFKA_READY_TIMEOUT:-120}"
@@ -13,6 +16,18 @@ exec 9>"$KAFKA_RUN/start.lock"
 flock -w 600 9 || { log "timed out waiting for another start.sh"; exit 1; }
 
 java_cp() { echo "$KAFKA_LIBS/*"; }
+
+# The broker is up: make sure the planned topics exist (a failure is reported, the broker stays up).
+ready() {
+  log "$1"
+  [[ "${KAFKA_CREATE_TOPICS:-1}" == 0 ]] && exit 0
+  local root tsx
+  root="$(cd "$KAFKA_HERE/../.." && pwd)"
+  tsx="$root/node_modules/.bin/tsx"
+  if [[ ! -x "$tsx" ]]; then log "not creating the planned topics: run npm ci in $root first, then npm run kafka:start again"; exit 0; fi
+  (cd "$root" && "$tsx" "$KAFKA_HERE/create-topics.ts") || log "the planned topics could not be created (see above); the broker is running"
+  exit 0
+}
 
 broker_answers() {
   timeout 60 java -Xmx128m -Dlog4j2.configurationFile="$KAFKA_HERE/log4j2-quiet.xml" -cp "$(java_cp)" \
@@ -30,11 +45,11 @@ fetch_jars() {
 }
 
 if pid="$(running_pid)"; then
-  if broker_answers; then log "already running (pid $pid)"; exit 0; fi
+  if broker_answers; then ready "already running (pid $pid)"; fi
   log "pid $pid is alive but not answering yet; waiting"
 elif port_open; then
   fetch_jars
-  if broker_answers; then log "a Kafka broker not started by this script already serves 127.0.0.1:$KAFKA_PORT; using it"; exit 0; fi
+  if broker_answers; then ready "a Kafka broker not started by this script already serves 127.0.0.1:$KAFKA_PORT; using it"; fi
   log "127.0.0.1:$KAFKA_PORT is taken by something that is not Kafka"; exit 1
 else
   command -v java >/dev/null || { log "java not found (Kafka $KAFKA_VERSION needs Java 17+)"; exit 1; }
@@ -67,7 +82,7 @@ while ((SECONDS < deadline)); do
     sleep 0.5 # the pid file is written by the child; give it a moment before declaring it dead
     if ! running_pid >/dev/null; then log "broker exited during start; last log lines:"; tail -n 30 "$KAFKA_LOG" >&2; exit 1; fi
   fi
-  if port_open && broker_answers; then log "ready on 127.0.0.1:$KAFKA_PORT (pid $(cat "$KAFKA_PIDFILE"))"; exit 0; fi
+  if port_open && broker_answers; then ready "ready on 127.0.0.1:$KAFKA_PORT (pid $(cat "$KAFKA_PIDFILE"))"; fi
   sleep 1
 done
 log "not ready after ${READY_TIMEOUT}s; last log lines:"; tail -n 30 "$KAFKA_LOG" >&2

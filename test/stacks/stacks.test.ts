@@ -201,6 +201,22 @@ describe.each(ENVIRONMENT_NAMES)('%s templates follow the plan', (env) => {
     templates.Network.resourceCountIs('AWS::EC2::NatGateway', plan.natGateways);
   });
 
+  test('every topic\'s max.message.bytes and the ingest service\'s record bound are the plan\'s one value', () => {
+    const { templates, stage } = stages[env];
+    const bound = stage.plan.kafka.maxMessageBytes;
+    const topics = Object.values(templates.Kafka.findResources('AWS::MSK::Topic'));
+    expect(topics).toHaveLength(2);
+    for (const t of topics) {
+      const configs = JSON.parse(Buffer.from(t.Properties.Configs, 'base64').toString('utf8'));
+      expect(configs['max.message.bytes']).toBe(String(bound));
+    }
+    const userData = JSON.stringify(Object.values(templates.Ingest.findResources('AWS::EC2::LaunchTemplate'))[0].Properties.LaunchTemplateData.UserData);
+    expect(userData).toContain(`Environment=KAFKA_MAX_MESSAGE_BYTES=${bound}`);
+    // The service checks the bound against the topic at start (DescribeConfigs on the topic).
+    const statements = Object.values(templates.Ingest.findResources('AWS::IAM::Policy')).flatMap((p) => p.Properties.PolicyDocument.Statement);
+    expect(statements.some((st) => [st.Action].flat().includes('kafka-cluster:DescribeTopicDynamicConfiguration'))).toBe(true);
+  });
+
   test('the monthly cost of the resources in the templates is the plan’s cost', () => {
     const { stage, stacks } = stages[env];
     const { plan } = stage;

@@ -4,6 +4,7 @@
  */
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { MAX_MESSAGE_BYTES, TOPICS } from '../../../lib/topics';
 import type { RecordFormat } from './kafka-pack';
 import { FORMAT_HEADER, FORMAT_LINES_HEADER } from './record';
 
@@ -23,6 +24,8 @@ export interface KafkaConfig {
   readonly compression: 'gzip' | 'none';
   /** docs/wire-format.md: many points per record (default), or one keyed record per point. */
   readonly recordFormat: RecordFormat;
+  /** The topic's max.message.bytes as planned (lib/topics.ts); record batches are packed under it. */
+  readonly maxMessageBytes: number;
 }
 
 export interface Config {
@@ -118,7 +121,7 @@ export function loadConfig(env: Env = process.env): Config {
     if (kafkaAuth === 'iam' && !region) problems.push('KAFKA_AUTH=iam needs AWS_REGION for the MSK IAM token');
     kafka = {
       brokers: list,
-      topic: str('KAFKA_TOPIC') ?? 'metrics',
+      topic: str('KAFKA_TOPIC') ?? TOPICS.metrics,
       clientId: str('KAFKA_CLIENT_ID') ?? `ingest-${os.hostname()}`,
       auth: kafkaAuth,
       region,
@@ -127,6 +130,8 @@ export function loadConfig(env: Env = process.env): Config {
       sendTimeoutMs: int('KAFKA_SEND_TIMEOUT_MS', 10_000, 100, 120_000),
       compression: oneOf('KAFKA_COMPRESSION', 'gzip', ['gzip', 'none'] as const),
       recordFormat: oneOf('KAFKA_RECORD_FORMAT', FORMAT_LINES_HEADER, [FORMAT_LINES_HEADER, FORMAT_HEADER] as const),
+      // Below 64 KiB a lone point at the string field limit could not travel; above 1 GiB Kafka itself stops.
+      maxMessageBytes: int('KAFKA_MAX_MESSAGE_BYTES', MAX_MESSAGE_BYTES, 128 * 1024, 1024 * MiB),
     };
   }
 

@@ -14,6 +14,7 @@ export const ERRORS = {
   INGEST_ERR_INVALID_UTF8: { status: 400, message: 'Body is not valid UTF-8' },
   INGEST_ERR_INVALID_PRECISION: { status: 400, message: 'Unknown precision' },
   INGEST_ERR_LINE_PROTOCOL: { status: 400, message: 'Invalid line protocol' },
+  INGEST_ERR_POINT_TOO_LARGE: { status: 400, message: 'A point exceeds a size limit' },
   INGEST_ERR_INVALID_JSON: { status: 400, message: 'Body is not valid JSON' },
   INGEST_ERR_JSON_POINT: { status: 400, message: 'Invalid point in JSON body' },
   INGEST_ERR_REQUEST_RATE: { status: 429, message: 'Request rate limit exceeded for this API key' },

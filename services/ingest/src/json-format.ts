@@ -12,8 +12,9 @@
 import { IngestError } from './errors';
 import {
   compareTags, digitsAtMost, PointRecord, recordValue, RequestContext, seriesKey, stripZeros, TagPairs, tagsJson,
-  toNanoseconds, UINT64_MAX,
+  toNanoseconds, UINT64_MAX, utf8AtMost,
 } from './record';
+import { MAX_SERIES_KEY_BYTES, MAX_STRING_FIELD_BYTES } from './line-protocol';
 
 const INTEGER = /^-?[0-9]+$/;
 const INT64_MAX = '9223372036854775807';
@@ -22,6 +23,13 @@ const POINT_MEMBERS = new Set(['measurement', 'tags', 'fields', 'time']);
 
 function fail(point: number, field: string, message: string): never {
   throw new IngestError('INGEST_ERR_JSON_POINT', `point ${point}: ${field}: ${message}`, { point, field });
+}
+
+function tooLarge(point: number, field: string, what: string, value: string, limit: number): never {
+  const bytes = Buffer.byteLength(value);
+  throw new IngestError('INGEST_ERR_POINT_TOO_LARGE', `point ${point}: ${field}: ${what} has ${bytes} bytes, over the limit of ${limit}`, {
+    point, field, bytes, limit,
+  });
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -84,7 +92,12 @@ function pointRecord(pt: unknown, n: number, ctx: RequestContext): PointRecord {
     if (ns === undefined) fail(n, 'time', `outside the int64 nanosecond range (${ctx.precision})`);
     ts = ns;
   }
-  return { key: seriesKey(m, tags), value: recordValue(m, tagsJson(tags), fields, ts, ctx) };
+  // The limits of line protocol apply alike: these points land in the same records and stores.
+  const key = seriesKey(m, tags);
+  if (!utf8AtMost(key, MAX_SERIES_KEY_BYTES)) tooLarge(n, 'series key', 'the series key', key, MAX_SERIES_KEY_BYTES);
+  const value = recordValue(m, tagsJson(tags), fields, ts, ctx);
+  if (!utf8AtMost(value, ctx.maxPointBytes)) tooLarge(n, 'point', 'its Kafka record', value, ctx.maxPointBytes);
+  return { key, value };
 }
 
 function fieldJson(v: unknown, n: number, path: string): string {
@@ -93,6 +106,7 @@ function fieldJson(v: unknown, n: number, path: string): string {
       if (!Number.isFinite(v)) fail(n, path, 'must be finite'); // cannot happen from JSON.parse, kept for safety
       return String(v);
     case 'string':
+      if (!utf8AtMost(v, MAX_STRING_FIELD_BYTES)) tooLarge(n, path, 'the string value', v, MAX_STRING_FIELD_BYTES);
       return JSON.stringify(v);
     case 'boolean':
       return v ? 'true' : 'false';

@@ -8,9 +8,10 @@ import * as path from 'node:path';
 import { IngestError } from './errors';
 import { GroupCommitFile } from './group-commit';
 import type { PointRecord } from './record';
-import type { Sink } from './sink';
+import type { Sink, SinkHealth } from './sink';
 
 export class JsonlSink implements Sink {
+  readonly maxPointBytes = Infinity;
   private constructor(private readonly file: GroupCommitFile, readonly description: string) {}
 
   static async open(filePath: string, lingerMs: number): Promise<JsonlSink> {
@@ -32,8 +33,8 @@ export class JsonlSink implements Sink {
     return this.file.closed ? new IngestError('INGEST_ERR_DRAINING', undefined, undefined, 1) : undefined;
   }
 
-  healthy(): boolean {
-    return !this.file.closed;
+  health(): SinkHealth {
+    return this.file.closed ? { ready: false, status: 'unavailable', reason: 'closed' } : { ready: true, status: 'ok' };
   }
 
   close(): Promise<void> {

@@ -61,3 +61,62 @@ export function packedMessages(records: readonly PointRecord[], partitions: numb
   for (let p = 0; p < partitions; p++) if (open[p]) close(p, open[p]!);
   return out;
 }
+
+// ---- the record batch bound ------------------------------------------------------------------------
+// kafkajs writes all messages of one send that share a partition into ONE record batch, and the broker
+// refuses a batch above the topic's max.message.bytes (checked after compression). These bounds are
+// upper estimates of the v2 batch format (https://kafka.apache.org/documentation/#recordbatch).
+
+/** The v2 record batch header. */
+export const BATCH_HEADER_BYTES = 61;
+/** One record's framing at most: length, attributes, timestamp and offset deltas, key/value lengths, header count. */
+export const RECORD_FRAMING_BYTES = 32;
+/** gzip stores incompressible input in blocks of up to 16 KiB with 5 bytes each, plus ~20 bytes of header and trailer. */
+const GZIP_BLOCK_BYTES = 16 * 1024;
+const GZIP_BLOCK_OVERHEAD = 5;
+const GZIP_FIXED_OVERHEAD = 32;
+
+/** The `ms-format` header of a record in this format, as it is framed (two 1-byte varint lengths). */
+export function headerBytes(format: RecordFormat): number {
+  return 2 + 'ms-format'.length + format.length;
+}
+
+/**
+ * Most uncompressed record bytes one batch may carry so that, even if gzip only grows it, the batch
+ * stays within `maxMessageBytes`.
+ */
+export function batchRecordBytesLimit(maxMessageBytes: number): number {
+  const room = maxMessageBytes - BATCH_HEADER_BYTES - GZIP_FIXED_OVERHEAD;
+  return Math.floor((room * GZIP_BLOCK_BYTES) / (GZIP_BLOCK_BYTES + GZIP_BLOCK_OVERHEAD));
+}
+
+/** A message's bytes in its batch (UTF-8 key and value plus framing and headers). */
+export function messageBytes(m: Message, format: RecordFormat): number {
+  const key = typeof m.key === 'string' ? Buffer.byteLength(m.key) : 0;
+  return RECORD_FRAMING_BYTES + headerBytes(format) + key + Buffer.byteLength(m.value as string);
+}
+
+/**
+ * Splits one send's messages into consecutive sends ("rounds") so that no partition's batch in a round
+ * exceeds `limit` bytes. Messages of one partition keep their order across rounds (round r of a
+ * partition holds only messages after those of round r-1), so sending the rounds in order keeps it.
+ * Nearly always there is one round: a send is ~4 x KAFKA_BATCH_BYTES spread over the partitions.
+ */
+export function splitRounds(messages: Message[], partitionOf: (m: Message) => number, bytesOf: (m: Message) => number, limit: number): Message[][] {
+  const costs = messages.map(bytesOf);
+  let total = 0;
+  for (const c of costs) total += c;
+  if (total <= limit) return [messages];
+  const rounds: Message[][] = [];
+  const at = new Map<number, { round: number; bytes: number }>();
+  for (let i = 0; i < messages.length; i++) {
+    const p = partitionOf(messages[i]);
+    let s = at.get(p);
+    if (!s) at.set(p, (s = { round: 0, bytes: 0 }));
+    else if (s.bytes + costs[i] > limit) s = { round: s.round + 1, bytes: 0 };
+    at.set(p, s);
+    s.bytes += costs[i];
+    (rounds[s.round] ??= []).push(messages[i]);
+  }
+  return rounds;
+}

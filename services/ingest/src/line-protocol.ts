@@ -10,15 +10,24 @@
  *   comment     = *whitespace "#" *any ; blank lines are ignored too
  * Escapes: measurement `\,` `\ `; tag keys/values and field keys `\,` `\=` `\ `; strings `\"` `\\`.
  * A backslash before any other character is a literal backslash. Lines end at `\n` (a trailing `\r`
- * is dropped), so strings cannot hold a raw newline.
+ * is dropped), so strings cannot hold a raw newline. Leading spaces, tabs and NUL bytes are skipped.
+ *
+ * Limits as InfluxDB 1.x enforces them: a series key (escaped measurement and sorted tags) of at most
+ * 65,535 bytes (models.MaxKeyLength in influxdb/models/points.go), a string field of at most 64 KiB
+ * (the line protocol reference's "Length limit 64KB"); plus the sink's record bound (RequestContext).
  */
 import { IngestError } from './errors';
 import {
   compareTags, digitsAtMost, PointRecord, recordValue, RequestContext, seriesKey, stripZeros, TagPairs, tagsJson,
-  toNanoseconds, UINT64_MAX,
+  toNanoseconds, UINT64_MAX, utf8AtMost,
 } from './record';
 
-const CR = 13, SPACE = 32, TAB = 9, QUOTE = 34, HASH = 35, COMMA = 44, EQ = 61, BSLASH = 92;
+/** InfluxDB 1.x's models.MaxKeyLength: UTF-8 bytes of the escaped series key. */
+export const MAX_SERIES_KEY_BYTES = 65_535;
+/** InfluxDB 1.x's documented string field limit (64 KiB), UTF-8 bytes of the unescaped string. */
+export const MAX_STRING_FIELD_BYTES = 64 * 1024;
+
+const NUL = 0, CR = 13, SPACE = 32, TAB = 9, QUOTE = 34, HASH = 35, COMMA = 44, EQ = 61, BSLASH = 92;
 
 const INT64_MAX = '9223372036854775807';
 const INT64_MIN_ABS = '9223372036854775808';
@@ -35,6 +44,13 @@ const LINEAR_DUP_LIMIT = 16;
 function fail(line: number, column: number, element: string, message: string): never {
   throw new IngestError('INGEST_ERR_LINE_PROTOCOL', `line ${line}, column ${column}: ${element}: ${message}`, {
     line, column, field: element,
+  });
+}
+
+function tooLarge(line: number, column: number, element: string, what: string, value: string, limit: number): never {
+  const bytes = Buffer.byteLength(value);
+  throw new IngestError('INGEST_ERR_POINT_TOO_LARGE', `line ${line}, column ${column}: ${element}: ${what} has ${bytes} bytes, over the limit of ${limit}`, {
+    line, column, field: element, bytes, limit,
   });
 }
 
@@ -74,7 +90,11 @@ export function parseLineProtocol(text: string, ctx: RequestContext, out: PointR
 
 function parseLine(text: string, lineStart: number, end: number, lineNo: number, ctx: RequestContext, out: PointRecord[]): void {
   let p = lineStart;
-  while (p < end && (text.charCodeAt(p) === SPACE || text.charCodeAt(p) === TAB)) p++;
+  while (p < end) {
+    const c = text.charCodeAt(p);
+    if (c !== SPACE && c !== TAB && c !== NUL) break; // InfluxDB's skipWhitespace skips NUL too
+    p++;
+  }
   if (p === end || text.charCodeAt(p) === HASH) return; // blank line or comment
   const col = (i: number) => i - lineStart + 1;
   const seriesStart = p;
@@ -140,6 +160,7 @@ function parseLine(text: string, lineStart: number, end: number, lineNo: number,
   }
   // Fast path: Telegraf sends tags sorted and rarely escapes, so the raw series text is already the key.
   const key = !anyEscape && sorted ? text.slice(seriesStart, seriesEnd) : seriesKey(measurement, tags ?? []);
+  if (!utf8AtMost(key, MAX_SERIES_KEY_BYTES)) tooLarge(lineNo, col(seriesStart), 'series key', 'the series key', key, MAX_SERIES_KEY_BYTES);
 
   // field set
   let fields = '';
@@ -190,6 +211,7 @@ function parseLine(text: string, lineStart: number, end: number, lineNo: number,
       if (!closed) fail(lineNo, col(valueStart), element, 'unterminated string value');
       s += text.slice(chunk, p);
       p++;
+      if (!utf8AtMost(s, MAX_STRING_FIELD_BYTES)) tooLarge(lineNo, col(valueStart), element, 'the string value', s, MAX_STRING_FIELD_BYTES);
       json = JSON.stringify(s);
     } else {
       while (p < end) {
@@ -226,7 +248,9 @@ function parseLine(text: string, lineStart: number, end: number, lineNo: number,
     ts = ns;
   }
 
-  out.push({ key, value: recordValue(measurement, tags ? tagsJson(tags) : '', fields, ts, ctx) });
+  const value = recordValue(measurement, tags ? tagsJson(tags) : '', fields, ts, ctx);
+  if (!utf8AtMost(value, ctx.maxPointBytes)) tooLarge(lineNo, col(seriesStart), 'point', 'its Kafka record', value, ctx.maxPointBytes);
+  out.push({ key, value });
 }
 
 /**

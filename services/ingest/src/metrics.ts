@@ -37,5 +37,14 @@ export class Metrics {
   readonly apiKeyReloads = new Counter({
     name: 'ingest_api_key_reloads_total', help: 'Key source polls that changed the key set (reloaded) or were refused (failed)', labelNames: ['result'] as const, registers: [this.registry],
   });
+  // Summed over workers: how many workers are in each mode (direct, spooling, holding, closed).
+  readonly sinkMode = new Gauge({ name: 'ingest_sink_mode', help: 'Workers whose Kafka sink is in this mode (kafka-sink.ts)', labelNames: ['mode'] as const, registers: [this.registry] });
+  readonly sinkSpoolingReason = new Gauge({
+    name: 'ingest_sink_spooling_reason', help: 'Workers spooling for this reason (backlog, kafka-unreachable, topic-missing, send-failed)', labelNames: ['reason'] as const, registers: [this.registry],
+  });
+  readonly deadLetterRecords = new Counter({
+    name: 'ingest_dead_letter_records_total', help: 'Points Kafka refused for good, set aside in the spool volume\'s dead-letter.jsonl', labelNames: ['reason'] as const, registers: [this.registry],
+  });
+  readonly maxMessageBytes = new Gauge({ name: 'ingest_kafka_max_message_bytes', help: 'Record batch bound the sink packs under (KAFKA_MAX_MESSAGE_BYTES or the topic\'s smaller max.message.bytes)', aggregator: 'min', registers: [this.registry] });
   readonly draining = new Gauge({ name: 'ingest_draining', help: '1 while shutting down', aggregator: 'max', registers: [this.registry] });
 }

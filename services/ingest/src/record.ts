@@ -19,11 +19,26 @@ export interface RequestContext {
   /** `,"rcv":<ms>` plus `,"db":"…"` when the client named one; pre-serialised tail of every value. */
   readonly tail: string;
   readonly precision: Precision;
+  /** Longest record value (UTF-8 bytes) the sink can deliver; a longer point is refused with 400. */
+  readonly maxPointBytes: number;
 }
 
-export function requestContext(precision: Precision, db: string | undefined, nowMs = Date.now()): RequestContext {
+/** Milliseconds per unit of the precisions coarser than a millisecond. */
+const PRECISION_MS: Partial<Record<Precision, number>> = { s: 1000, m: 60_000, h: 3_600_000 };
+
+export function requestContext(precision: Precision, db: string | undefined, nowMs = Date.now(), maxPointBytes = Infinity): RequestContext {
   const tail = `,"rcv":${nowMs}` + (db ? `,"db":${JSON.stringify(db)}` : '');
-  return { nowNs: `${nowMs}000000`, tail, precision };
+  // A point without a timestamp gets the server time truncated to the request's precision, as InfluxDB
+  // 1.x does (models.Point.SetPrecision); finer precisions than ms are already exact at ms resolution.
+  const unit = PRECISION_MS[precision] ?? 1;
+  return { nowNs: `${nowMs - (nowMs % unit)}000000`, tail, precision, maxPointBytes };
+}
+
+/** UTF-8 length of `s` at most `limit`, without encoding it when its length alone settles it. */
+export function utf8AtMost(s: string, limit: number): boolean {
+  if (s.length * 3 <= limit) return true; // a UTF-16 code unit is at most 3 UTF-8 bytes
+  if (s.length > limit) return false;
+  return Buffer.byteLength(s) <= limit;
 }
 
 /** `[key, value]` pairs of tags, unescaped. */

@@ -39,13 +39,14 @@ export interface ServerDeps {
   readonly allWorkersReady?: () => boolean;
 }
 
-type Route = 'write_v1' | 'write_v2' | 'json' | 'health' | 'metrics' | 'ping' | 'query' | 'other';
+type Route = 'write_v1' | 'write_v2' | 'json' | 'health' | 'live' | 'metrics' | 'ping' | 'query' | 'other';
 
 const ROUTES: Record<string, Route> = {
   '/write': 'write_v1',
   '/api/v2/write': 'write_v2',
   '/api/v1/metrics': 'json',
   '/health': 'health',
+  '/live': 'live',
   '/metrics': 'metrics',
   '/ping': 'ping',
   '/query': 'query',
@@ -142,13 +143,24 @@ export function createIngestServer(deps: ServerDeps): IngestServer {
 
     switch (route) {
       case 'health': {
+        // Readiness (the load balancer's check): 503 while starting, draining, or when the sink can take
+        // nothing; 200 also while spooling, with the reason in the body.
         const starting = !(deps.allWorkersReady?.() ?? true);
-        const ok = !draining && !starting && sink.healthy();
+        const h = sink.health();
+        const ok = !draining && !starting && h.ready;
+        const body = draining ? { status: 'draining' } : starting ? { status: 'starting' } : h.reason ? { status: h.status, reason: h.reason } : { status: h.status };
         metrics.requests.inc({ route, status: ok ? '200' : '503' });
         res.writeHead(ok ? 200 : 503, { 'Content-Type': 'application/json' });
-        res.end(JSON.stringify({ status: draining ? 'draining' : starting ? 'starting' : ok ? 'ok' : 'unavailable' }));
+        res.end(JSON.stringify(body));
         return;
       }
+      case 'live':
+        // Liveness (the Auto Scaling group's check): this worker's HTTP server answers, whatever the sink
+        // or the drain is doing. Only a process that cannot answer should be replaced.
+        metrics.requests.inc({ route, status: '200' });
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        res.end('{"status":"live"}');
+        return;
       case 'metrics': {
         const text = await (deps.metricsText ? deps.metricsText() : metrics.registry.metrics());
         res.writeHead(200, { 'Content-Type': metrics.registry.contentType });
@@ -215,7 +227,7 @@ export function createIngestServer(deps: ServerDeps): IngestServer {
       if (encoding === 'gzip') body = await gunzipLimited(body, config.maxBodyBytes);
       const text = decodeUtf8(body);
       const db = route === 'write_v2' ? query?.get('bucket') : query?.get('db');
-      const ctx = requestContext(precision, db ?? undefined);
+      const ctx = requestContext(precision, db ?? undefined, Date.now(), sink.maxPointBytes);
       records = [];
       if (route === 'json') parseJsonBody(text, ctx, records);
       else parseLineProtocol(text, ctx, records);

@@ -1,16 +1,26 @@
 import type { IngestError } from './errors';
 import type { PointRecord } from './record';
 
+/** What /health reports for the sink: `ready` decides 200 or 503, `status` and `reason` go into the body. */
+export interface SinkHealth {
+  readonly ready: boolean;
+  readonly status: 'ok' | 'spooling' | 'unavailable';
+  /** Why the sink is not sending directly, in words an operator can act on. */
+  readonly reason?: string;
+}
+
 /** Where accepted records go. Implementations: JsonlSink (embedded default) and KafkaSink. */
 export interface Sink {
   /** For logs and /health: e.g. `jsonl:/path` or `kafka:topic`. */
   readonly description: string;
+  /** Longest record value (UTF-8 bytes) one point may have to be deliverable; Infinity without a bound. */
+  readonly maxPointBytes: number;
   /** Resolves once the records are durable; rejects with an IngestError (503) when they cannot be. */
   write(records: PointRecord[]): Promise<void>;
   /** An error to answer before reading a body when the sink cannot take data now (backpressure). */
   admission(): IngestError | undefined;
-  /** false when no data can be taken at all (for /health). */
-  healthy(): boolean;
+  /** For /health (readiness). */
+  health(): SinkHealth;
   /** Flushes everything accepted and releases resources. */
   close(): Promise<void>;
 }

@@ -59,6 +59,11 @@ export class Spool {
 
   private refused = false;
 
+  /** The segment directory; the dead-letter file lives here too (dead-letter.ts). */
+  get dir(): string {
+    return this.opts.dir;
+  }
+
   get maxBytes(): number {
     return this.opts.maxBytes;
   }

@@ -1,3 +1,4 @@
+import { MAX_MESSAGE_BYTES } from '../../../lib/topics';
 import { ConfigError, loadConfig } from '../src/config';
 
 const base = { INGEST_API_KEYS: 'k-12345678' };
@@ -59,4 +60,14 @@ test('KAFKA_RECORD_FORMAT: many points per record by default, one per point on r
   expect(loadConfig(base).kafka?.recordFormat).toBe('point-json-lines-v1');
   expect(loadConfig({ ...base, KAFKA_RECORD_FORMAT: 'point-json-v1' }).kafka?.recordFormat).toBe('point-json-v1');
   expect(() => loadConfig({ ...base, KAFKA_RECORD_FORMAT: 'v2' })).toThrow(/KAFKA_RECORD_FORMAT="v2": expected one of point-json-lines-v1, point-json-v1/);
+});
+
+describe('config: the record batch bound', () => {
+  test('KAFKA_MAX_MESSAGE_BYTES defaults to the planned topics\' max.message.bytes and is validated', () => {
+    expect(loadConfig({ ...base, KAFKA_BROKERS: '127.0.0.1:9092' }).kafka?.maxMessageBytes).toBe(MAX_MESSAGE_BYTES);
+    expect(loadConfig({ ...base, KAFKA_BROKERS: '127.0.0.1:9092', KAFKA_MAX_MESSAGE_BYTES: '2097152' }).kafka?.maxMessageBytes).toBe(2_097_152);
+    expect(problems({ ...base, KAFKA_BROKERS: '127.0.0.1:9092', KAFKA_MAX_MESSAGE_BYTES: '1000' })).toEqual([
+      expect.stringMatching(/^KAFKA_MAX_MESSAGE_BYTES="1000": expected an integer from 131072 to/),
+    ]);
+  });
 });

@@ -16,6 +16,10 @@ test('drain: /health 503 at once, in-flight write still gets 204, then no new co
   expect(health.status).toBe(503);
   expect(health.json()).toEqual({ status: 'draining' });
   expect(health.headers.connection).toBe('close');
+  // Liveness stays 200 while draining: the instance is healthy, only leaving.
+  const live = await request(srv.port, { method: 'GET', path: '/live' });
+  expect(live.status).toBe(200);
+  expect(live.json()).toEqual({ status: 'live' });
 
   const { data } = await inFlight;
   expect(data).toMatch(/^HTTP\/1\.1 204 /);

@@ -94,3 +94,13 @@ describe('JSON format', () => {
     expect(e.details).toEqual({ point: 1, field: 'fields.f' });
   });
 });
+
+describe('JSON format: the limits of line protocol', () => {
+  test('a string field over 64 KiB and a series key over 65,535 bytes are refused naming the point', () => {
+    const big = error({ points: [{ measurement: 'm', fields: { f: 1 } }, { measurement: 'm', fields: { s: 'x'.repeat(64 * 1024 + 1) } }] });
+    expect(big.code).toBe('INGEST_ERR_POINT_TOO_LARGE');
+    expect(big.details).toMatchObject({ point: 2, field: 'fields.s', limit: 64 * 1024 });
+    const key = error({ points: [{ measurement: 'm', tags: { t: 'k'.repeat(65_535) }, fields: { f: 1 } }] });
+    expect(key.details).toMatchObject({ point: 1, field: 'series key', limit: 65_535 });
+  });
+});

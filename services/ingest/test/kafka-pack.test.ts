@@ -1,4 +1,9 @@
-import { MAX_LINES_RECORD_CHARS, packedMessages, perPointMessages } from '../src/kafka-pack';
+import { randomBytes } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
+import type { Message } from 'kafkajs';
+import {
+  BATCH_HEADER_BYTES, batchRecordBytesLimit, MAX_LINES_RECORD_CHARS, messageBytes, packedMessages, perPointMessages, splitRounds,
+} from '../src/kafka-pack';
 import { parseLineProtocol } from '../src/line-protocol';
 import { partitionFor } from '../src/partitioner';
 import { requestContext, type PointRecord } from '../src/record';
@@ -66,5 +71,30 @@ describe('perPointMessages (point-json-v1)', () => {
   it('one keyed record per point, partition left to the partitioner', () => {
     const recs = records(3, 2);
     expect(perPointMessages(recs)).toEqual(recs.map((r) => ({ key: r.key, value: r.value, headers: { 'ms-format': 'point-json-v1' } })));
+  });
+});
+
+describe('the record batch bound', () => {
+  it('incompressible records at the limit still fit max.message.bytes after gzip (which only grows them)', () => {
+    for (const max of [1024 * 1024, 200_000]) {
+      const limit = batchRecordBytesLimit(max);
+      const payload = randomBytes(limit); // worst case: nothing to compress
+      for (const level of [1, 6]) expect(gzipSync(payload, { level }).length + BATCH_HEADER_BYTES).toBeLessThanOrEqual(max);
+    }
+  });
+
+  it('splitRounds keeps every partition\'s batch under the limit and its messages in order', () => {
+    const recs = records(40, 50);
+    const messages = packedMessages(recs, 3, 2000); // many small records per partition
+    const bytes = (m: Message) => messageBytes(m, 'point-json-lines-v1');
+    const limit = 5000;
+    const rounds = splitRounds(messages, (m) => m.partition!, bytes, limit);
+    expect(rounds.length).toBeGreaterThan(1);
+    for (const round of rounds) {
+      for (const p of [0, 1, 2]) expect(round.filter((m) => m.partition === p).reduce((n, m) => n + bytes(m), 0)).toBeLessThanOrEqual(limit);
+    }
+    // Concatenated in round order, each partition's messages are exactly its messages in send order.
+    for (const p of [0, 1, 2]) expect(rounds.flat().filter((m) => m.partition === p)).toEqual(messages.filter((m) => m.partition === p));
+    expect(splitRounds(messages, (m) => m.partition!, bytes, Infinity)).toEqual([messages]);
   });
 });

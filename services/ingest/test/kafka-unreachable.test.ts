@@ -19,6 +19,16 @@ test('spool takes the writes, then refuses with 503 when full; /health follows',
   const body = (r: number) => Array.from({ length: 400 }, (_, i) => line(r * 400 + i)).join('\n'); // ~100 KB
   expect((await request(srv.port, { method: 'GET', path: '/health' })).status).toBe(200);
 
+  // Before the spool fills: still ready, but /health and /metrics say the sink spools and why.
+  const spooling = await request(srv.port, { method: 'GET', path: '/health' });
+  expect(spooling.status).toBe(200);
+  expect(spooling.json()).toMatchObject({ status: 'spooling', reason: expect.stringMatching(/^Kafka at 127\.0\.0\.1:1 is not reachable .*ECONNREFUSED/) });
+  const metrics = (await request(srv.port, { method: 'GET', path: '/metrics' })).body;
+  expect(metrics).toMatch(/^ingest_sink_mode\{mode="spooling"\} 1$/m);
+  expect(metrics).toMatch(/^ingest_sink_mode\{mode="direct"\} 0$/m);
+  expect(metrics).toMatch(/^ingest_sink_spooling_reason\{reason="kafka-unreachable"\} 1$/m);
+  expect(metrics).toMatch(/^ingest_kafka_up 0$/m);
+
   let accepted = 0;
   let refused;
   for (let r = 0; r < 30 && !refused; r++) {
@@ -33,7 +43,11 @@ test('spool takes the writes, then refuses with 503 when full; /health follows',
 
   const health = await request(srv.port, { method: 'GET', path: '/health' });
   expect(health.status).toBe(503);
-  expect(health.json()).toEqual({ status: 'unavailable' });
+  expect(health.json()).toEqual({ status: 'unavailable', reason: expect.stringMatching(/^the spool is full \(\d+ of 1048576 bytes\); Kafka at 127\.0\.0\.1:1 is not reachable/) });
+  // Liveness is not readiness: the process answers, so it must not be replaced.
+  const live = await request(srv.port, { method: 'GET', path: '/live' });
+  expect(live.status).toBe(200);
+  expect(live.json()).toEqual({ status: 'live' });
 
   // Every acknowledged point is in the spool, in order.
   const dir = path.join(srv.dir, 'spool', 'slot-0');

@@ -1,6 +1,6 @@
 import { IngestError } from '../src/errors';
-import { parseLineProtocol } from '../src/line-protocol';
-import type { PointRecord, Precision } from '../src/record';
+import { MAX_SERIES_KEY_BYTES, MAX_STRING_FIELD_BYTES, parseLineProtocol } from '../src/line-protocol';
+import { requestContext, type PointRecord, type Precision } from '../src/record';
 import { ctx, values } from './helpers';
 
 function parse(text: string, precision: Precision = 'ns', db?: string): PointRecord[] {
@@ -263,5 +263,65 @@ describe('line protocol: errors name line, column and element', () => {
     const started = Date.now();
     expect(parseError(`m ${fields},f49999=2`).message).toMatch(/duplicate field key/);
     expect(Date.now() - started).toBeLessThan(5000); // a bound against O(n²) (would take minutes), not a benchmark
+  });
+});
+
+describe('line protocol: as InfluxDB 1.x parses it', () => {
+  // Server time 2023-11-14T22:13:20.123Z plus 5 min 7 s: not aligned to any unit coarser than a ms.
+  const nowMs = 1_700_000_000_123 + 307_000;
+  const stamped = (precision: Precision) => {
+    const out: PointRecord[] = [];
+    parseLineProtocol('m f=1', requestContext(precision, undefined, nowMs), out);
+    return JSON.parse(out[0].value).ts as string;
+  };
+
+  test.each<[Precision, number]>([
+    ['ns', nowMs], ['us', nowMs], ['ms', nowMs],
+    ['s', Math.floor(nowMs / 1000) * 1000],
+    ['m', Math.floor(nowMs / 60_000) * 60_000],
+    ['h', Math.floor(nowMs / 3_600_000) * 3_600_000],
+  ])('no timestamp under precision=%s: server time truncated to it', (p, ms) => {
+    expect(stamped(p)).toBe(`${ms}000000`);
+  });
+
+  test('leading NUL bytes are skipped like leading whitespace', () => {
+    const recs = parse('\0\0m,t=a f=1 1\n \0\t\0m,t=b f=2 2\n\0\0\n\0# comment');
+    expect(recs.map((r) => r.key)).toEqual(['m,t=a', 'm,t=b']);
+  });
+
+  test('a series key of 65,535 bytes is taken; one byte more is refused with the line and the limit', () => {
+    const key = (n: number) => 'm,t=' + 'k'.repeat(n - 4);
+    expect(parse(`${key(MAX_SERIES_KEY_BYTES)} f=1`)[0].key).toHaveLength(MAX_SERIES_KEY_BYTES);
+    const e = parseError(`m f=1\n${key(MAX_SERIES_KEY_BYTES + 1)} f=1`);
+    expect(e.code).toBe('INGEST_ERR_POINT_TOO_LARGE');
+    expect(e.statusCode).toBe(400);
+    expect(e.details).toMatchObject({ line: 2, field: 'series key', bytes: MAX_SERIES_KEY_BYTES + 1, limit: MAX_SERIES_KEY_BYTES });
+    expect(e.message).toMatch(/^line 2, column 1: series key: .*65536 bytes, over the limit of 65535$/);
+  });
+
+  test('the series key limit counts UTF-8 bytes, not characters', () => {
+    const e = parseError(`m,t=${'é'.repeat(40_000)} f=1`); // 40,000 characters, 80,004 bytes
+    expect(e.details).toMatchObject({ field: 'series key', bytes: 80_004 });
+  });
+
+  test('a string field of 64 KiB is taken; one byte more is refused naming the field', () => {
+    expect(one(`m s="${'x'.repeat(MAX_STRING_FIELD_BYTES)}"`).value.f.s).toHaveLength(MAX_STRING_FIELD_BYTES);
+    const e = parseError(`m a=1,s="${'x'.repeat(MAX_STRING_FIELD_BYTES + 1)}"`);
+    expect(e.code).toBe('INGEST_ERR_POINT_TOO_LARGE');
+    expect(e.details).toMatchObject({ line: 1, field: 'field "s"', bytes: MAX_STRING_FIELD_BYTES + 1, limit: MAX_STRING_FIELD_BYTES });
+  });
+
+  test('a point whose record exceeds the sink\'s bound is refused, naming the line and the bound', () => {
+    const small = requestContext('ns', undefined, 1_700_000_000_000, 200);
+    const out: PointRecord[] = [];
+    parseLineProtocol('m f=1', small, out);
+    expect(out).toHaveLength(1);
+    try {
+      parseLineProtocol(`m f=1\nm s="${'x'.repeat(200)}"`, small, out);
+      throw new Error('expected a refusal');
+    } catch (e) {
+      expect((e as IngestError).code).toBe('INGEST_ERR_POINT_TOO_LARGE');
+      expect((e as IngestError).details).toMatchObject({ line: 2, field: 'point', limit: 200 });
+    }
   });
 });
