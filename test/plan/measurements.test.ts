@@ -36,3 +36,10 @@ test('--capacity measured plans at the translated measurements', () => {
   const plan = planCapacity(applyWhatIf(CAPACITY_CONFIGS.prod, { capacity: 'measured' }));
   expect(plan.ingest.neededInstances).toBe(Math.ceil(100_000 / measured.ingest.requestsPerSecondPerInstance.value));
 });
+
+test('the ingest measurement is capacity by CPU per request: cores x 10^6 / the service µs per request it states', () => {
+  const m = MEASURED.ingestRequests;
+  const us = Number(/from ([0-9.]+) µs service CPU per request/.exec(m.unit)?.[1]);
+  expect(us).toBeGreaterThan(0);
+  expect(m.value).toBe(Math.round((m.cores * 1e6) / us));
+});
