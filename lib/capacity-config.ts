@@ -198,13 +198,28 @@ export const MEASURED = {
     command: 'npm run bench:kafka -- 1000000',
     rule: 'per-vcpu',
   },
+  /** Bulk: large producer batches. Log segments only (the 27 Nov figure, 67.9, counted sparse preallocated indexes). */
   kafkaStoredBytes: {
-    value: 67.9,
-    unit: 'bytes on disk per point-json record (gzip batches, index files included)',
+    value: 26.4,
+    unit: 'bytes of log segments per point-json record (gzip batches of up to 256 KiB; indexes negligible)',
     cores: 2,
     machine: MACHINE,
-    date: '2026-11-27',
+    date: '2026-12-01',
     command: 'npm run bench:kafka -- 1000000',
+    rule: 'as-measured',
+  },
+  /**
+   * The ingest service at prod's per-worker rate (the plan's peak points/s over instances x workers, 1
+   * point per request) with its default batching (KAFKA_LINGER_MS=5, series-key partitions): 2.2 points
+   * per record batch. A batch of 1 point takes 265 B, of 4-7 points ~78 B, of 16+ points 43 B.
+   */
+  kafkaStoredBytesProductionShape: {
+    value: 137.1,
+    unit: 'bytes of log segments per point, ingest bundle (point-json-lines-v1, gzip) at 1,042 points/s per worker, 2 workers, 12 partitions, KAFKA_LINGER_MS=5',
+    cores: 2,
+    machine: MACHINE,
+    date: '2026-12-01',
+    command: 'npm run bench:kafka-shape -- --workers 2 --duration 15',
     rule: 'as-measured',
   },
   flinkSlot: {
@@ -255,11 +270,15 @@ function kafkaCapacity(brokerType: string): Capacity {
     measured: MEASURED.kafkaRecords,
   };
 }
+/**
+ * What the brokers store (and replicate, and send to consumers) per point as the ingest service batches
+ * at production's per-worker rate, not with bulk batches: small batches cost 5x the bulk bytes per point.
+ */
 const KAFKA_STORED_BYTES: SizeFactor = {
-  value: 70,
+  value: 140,
   unit: 'bytes per record on disk',
-  source: `measured ${MEASURED.kafkaStoredBytes.value}, rounded up`,
-  measured: MEASURED.kafkaStoredBytes,
+  source: `measured ${MEASURED.kafkaStoredBytesProductionShape.value} at the production shape (bulk batches: ${MEASURED.kafkaStoredBytes.value}), rounded up`,
+  measured: MEASURED.kafkaStoredBytesProductionShape,
 };
 const FLINK_POINTS_PER_SLOT: Capacity = {
   value: 10_000,

@@ -40,7 +40,11 @@ tool org.apache.kafka.tools.ProducerPerformance --topic "$topic" --num-records "
   --producer-props bootstrap.servers="127.0.0.1:$KAFKA_PORT" acks=all enable.idempotence=true compression.type=gzip \
     linger.ms=10 batch.size=262144 buffer.memory=134217728 | tee "$work/perf.txt" | tail -1
 sleep 2
-bytes="$(du -sb "$KAFKA_DATA"/"$topic"-* | awk '{s += $1} END {print s}')"
+# The record batches are the .log segments. Not `du -sb` of the partition dirs: the active segment's
+# offset and time indexes are preallocated sparse files of segment.index.bytes (10 MiB each), so their
+# apparent size is no data at all (20 MiB per partition); the indexes' real size is reported apart.
+bytes="$(stat -c %s "$KAFKA_DATA"/"$topic"-*/*.log | awk '{s += $1} END {print s}')"
+index_kib="$(du -sk "$KAFKA_DATA"/"$topic"-*/*index | awk '{s += $1} END {print s}')"
 rate="$(tail -1 "$work/perf.txt" | sed -E 's/^[0-9]+ records sent, ([0-9.]+) records\/sec.*/\1/')"
 echo "bench: kafka broker records/s = ${rate%.*}"
-echo "bench: kafka stored bytes/record = $(awk -v b="$bytes" -v n="$records" 'BEGIN {printf "%.1f", b / n}') ($bytes bytes on disk incl. index files)"
+echo "bench: kafka stored bytes/record = $(awk -v b="$bytes" -v n="$records" 'BEGIN {printf "%.1f", b / n}') ($bytes bytes of log segments; indexes: $index_kib KiB allocated)"

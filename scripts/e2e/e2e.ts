@@ -20,6 +20,7 @@ import * as path from 'node:path';
 import * as readline from 'node:readline';
 import { gzipSync } from 'node:zlib';
 import { Kafka, logLevel } from 'kafkajs';
+import { problems, startAgent, stopAgent, tail, type Agent, type TelegrafOutput, type WrittenPoint } from './telegraf';
 
 // ---- the scenario -------------------------------------------------------------------------------
 
@@ -185,12 +186,21 @@ async function teardown(): Promise<void> {
 
 // ---- the fleet ----------------------------------------------------------------------------------
 
-type Protocol = 'line protocol /write' | 'line protocol /api/v2/write' | 'JSON /api/v1/metrics';
-const PROTOCOLS: Protocol[] = ['line protocol /write', 'line protocol /api/v2/write', 'JSON /api/v1/metrics'];
+type Direct = 'line protocol /write' | 'line protocol /api/v2/write' | 'JSON /api/v1/metrics';
+type Protocol = Direct | 'Telegraf outputs.influxdb' | 'Telegraf outputs.influxdb_v2';
+const DIRECT: Direct[] = ['line protocol /write', 'line protocol /api/v2/write', 'JSON /api/v1/metrics'];
+const PROTOCOLS: Protocol[] = [...DIRECT, 'Telegraf outputs.influxdb', 'Telegraf outputs.influxdb_v2'];
+/** Hosts whose reports go through a real Telegraf agent (one per output plugin): a fifth of the fleet. */
+const TELEGRAF_OF: Partial<Record<number, TelegrafOutput>> = { 5: 'influxdb', 6: 'influxdb_v2' };
+const telegrafOutputOf = (h: number): TelegrafOutput | undefined => TELEGRAF_OF[h % 10];
 
 const hostName = (h: number) => `host-${String(h).padStart(3, '0')}`;
-const protocolOf = (h: number) => PROTOCOLS[h % 3];
-const gzipped = (h: number) => h % 4 === 3;
+const protocolOf = (h: number): Protocol => {
+  const t = telegrafOutputOf(h);
+  return t ? `Telegraf outputs.${t}` : DIRECT[h % 3];
+};
+/** Direct hosts gzip their own bodies; both Telegraf outputs gzip theirs (content_encoding = "gzip"). */
+const gzipped = (h: number) => telegrafOutputOf(h) === undefined && h % 4 === 3;
 const inRange = (r: number, [from, to]: number[]) => r >= from && r < to;
 
 /** CPU usage_active of host h in round r: 5–54 % normally, the spike hosts above their thresholds. */
@@ -226,7 +236,8 @@ function report(h: number, r: number, tsMs: number): { path: string; body: Buffe
       ],
     });
   } else {
-    urlPath = proto === 'line protocol /write' ? '/write?db=telegraf&precision=ms' : '/api/v2/write?org=e2e&bucket=telegraf&precision=ms';
+    // Telegraf hosts post to their agent's influxdb_listener, which speaks v1 /write.
+    urlPath = proto === 'line protocol /api/v2/write' ? '/api/v2/write?org=e2e&bucket=telegraf&precision=ms' : '/write?db=telegraf&precision=ms';
     headers['Content-Type'] = 'text/plain; charset=utf-8';
     body =
       `cpu,cpu=cpu-total,host=${host} usage_active=${a},usage_user=${a * 0.7},usage_system=${a * 0.3},usage_idle=${100 - a} ${tsMs}\n` +
@@ -304,10 +315,66 @@ function alive(pid: number): boolean {
   }
 }
 
+/** The Telegraf agents of this run (started and stopped by run()). */
+let agents: Agent[] = [];
+
 function checkServices(): void {
   for (const [name, v] of [['Flink job', 'E2E_FLINK_PID'], ['ingest service', 'E2E_INGEST_PID']]) {
     const pid = Number(process.env[v]);
     if (pid && !alive(pid)) throw new Fail(`the ${name} (pid ${pid}) exited; see its log in ${setting('E2E_WORK')}`);
+  }
+  for (const a of agents) {
+    if (a.process.exitCode !== null || a.process.signalCode !== null) throw new Fail(`the Telegraf agent (outputs.${a.output}) exited: ${tail(a.logFile)}`);
+  }
+}
+
+/**
+ * Points the Telegraf agents delivered, by "host ts": counted the moment the ingest service answered
+ * the agent's write 204 (the observer in telegraf.ts), into the same totals as the direct hosts' points.
+ */
+class TelegrafDeliveries {
+  private readonly acked = new Map<string, number>();
+  private readonly waiting = new Map<string, { points: number; resolve: (at: number) => void }>();
+  readonly unexpected: string[] = [];
+
+  constructor(private readonly totals: Totals) {}
+
+  onAcked = (points: WrittenPoint[]): void => {
+    const now = Date.now();
+    for (const p of points) {
+      const numeric = NUMERIC_FIELDS[p.measurement];
+      if (!numeric || !p.host) {
+        this.unexpected.push(`${p.measurement} host=${p.host}`);
+        continue;
+      }
+      this.totals.points++;
+      for (const f of p.numeric) {
+        this.totals.perField.set(`${p.measurement}.${f}`, (this.totals.perField.get(`${p.measurement}.${f}`) ?? 0) + 1);
+        this.totals.fieldValues++;
+      }
+      this.totals.nonNumeric += p.nonNumeric;
+      const key = `${p.host} ${p.tsMs}`;
+      const n = (this.acked.get(key) ?? 0) + 1;
+      this.acked.set(key, n);
+      const w = this.waiting.get(key);
+      if (w && n >= w.points) {
+        this.waiting.delete(key);
+        w.resolve(now);
+      }
+    }
+  };
+
+  /** Resolves with the wall time the last of `points` points of `host` at `tsMs` was acknowledged by ingest. */
+  delivered(host: string, tsMs: number, points: number, timeoutMs: number): Promise<number> {
+    const key = `${host} ${tsMs}`;
+    if ((this.acked.get(key) ?? 0) >= points) return Promise.resolve(Date.now());
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiting.delete(key);
+        reject(new Fail(`${key}: Telegraf accepted the report but delivered ${this.acked.get(key) ?? 0} of its ${points} points to ingest within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.waiting.set(key, { points, resolve: (at) => { clearTimeout(timer); resolve(at); } });
+    });
   }
 }
 
@@ -354,7 +421,16 @@ async function run(): Promise<void> {
   let consumerErr = '';
   consumer.stderr.on('data', (c: Buffer) => { consumerErr = (consumerErr + c.toString()).slice(-2000); });
 
+  const totals: Totals = { requests: 0, points: 0, fieldValues: 0, nonNumeric: 0, retries: 0, perField: new Map(), latencies: [] };
+  const deliveries = new TelegrafDeliveries(totals);
   try {
+    // 0. The Telegraf agents: each sends its output's start-up calls (outputs.influxdb: CREATE DATABASE).
+    const telegraf = setting('E2E_TELEGRAF');
+    for (const output of ['influxdb', 'influxdb_v2'] as const) {
+      agents.push(await startAgent(telegraf, output, base, setting('E2E_API_KEY'), setting('E2E_WORK'), deliveries.onAcked));
+    }
+    log(`telegraf: ${agents.map((a) => `outputs.${a.output} agent (pid ${a.process.pid}) listening on ${a.listener.host}`).join(', ')}`);
+
     // 1. Probe: one point a minute in the past plus ticks after it; its window in InfluxDB shows
     // that ingest → Kafka → Flink → InfluxDB is up, so the fleet's delays do not include job start.
     const probeStart = Date.now();
@@ -372,7 +448,6 @@ async function run(): Promise<void> {
 
     // 2. The fleet, in real time from a window boundary.
     const t0 = Math.ceil((Date.now() + 1_000) / WINDOW_MS) * WINDOW_MS;
-    const totals: Totals = { requests: 0, points: 0, fieldValues: 0, nonNumeric: 0, retries: 0, perField: new Map(), latencies: [] };
     const sampled = new Set(Array.from({ length: Math.ceil(hosts / 25) }, (_, i) => hostName(i * 25)));
     const samples: { host: string; window: number; ackAt: number }[] = [];
     const firstSeen = new Map<string, number>(); // "host window" → wall ms the window was first queryable
@@ -391,6 +466,8 @@ async function run(): Promise<void> {
       }
     })();
     const hostList = Array.from({ length: hosts }, (_, h) => h);
+    // The driver's posts to the Telegraf listeners (their latency is not ingest's).
+    const telegrafPosts: Totals = { requests: 0, points: 0, fieldValues: 0, nonNumeric: 0, retries: 0, perField: new Map(), latencies: [] };
     let maxLagMs = 0;
     const roundMs: number[] = [];
     log(`fleet: ${hosts} hosts x ${ROUNDS} rounds, 1 report (4 points) per host per round, ${ROUND_MS / 1000} s apart; ${WINDOW_MS / 1000} s windows`);
@@ -405,6 +482,17 @@ async function run(): Promise<void> {
       }
       const roundStart = Date.now();
       await pool(hostList, hosts, async (h) => {
+        const output = telegrafOutputOf(h);
+        if (output) {
+          // Posted to the agent, then awaited until the agent's writes carrying it were answered 204 by
+          // ingest: the round barrier holds for these hosts too, and their points are counted there.
+          const a = agents.find((x) => x.output === output)!;
+          await sendAcked(agent, a.listener, `${hostName(h)} round ${r} (to its Telegraf agent)`, report(h, r, ts), telegrafPosts);
+          a.posted += Object.keys(NUMERIC_FIELDS).length;
+          const ackAt = await deliveries.delivered(hostName(h), ts, Object.keys(NUMERIC_FIELDS).length, 10_000);
+          if (sampled.has(hostName(h))) samples.push({ host: hostName(h), window: Math.floor(ts / WINDOW_MS) * WINDOW_MS, ackAt });
+          return;
+        }
         const ackAt = await sendAcked(agent, base, `${hostName(h)} round ${r} (${protocolOf(h)})`, report(h, r, ts), totals);
         totals.requests++;
         for (const [m, fields] of Object.entries(NUMERIC_FIELDS)) {
@@ -421,6 +509,35 @@ async function run(): Promise<void> {
     }
     const fleetSeconds = (Date.now() - t0) / 1000;
     agent.destroy();
+    // Telegraf: stop the agents (SIGTERM: Telegraf flushes its outputs on exit) and check what they did.
+    const telegrafFailures: string[] = [];
+    const telegrafSummary: string[] = [];
+    let telegrafWrites = 0;
+    for (const a of agents) {
+      const code = await stopAgent(a);
+      const reqs = a.observer.requests;
+      const writes = reqs.filter((q) => !q.path.startsWith('/query'));
+      const delivered = writes.reduce((n, q) => n + q.points, 0);
+      telegrafWrites += writes.length;
+      const writePath = a.output === 'influxdb' ? '/write' : '/api/v2/write';
+      const scheme = a.output === 'influxdb' ? 'Basic' : 'Token';
+      if (code !== 0) telegrafFailures.push(`telegraf outputs.${a.output}: exit ${code === undefined ? 'none within 15 s of SIGTERM (killed)' : code}`);
+      for (const q of reqs) if (q.status !== (q.path.startsWith('/query') ? 200 : 204)) telegrafFailures.push(`telegraf outputs.${a.output}: ${q.method} ${q.path} answered ${q.status}${q.query ? ` (${q.query})` : ''}`);
+      for (const q of writes) {
+        if (!q.path.startsWith(writePath)) telegrafFailures.push(`telegraf outputs.${a.output}: wrote to ${q.path}, expected ${writePath}`);
+        if (q.contentEncoding !== 'gzip') telegrafFailures.push(`telegraf outputs.${a.output}: a write without gzip (${q.contentEncoding ?? 'identity'})`);
+        if (q.authScheme !== scheme) telegrafFailures.push(`telegraf outputs.${a.output}: authorization ${q.authScheme ?? 'none'}, expected ${scheme}`);
+      }
+      if (delivered !== a.posted) telegrafFailures.push(`telegraf outputs.${a.output}: ${a.posted} points accepted by its listener, ${delivered} delivered to ingest`);
+      const created = reqs.filter((q) => q.query === 'CREATE DATABASE "telegraf"' && q.status === 200).length;
+      if (a.output === 'influxdb' && created === 0) telegrafFailures.push('telegraf outputs.influxdb: no CREATE DATABASE "telegraf" answered 200 at start');
+      const logged = problems(a);
+      for (const line of logged.lines) telegrafFailures.push(`telegraf outputs.${a.output} logged: ${line.slice(0, 300)}`);
+      telegrafSummary.push(`outputs.${a.output}: ${writes.length} gzip writes to ${writePath} (${scheme} auth) carrying ${delivered} points, all 204` +
+        (a.output === 'influxdb' ? `; CREATE DATABASE answered 200 ${created}x` : '') + `; exit ${code} after SIGTERM; no error or warning logged (${logged.slowFlushes} writes outlasted the 200 ms flush interval)`);
+    }
+    agents = [];
+    for (const u of deliveries.unexpected.slice(0, 5)) telegrafFailures.push(`telegraf delivered a point the fleet never sent: ${u}`);
 
     // 3. Counts: Σ <field>_count per measurement and field must equal what was acknowledged.
     const measurements = Object.keys(NUMERIC_FIELDS);
@@ -476,7 +593,7 @@ async function run(): Promise<void> {
     await poller;
 
     // ---- verdict and summary --------------------------------------------------------------------
-    const failures: string[] = [];
+    const failures: string[] = [...telegrafFailures];
     for (const [k, v] of totals.perField) {
       const got = counted.get(k);
       if (got !== v) failures.push(`count ${k}: acknowledged ${v} values, InfluxDB sum of ${k.split('.')[1]}_count = ${got ?? 'none'}${got !== undefined ? ` (${got - v > 0 ? '+' : ''}${got - v})` : ''}`);
@@ -519,21 +636,23 @@ async function run(): Promise<void> {
     const sec = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
     const byProto = PROTOCOLS.map((p) => `${hostList.filter((h) => protocolOf(h) === p).length} ${p}`).join(', ');
-    log(`fleet sent in ${fleetSeconds.toFixed(1)} s (${ROUNDS} rounds + ${TICK_ROUNDS} tick rounds; a round of ${hosts} requests took p50 ${pct(roundMs.sort((a, b) => a - b), 50)} ms, max ${roundMs[roundMs.length - 1]} ms; max lag behind schedule ${(maxLagMs / 1000).toFixed(2)} s): hosts ${byProto}; ${hostList.filter(gzipped).length} gzip`);
-    log(`acknowledged (204): ${totals.requests} requests, ${totals.points} points, ${totals.fieldValues} numeric field values (+ ${totals.nonNumeric} string/boolean values, which are not aggregated; e2e_probe/e2e_tick points not counted); retries after 429/503: ${totals.retries}`);
+    log(`fleet sent in ${fleetSeconds.toFixed(1)} s (${ROUNDS} rounds + ${TICK_ROUNDS} tick rounds; a round of ${hosts} requests took p50 ${pct(roundMs.sort((a, b) => a - b), 50)} ms, max ${roundMs[roundMs.length - 1]} ms; max lag behind schedule ${(maxLagMs / 1000).toFixed(2)} s): hosts ${byProto}; ${hostList.filter(gzipped).length} direct hosts gzip`);
+    log(`telegraf: ${telegrafSummary.join('; ')}`);
+    log(`acknowledged (204): ${totals.requests} direct requests + ${telegrafWrites} Telegraf writes, ${totals.points} points, ${totals.fieldValues} numeric field values (+ ${totals.nonNumeric} string/boolean values, which are not aggregated; e2e_probe/e2e_tick points not counted); retries after 429/503: ${totals.retries}`);
     log(`ingest latency (send -> 204): p50 ${totals.latencies.length ? pct(totals.latencies, 50).toFixed(1) : '-'} ms, p99 ${totals.latencies.length ? pct(totals.latencies, 99).toFixed(1) : '-'} ms`);
     log(`InfluxDB: sum of <field>_count over every series and window of ${measurements.join(', ')} = ${countedTotal} (${sameCounts() ? `equals the acknowledged numeric field values exactly, for each of the ${totals.perField.size} measurement.field pairs` : 'MISMATCH'})`);
     log(`alerts: InfluxDB ${inInflux.length} rows, Kafka ${alertEvents.length} events; expected ${expected.length}: ${CRITICAL_HOSTS.map(hostName).join(', ')} critical at +20 s, resolved at +30 s; ${WARNING_HOSTS.map(hostName).join(', ')} warning at +30 s, resolved at +40 s; no other host or rule`);
     log(`delay 204 -> aggregate queryable in InfluxDB (${delays.length} sampled points of ${sampled.size} hosts, polled every ${POLL_MS} ms): p50 ${sec(pct(delays, 50))}, p99 ${sec(pct(delays, 99))}; from a window's last point: p50 ${sec(pct(afterLast, 50))}, p99 ${sec(pct(afterLast, 99))} (a point waits for its ${WINDOW_MS / 1000} s window to end plus the ${OUT_OF_ORDERNESS_MS / 1000} s out-of-orderness bound)`);
     log(`  worst per window after its last point: ${[...worstPerWindow].sort((a, b) => a[0] - b[0]).map(([w, d]) => `+${(w - t0) / 1000}s ${sec(d)}`).join(', ')}`);
     fs.writeFileSync(path.join(setting('E2E_WORK'), 'summary.json'), JSON.stringify({
-      hosts, rounds: ROUNDS, requests: totals.requests, points: totals.points, fieldValues: totals.fieldValues, countedFieldValues: countedTotal,
+      hosts, rounds: ROUNDS, requests: totals.requests, telegrafWrites, telegraf: telegrafSummary, points: totals.points, fieldValues: totals.fieldValues, countedFieldValues: countedTotal,
       alertsInflux: influxKeys, alertsKafka: kafkaKeys, delayMs: { p50: pct(delays, 50), p99: pct(delays, 99), afterLastP50: pct(afterLast, 50), afterLastP99: pct(afterLast, 99) },
       ingestLatencyMs: { p50: pct(totals.latencies, 50), p99: pct(totals.latencies, 99) }, seconds: (Date.now() - started) / 1000,
     }, null, 2));
     if (failures.length) throw new Fail(`${failures.length} check(s) failed:\n  ${failures.slice(0, 30).join('\n  ')}`);
     log('all checks passed');
   } finally {
+    for (const a of agents) await stopAgent(a, 5_000);
     // Wait for the consumer's JVM (bounded), so no process of ours outlives the driver.
     const exited = new Promise((ok) => (consumer.exitCode !== null ? ok(undefined) : consumer.once('exit', ok)));
     stopConsumer();

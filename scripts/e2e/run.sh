@@ -2,10 +2,12 @@
 # npm run e2e: the whole pipeline on real parts, on 127.0.0.1 — the local Kafka (started here when not
 # already up, and then stopped again), an InfluxDB of its own, the built ingest bundle (Kafka sink) and the
 # built Flink job jar on a local MiniCluster; scripts/e2e/e2e.ts drives a simulated fleet through
-# the ingest service and checks counts, alerts and delays (docs/e2e.md).
+# the ingest service, a fifth of it through real Telegraf agents, and checks counts, alerts and delays
+# (docs/e2e.md).
 #
-# Builds nothing: needs `npm run build` first. Stops everything it started on every exit path.
-# Env: E2E_TIMEOUT_S (overall limit, default 300), E2E_HOSTS (default 300), E2E_KEEP=1 keeps the
+# Needs `npm run build` first; builds only Telegraf, once (scripts/telegraf/build.sh, cached, ~2 min cold,
+# installs Go when missing). Stops everything it started on every exit path.
+# Env: E2E_TIMEOUT_S (overall limit after the Telegraf build, default 300), E2E_HOSTS (default 300), E2E_KEEP=1 keeps the
 # run's topics, InfluxDB data and logs (.local/e2e/<run>/).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -108,6 +110,14 @@ cleanup() {
 trap cleanup EXIT
 trap 'log "interrupted (SIGINT)"; exit 130' INT
 trap 'log "interrupted (SIGTERM)"; exit 143' TERM
+
+# --- Telegraf for the fleet's agents (cached after the first build) -------------------------------
+timeout 900 bash scripts/telegraf/build.sh >"$WORK/telegraf-path" &
+step_pid=$!
+wait "$step_pid" || die "could not build Telegraf (scripts/telegraf/build.sh)"
+step_pid=""
+export E2E_TELEGRAF="$(cat "$WORK/telegraf-path")"
+DEADLINE=$((SECONDS + TIMEOUT_S)) # the overall limit is the run's: a cold build is not part of it
 
 # --- local Kafka and InfluxDB ---------------------------------------------------------------------
 if ! (exec 3<>/dev/tcp/127.0.0.1/9092) 2>/dev/null; then

@@ -43,3 +43,15 @@ test('the ingest measurement is capacity by CPU per request: cores x 10^6 / the 
   expect(us).toBeGreaterThan(0);
   expect(m.value).toBe(Math.round((m.cores * 1e6) / us));
 });
+
+test('Kafka bytes per point are planned from the production-shape measurement, not bulk batches', () => {
+  const shape = MEASURED.kafkaStoredBytesProductionShape;
+  expect(shape.command).toMatch(/^npm run bench:kafka-shape/);
+  // At prod's per-worker rate the batches are small: far more bytes per point than bulk batches.
+  expect(shape.value).toBeGreaterThan(MEASURED.kafkaStoredBytes.value);
+  for (const env of ENVIRONMENT_NAMES) {
+    const planned = CAPACITY_CONFIGS[env].kafka.storedBytesPerRecord;
+    expect({ env, measured: planned.measured }).toEqual({ env, measured: shape });
+    expect(planned.value).toBeGreaterThanOrEqual(shape.value);
+  }
+});
