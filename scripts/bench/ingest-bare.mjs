@@ -3,12 +3,13 @@
 // (no auth, parsing or durability). `node ingest-bare.mjs PORT [WORKERS] [PARSER_BUNDLE]`. It runs as many
 // node:cluster workers as the ingest service (one per core by default), so the ratio ours/bare measures
 // the cost of our request handling, not a difference in process count. With PARSER_BUNDLE (the ingest
-// service's line-protocol parser bundled on its own, see ingest.sh) it also decodes and parses every body
+// service's line-protocol parser bundled on its own, see ingest.sh) it also gunzips (Content-Encoding: gzip), decodes and parses every body
 // into the service's records and drops them: the ceiling of HTTP plus parsing, before auth and any sink.
 import cluster from 'node:cluster';
 import { createRequire } from 'node:module';
 import * as http from 'node:http';
 import * as os from 'node:os';
+import { gunzipSync } from 'node:zlib';
 
 const port = Number(process.argv[2] ?? 18199);
 const workers = Number(process.argv[3] ?? os.availableParallelism());
@@ -25,7 +26,9 @@ if (cluster.isPrimary && workers > 1) {
       req.on('end', () => {
         if (lp) {
           const records = [];
-          lp.parseLineProtocol(Buffer.concat(chunks).toString('utf8'), lp.requestContext('ns', 'bench'), records);
+          const raw = Buffer.concat(chunks);
+          const body = req.headers['content-encoding'] === 'gzip' ? gunzipSync(raw) : raw;
+          lp.parseLineProtocol(body.toString('utf8'), lp.requestContext('ns', 'bench'), records);
         }
         res.writeHead(204);
         res.end();

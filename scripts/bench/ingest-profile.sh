@@ -2,13 +2,14 @@
 # Profiles the ingest workers under load: starts the bundle (Kafka sink by default, JSONL with --jsonl)
 # with `node --cpu-prof` (cluster workers inherit it), drives it with scripts/bench/ingest-load.mjs,
 # stops it (SIGTERM: the profiles are written on exit) and prints each worker's top functions by self time.
-#   bash scripts/bench/ingest-profile.sh [--duration 10] [--points 10] [--jsonl] [--out DIR]
+#   bash scripts/bench/ingest-profile.sh [--duration 10] [--points 10] [--gzip] [--connections 100] [--jsonl] [--out DIR]
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
-DURATION=10 POINTS=10 SINK=kafka OUT=""
+DURATION=10 POINTS=10 SINK=kafka OUT="" GZIP=() CONNECTIONS=100
 while (($#)); do
   case "$1" in
     --duration) DURATION="$2"; shift 2 ;; --points) POINTS="$2"; shift 2 ;;
+    --gzip) GZIP=(--gzip); shift ;; --connections) CONNECTIONS="$2"; shift 2 ;;
     --jsonl) SINK=jsonl; shift ;; --out) OUT="$2"; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
@@ -25,7 +26,8 @@ setsid env INGEST_API_KEYS=bench-key-0001 INGEST_HOST=127.0.0.1 LOG_LEVEL=warn P
   node --cpu-prof --cpu-prof-dir="$OUT" "$ROOT/services/ingest/dist/ingest.js" >"$TMP/ingest.log" 2>&1 &
 PID=$!
 for _ in $(seq 1 100); do curl -s -o /dev/null http://127.0.0.1:18320/health && break; sleep 0.1; done
-node "$ROOT/scripts/bench/ingest-load.mjs" --url 'http://127.0.0.1:18320/write?db=bench' --duration "$DURATION" --points "$POINTS" --key bench-key-0001
+node "$ROOT/scripts/bench/ingest-load.mjs" --url 'http://127.0.0.1:18320/write?db=bench' --duration "$DURATION" --points "$POINTS" "${GZIP[@]}" \
+  --connections "$CONNECTIONS" --procs "$(nproc)" --key bench-key-0001
 curl -s http://127.0.0.1:18320/metrics | grep -E '^ingest_kafka_(send_seconds_(sum|count)\{outcome="ok"\}|batch_records_(sum|count))' || true
 kill -TERM -- "-$PID"; for _ in $(seq 1 50); do kill -0 "$PID" 2>/dev/null || break; sleep 0.2; done; PID=""
 # The two largest profiles are the workers (the primary is nearly idle).

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# npm run bench:ingest [-- --rounds 3 --duration 10 --points 10 --connections 100 --no-one-point --keep-results DIR]
+# npm run bench:ingest [-- --rounds 3 --duration 10 --shapes "1000gz 10" --connections 1000 --procs 2
+#                         --targets "ours-kafka victoria ..." --no-one-point --keep-results DIR]
 #
 # One load generator (scripts/bench/ingest-load.mjs), one line-protocol payload, in the same run against:
 #   ours-kafka   the ingest bundle (services/ingest/dist/ingest.js), Kafka sink (local broker, acks=all)
@@ -7,32 +8,48 @@
 #   victoria     VictoriaMetrics /write (Debian package victoria-metrics; installed when missing)
 #   influxdb     InfluxDB 1.x /write (scripts/influx/start.sh: Debian package influxdb, installed when missing)
 #   bare         node:http that only reads the body (scripts/bench/ingest-bare.mjs), same worker count as ours
-#   bare-parse   the same, plus our line-protocol parser on every body (no auth, no sink): HTTP + parsing
+#   bare-parse   the same, plus gunzip and our line-protocol parser on every body (no auth, no sink)
 #   before-kafka only when BENCH_BASELINE_BUNDLE=/path/to/ingest.js: an older bundle, Kafka sink (before/after)
-# Each round runs every target once, in a rotated order so drift (other jobs on the machine) hits all
-# targets alike; the table reports the MEDIAN over rounds and the ratios of ours to each other target.
-# Unless --no-one-point, every round also measures ours-kafka and bare at ONE point per request (the
-# capacity plan's unit). Everything listens on 127.0.0.1 and is stopped on exit (trap), also on failure.
+# Shapes (points per request, "gz" = gzip body): default "1000gz 10": Telegraf's default (metric_batch_size
+# 1,000, content_encoding gzip) and small requests; --points N [--gzip] is one shape. Each round runs every
+# target at every shape once, in a rotated order so drift (other jobs on the machine) hits all targets
+# alike; the table reports the MEDIAN over rounds, CPU µs per acknowledged point (the target's own
+# processes; the Kafka broker apart) and the ratios of ours to VictoriaMetrics. Unless --no-one-point,
+# every round also measures ours-kafka and bare at ONE point per request (the capacity plan's unit).
+# Everything listens on 127.0.0.1 and is stopped on exit (trap), also on failure.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 HERE="$ROOT/scripts/bench"
-ROUNDS=3 DURATION=10 POINTS=10 CONNECTIONS=100 ONE_POINT=1 KEEP=""
+ROUNDS=3 DURATION=10 SHAPES="1000gz 10" POINTS="" GZIP="" CONNECTIONS=1000 PROCS="$(nproc)" ONE_POINT=1 KEEP=""
 TARGETS="ours-kafka ours-jsonl victoria influxdb bare bare-parse${BENCH_BASELINE_BUNDLE:+ before-kafka}"
 while (($#)); do
   case "$1" in
     --rounds) ROUNDS="$2"; shift 2 ;;
     --duration) DURATION="$2"; shift 2 ;;
+    --shapes) SHAPES="$2"; shift 2 ;;
     --points) POINTS="$2"; shift 2 ;;
+    --gzip) GZIP=gz; shift ;;
     --connections) CONNECTIONS="$2"; shift 2 ;;
+    --procs) PROCS="$2"; shift 2 ;;
     --targets) TARGETS="$2"; shift 2 ;;
     --no-one-point) ONE_POINT=0; shift ;;
     --keep-results) KEEP="$2"; shift 2 ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
     *) echo "bench:ingest: unknown option $1" >&2; exit 2 ;;
   esac
 done
 ((ROUNDS >= 1 && ROUNDS <= 20 && DURATION >= 1 && DURATION <= 300)) || { echo "bench:ingest: --rounds 1..20, --duration 1..300" >&2; exit 2; }
-[[ "$POINTS" == 1 ]] && ONE_POINT=0 # the main table already is the one-point figure
+((CONNECTIONS >= 1 && CONNECTIONS <= 20000 && PROCS >= 1 && PROCS <= 16)) || { echo "bench:ingest: --connections 1..20000, --procs 1..16" >&2; exit 2; }
+[[ -n "$POINTS" ]] && SHAPES="$POINTS$GZIP"
+for s in $SHAPES; do [[ "$s" =~ ^[1-9][0-9]*(gz)?$ ]] || { echo "bench:ingest: shape '$s': points per request, optionally followed by gz" >&2; exit 2; }; done
+[[ " $SHAPES " == *" 1 "* ]] && ONE_POINT=0 # the main table already has the one-point figure
+# Every connection is a file descriptor in the generator and in the target: raise the soft limit to the
+# hard one when needed, and say so when even that is too low.
+NEED_FDS=$((CONNECTIONS + 1024))
+if (($(ulimit -Sn) < NEED_FDS)); then
+  (($(ulimit -Hn) >= NEED_FDS)) || { echo "bench:ingest: $CONNECTIONS connections need ~$NEED_FDS open files; ulimit -Hn is $(ulimit -Hn)" >&2; exit 2; }
+  ulimit -Sn "$(ulimit -Hn)"
+fi
 
 KEY=bench-key-0001
 TOPIC=bench-ingest
@@ -84,7 +101,7 @@ need_deb() { # need_deb BINARY PACKAGE
 
 # ---- targets ---------------------------------------------------------------------------------------
 want() { [[ " $TARGETS " == *" $1 "* ]]; }
-log "machine: $(nproc) cores, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1), load $(cut -d' ' -f1-3 /proc/loadavg)"
+log "machine: $(nproc) vCPUs ($(lscpu | sed -n 's/^Thread(s) per core: *//p') thread(s) per core), $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1), load $(cut -d' ' -f1-3 /proc/loadavg), open files $(ulimit -Sn)"
 if want ours-kafka || want ours-jsonl; then
   log "building the ingest bundle"
   (cd "$ROOT/services/ingest" && node build.mjs >/dev/null)
@@ -153,25 +170,27 @@ fi
 
 # ---- rounds ----------------------------------------------------------------------------------------
 read -r -a LIST <<<"$TARGETS"
-# CPU per request (ingest-load.mjs reads /proc over the measured interval): the target's own process
+# CPU per request and per acknowledged point (ingest-load.mjs reads /proc over the measured interval): the target's own process
 # group and, for our Kafka-sink services, the broker apart. A cost figure that moves far less with the
 # machine's load than requests/s do.
-run() { # run LABEL TARGET POINTS
-  local cpu=(--cpu-group "${GROUP[$2]}")
+run() { # run LABEL TARGET SHAPE
+  local cpu=(--cpu-group "${GROUP[$2]}") points="${3%gz}" gz=()
+  [[ "$3" == *gz ]] && gz=(--gzip)
   [[ -n "$BROKER_PID" && "$2" == *kafka ]] && cpu+=(--cpu-pid "$BROKER_PID")
-  node "$HERE/ingest-load.mjs" --url "${URL[$2]}" --label "$1" --points "$3" --connections "$CONNECTIONS" \
-    --duration "$DURATION" --key "$KEY" "${cpu[@]}" | tee -a "$RESULTS" | node -e "
+  node "$HERE/ingest-load.mjs" --url "${URL[$2]}" --label "$1" --points "$points" "${gz[@]}" --connections "$CONNECTIONS" \
+    --procs "$PROCS" --duration "$DURATION" --key "$KEY" "${cpu[@]}" | tee -a "$RESULTS" | node -e "
       const r = JSON.parse(require('fs').readFileSync(0, 'utf8'));
-      const cpu = r.cpuUsPerRequest + ' us/req' + (r.brokerCpuUsPerRequest != null ? ' (+ broker ' + r.brokerCpuUsPerRequest + ')' : '');
-      console.error('  ' + r.label.padEnd(16) + String(r.rps).padStart(7) + ' req/s ' + String(r.pps).padStart(8) + ' points/s  p50 ' + r.p50 + ' ms  p99 ' + r.p99 + ' ms  errors ' + r.errors + '  cpu ' + cpu + '  load ' + r.load);"
+      const cpu = r.cpuUsPerPoint + ' us/point' + (r.brokerCpuUsPerPoint != null ? ' (+ broker ' + r.brokerCpuUsPerPoint + ')' : '');
+      console.error('  ' + r.label.padEnd(20) + String(r.rps).padStart(7) + ' req/s ' + String(r.pps).padStart(9) + ' points/s  p50 ' + r.p50 + ' ms  p99 ' + r.p99 + ' ms  errors ' + r.errors + '  cpu ' + cpu + '  loader ' + r.loaderCores + ' cores  load ' + r.load);"
 }
+read -r -a SHAPE_LIST <<<"$SHAPES"
 for ((r = 0; r < ROUNDS; r++)); do
-  log "round $((r + 1))/$ROUNDS (${DURATION}s per target, $POINTS points/request, $CONNECTIONS connections)"
+  log "round $((r + 1))/$ROUNDS (${DURATION}s per target and shape, shapes: $SHAPES, $CONNECTIONS connections over $PROCS load processes)"
   n=${#LIST[@]}
   for ((i = 0; i < n; i++)); do
     t="${LIST[$(((i + r) % n))]}"
-    run "$t" "$t" "$POINTS"
-    if ((ONE_POINT)) && [[ "$t" == ours-kafka || "$t" == bare || "$t" == before-kafka ]]; then run "$t@1pt" "$t" 1; fi
+    for shape in "${SHAPE_LIST[@]}"; do run "$t@$shape" "$t" "$shape"; done
+    if ((ONE_POINT)) && [[ "$t" == ours-kafka || "$t" == bare || "$t" == before-kafka ]]; then run "$t@1" "$t" 1; fi
   done
 done
 want ours-kafka && curl -s "http://127.0.0.1:$P_KAFKA/metrics" | grep -E '^ingest_(kafka_up|spool_bytes|spooled_records_total) ' >&2 || true

@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { MEASURED } from '../../lib/capacity-config';
 
 const run = promisify(execFile);
 // Each case starts a TypeScript process; on a busy 2-core machine that takes seconds.
@@ -40,8 +41,8 @@ describe('npm run plan', () => {
 
   test('--capacity measured prints the translation rule of every capacity', async () => {
     const { stdout } = await plan('--env', 'prod', '--capacity', 'measured');
-    expect(stdout).toContain('ingest.requestsPerSecondPerInstance = 15,994 requests/s per instance at the scale-out CPU');
-    expect(stdout).toContain('9,520 on 2 cores / 2 x 8 vCPU (c6i.2xlarge) x 0.6 SMT x 70 % (the ASG scale-out CPU)');
+    expect(stdout).toContain(`ingest.requestsPerSecondPerInstance = ${Math.round((MEASURED.ingestRequests.value / 2) * 8 * 0.6 * 0.7).toLocaleString('en-US')} requests/s per instance at the scale-out CPU`);
+    expect(stdout).toContain(`${MEASURED.ingestRequests.value.toLocaleString('en-US')} on 2 cores / 2 x 8 vCPU (c6i.2xlarge) x 0.6 SMT x 70 % (the ASG scale-out CPU)`);
   });
 
   test('what-ifs: --metrics-per-second and --region change the plan and the prices', async () => {

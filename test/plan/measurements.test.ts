@@ -38,10 +38,11 @@ test('ingest is planned at the ASG’s scale-out CPU, not at saturation', () => 
   const prod = CAPACITY_CONFIGS.prod;
   const [ingest] = capacityEntries(prod);
   expect(ingest.plannedAt).toBe(0.7);
-  // 9,520 on 2 cores / 2 x 8 vCPU x 0.6 SMT x 70 % = 15,993.6 requests/s per c6i.2xlarge.
-  expect(measuredPlanningValue(ingest)).toBeCloseTo(15_993.6, 6);
+  // The 2-core figure / 2 x 8 vCPU x 0.6 SMT x 70 % per c6i.2xlarge (23,810 -> 40,000.8 requests/s).
+  const perVcpuAtSaturation = (MEASURED.ingestRequests.value / 2) * 0.6;
+  expect(measuredPlanningValue(ingest)).toBeCloseTo(perVcpuAtSaturation * 8 * 0.7, 6);
   const lowerThreshold = capacityEntries({ ...prod, ingest: { ...prod.ingest, scaleOutCpuPercent: 50 } })[0];
-  expect(measuredPlanningValue(lowerThreshold)).toBeCloseTo(11_424, 6);
+  expect(measuredPlanningValue(lowerThreshold)).toBeCloseTo(perVcpuAtSaturation * 8 * 0.5, 6);
 });
 
 test('--capacity measured plans at the translated measurements and says the rule', () => {
@@ -49,11 +50,18 @@ test('--capacity measured plans at the translated measurements and says the rule
   expect(measured.kafka.recordsPerSecondPerBroker.value).toBeCloseTo((MEASURED.kafkaRecords.value / 2) * 4 * 0.6, 6);
   expect(measured.influx.bytesPerStoredValue.value).toBe(MEASURED.influxStoredBytes.value);
   expect(measured.ingest.requestsPerSecondPerInstance.value).toBeCloseTo((MEASURED.ingestRequests.value / 2) * 8 * 0.6 * 0.7, 6);
-  expect(measured.ingest.requestsPerSecondPerInstance.source).toContain('9,520 on 2 cores / 2 x 8 vCPU (c6i.2xlarge) x 0.6 SMT x 70 % (the ASG scale-out CPU)');
+  expect(measured.ingest.requestsPerSecondPerInstance.source).toContain(`${MEASURED.ingestRequests.value.toLocaleString('en-US')} on 2 cores / 2 x 8 vCPU (c6i.2xlarge) x 0.6 SMT x 70 % (the ASG scale-out CPU)`);
   expect(measured.flink.pointsPerSecondPerSlot.source).toContain('30,800 per slot x 0.6 SMT / 1 slot(s) per KPU');
   // Same rules, other inputs: the what-if flag goes through the same function.
   const plan = planCapacity(applyWhatIf(CAPACITY_CONFIGS.prod, { capacity: 'measured' }));
   expect(plan.ingest.neededInstances).toBe(Math.ceil(100_000 / measured.ingest.requestsPerSecondPerInstance.value));
+});
+
+test('the ingest measurement is capacity by CPU per request: cores x 10^6 / the service µs per request it states', () => {
+  const m = MEASURED.ingestRequests;
+  const us = Number(/from ([0-9.]+) µs service CPU per request/.exec(m.unit)?.[1]);
+  expect(us).toBeGreaterThan(0);
+  expect(m.value).toBe(Math.round((m.cores * 1e6) / us));
 });
 
 test('Kafka bytes per point are planned from the production-shape measurement, not bulk batches', () => {
