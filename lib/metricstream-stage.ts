@@ -2,6 +2,7 @@ import { Stage, type StageProps, Tags } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { ASSET_PATHS, builtAsset } from './assets';
 import type { CapacityConfig } from './capacity-config';
+import { refuseDeployWithPlaceholders } from './deploy-guard';
 import { FlinkStack } from './flink-stack';
 import { InfluxStack } from './influx-stack';
 import { IngestStack } from './ingest-stack';
@@ -92,5 +93,11 @@ export class MetricStreamStage extends Stage {
       kafkaClusterName: this.kafka.clusterName,
       flinkApplicationName: this.flink.applicationName,
     });
+
+    for (const stack of [this.network, this.kafka, this.influx, this.flink, this.ingest, this.monitoring]) {
+      // `cdk destroy` and a console delete both stop at a protected stack.
+      stack.terminationProtection = plan.deployment.protectFromDeletion;
+      refuseDeployWithPlaceholders(stack, plan.environment, plan.deployment.placeholders);
+    }
   }
 }

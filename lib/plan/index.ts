@@ -4,6 +4,7 @@
  */
 import type { CapacityConfig, EnvironmentName, PricingModel } from '../capacity-config';
 import { planBackups, type BackupPlan } from './backups';
+import { planDeployment, validateDeployment, type DeploymentPlan } from './deployment';
 import { planFlink, type FlinkPlan } from './flink';
 import { planInflux, type InfluxPlan } from './influx';
 import { planIngest, type IngestPlan } from './ingest';
@@ -14,6 +15,7 @@ import { validateCapacityConfig } from './validate';
 import { planWorkload, type WorkloadPlan } from './workload';
 
 export { CapacityConfigError } from './errors';
+export type { DeploymentPlan, PlaceholderSetting } from './deployment';
 export type { BackupPlan, FlinkPlan, InfluxPlan, IngestPlan, KafkaPlan, LoadBalancerPlan, TransferPlan, WorkloadPlan };
 
 export interface CapacityPlan {
@@ -31,11 +33,14 @@ export interface CapacityPlan {
   readonly influx: InfluxPlan;
   readonly backups: BackupPlan;
   readonly transfer: TransferPlan;
+  /** Kafka version, AZ IDs, VPC CIDR, protection and placeholder settings (lib/plan/deployment.ts). */
+  readonly deployment: DeploymentPlan;
 }
 
 /** Validates the config and derives the plan; throws CapacityConfigError naming the field. */
 export function planCapacity(config: CapacityConfig): CapacityPlan {
   validateCapacityConfig(config);
+  validateDeployment(config);
   const workload = planWorkload(config);
   const brokers = planKafkaBrokers(config, workload);
   const flink = planFlink(config, workload, brokers.brokers);
@@ -55,5 +60,6 @@ export function planCapacity(config: CapacityConfig): CapacityPlan {
     influx,
     backups: planBackups(config, influx),
     transfer: planTransfer(config, workload),
+    deployment: planDeployment(config),
   };
 }
