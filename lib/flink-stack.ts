@@ -7,6 +7,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import type { Construct } from 'constructs';
+import { flinkAlertProperties } from './monitoring/thresholds';
 import type { CapacityPlan } from './plan';
 import { kafkaResourceArn } from './kafka-stack';
 import { acknowledgeAssetRead, acknowledgeAwsCustomResourceProvider, acknowledgeInlinePolicy } from './nag';
@@ -105,6 +106,7 @@ export class FlinkStack extends Stack {
         'create.databases': 'false',
       },
       window: { size: windowSize },
+      alerts: flinkAlertProperties(),
       job: { 'checkpoint.interval': `${flink.checkpointIntervalSeconds} s` },
     };
 
