@@ -31,12 +31,23 @@ export class NetworkStack extends Stack {
   readonly kafkaSecurityGroup: ec2.SecurityGroup;
   readonly flinkSecurityGroup: ec2.SecurityGroup;
   readonly influxSecurityGroup: ec2.SecurityGroup;
+  private readonly azIds: readonly string[];
+
+  /**
+   * The configured AZ IDs instead of the account's AZ names: Stack looks those up (a context
+   * provider call needing credentials once the account is set) and the Vpc checks its zones against
+   * them. Overriding this is how aws-cdk-lib lets a stack choose its AZs.
+   */
+  override get availabilityZones(): string[] {
+    return [...this.azIds];
+  }
 
   constructor(scope: Construct, id: string, props: NetworkStackProps) {
     super(scope, id, props);
     const { plan } = props;
+    this.azIds = plan.deployment.availabilityZoneIds;
 
-    const azIds = plan.deployment.availabilityZoneIds;
+    const azIds = this.azIds;
     this.vpc = new ec2.Vpc(this, 'Vpc', {
       ipAddresses: ec2.IpAddresses.cidr(plan.deployment.vpcCidr),
       // From the config rather than looked up, so synthesis needs no AWS account. The Vpc construct
