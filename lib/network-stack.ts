@@ -16,7 +16,6 @@ export interface NetworkStackProps extends StackProps {
   readonly operatorCidrs: readonly string[];
 }
 
-
 /**
  * The VPC every tier lives in, and one security group per tier holding exactly the flows of the
  * design: clients -> ALB -> ingest -> MSK <- Flink -> InfluxDB <- operators. Keeping the groups
@@ -45,9 +44,8 @@ export class NetworkStack extends Stack {
   constructor(scope: Construct, id: string, props: NetworkStackProps) {
     super(scope, id, props);
     const { plan } = props;
-    this.azIds = plan.deployment.availabilityZoneIds;
+    const azIds = (this.azIds = plan.deployment.availabilityZoneIds);
 
-    const azIds = this.azIds;
     this.vpc = new ec2.Vpc(this, 'Vpc', {
       ipAddresses: ec2.IpAddresses.cidr(plan.deployment.vpcCidr),
       // From the config rather than looked up, so synthesis needs no AWS account. The Vpc construct
