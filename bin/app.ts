@@ -8,8 +8,10 @@
 import { App } from 'aws-cdk-lib';
 import { CAPACITY_CONFIGS } from '../lib/capacity-config';
 import { MetricStreamStage } from '../lib/metricstream-stage';
+import { validateEnvironments } from '../lib/plan/deployment';
 import { addNagPacks } from '../lib/nag';
 
+validateEnvironments(Object.values(CAPACITY_CONFIGS));
 const app = new App();
 for (const config of Object.values(CAPACITY_CONFIGS)) {
   new MetricStreamStage(app, `MetricStream-${config.environment}`, {

@@ -114,6 +114,11 @@ export interface KafkaConfig {
   readonly brokers?: number;
   /** Pin the partition count instead of deriving it from Flink parallelism. */
   readonly partitions?: number;
+  /**
+   * MSK Kafka version; a KRaft version offered on the broker type (lib/plan/msk-versions.ts).
+   * @default '4.1.x.kraft'
+   */
+  readonly version?: string;
 }
 
 export interface FlinkConfig {
@@ -163,15 +168,24 @@ export interface AccessConfig {
   readonly ingestDomainName?: string;
   /** An existing ACM certificate for the ingest listener. */
   readonly certificateArn?: string;
+  /**
+   * Route 53 hosted zone (id) of `ingestDomainName`: the certificate's DNS validation records are
+   * written there, so the deploy completes without anyone publishing a CNAME by hand.
+   */
+  readonly hostedZoneId?: string;
   /** Serve the ALB over plain HTTP only; allowed for dev, where no domain is configured. */
   readonly plainHttp?: boolean;
   /** CIDRs allowed to reach the ingest ALB. */
   readonly clientCidrs: readonly string[];
   /** CIDRs of operators and Grafana allowed to query InfluxDB. */
   readonly operatorCidrs: readonly string[];
-  /** E-mail subscribed to the alarm topic, if any. */
+  /** E-mail subscribed to the alarm topic; required in prod. */
   readonly alarmEmail?: string;
-  /** Deletion protection on the ALB and termination protection on the InfluxDB nodes. */
+  /**
+   * Termination protection on every stack, deletion protection on the ALB, termination protection
+   * on the InfluxDB nodes, and the MSK cluster and API-key secret retained when their stack is
+   * deleted. Required in prod.
+   */
   readonly protectFromDeletion: boolean;
 }
 
@@ -182,6 +196,13 @@ export interface CapacityConfig {
   readonly region: string;
   /** MSK supports 2 or 3 AZs; brokers are spread evenly over them. */
   readonly availabilityZones: number;
+  /**
+   * The AZs by ID (`use1-az1`), one per `availabilityZones`: names like `us-east-1a` point at a
+   * different zone in every account. MSK's unsupported AZ IDs are refused (lib/plan/availability-zones.ts).
+   */
+  readonly availabilityZoneIds: readonly string[];
+  /** The environment's VPC range, a /16 no other environment overlaps (so they can be peered). */
+  readonly vpcCidr: string;
   /** NAT gateways for the private subnets (one per AZ for production). */
   readonly natGateways: number;
   readonly redundancy: RedundancyConfig;
@@ -428,6 +449,8 @@ const dev: CapacityConfig = {
   environment: 'dev',
   region: 'us-east-1',
   availabilityZones: 2,
+  availabilityZoneIds: ['use1-az1', 'use1-az2'],
+  vpcCidr: '10.42.0.0/16',
   natGateways: 1,
   redundancy: redundancy(0.99),
   workload: telegrafFleet(100),
@@ -477,6 +500,8 @@ const staging: CapacityConfig = {
   environment: 'staging',
   region: 'us-east-1',
   availabilityZones: 3,
+  availabilityZoneIds: ['use1-az1', 'use1-az2', 'use1-az4'],
+  vpcCidr: '10.41.0.0/16',
   natGateways: 1,
   redundancy: redundancy(0.999),
   workload: telegrafFleet(1_000),
@@ -512,6 +537,9 @@ const prod: CapacityConfig = {
   environment: 'prod',
   region: 'us-east-1',
   availabilityZones: 3,
+  // use1-az3 holds no MSK brokers.
+  availabilityZoneIds: ['use1-az1', 'use1-az2', 'use1-az4'],
+  vpcCidr: '10.40.0.0/16',
   natGateways: 3,
   // The reference's target: 99.99 %, 4.4 minutes a month, shorter than replacing an AZ's instances.
   redundancy: redundancy(0.9999),
@@ -556,7 +584,15 @@ const prod: CapacityConfig = {
   },
   backups: { intervalDays: 7, standardDays: 14, retentionDays: 365 },
   pricing: 'on-demand',
-  access: { ingestDomainName: 'ingest.metricstream.example.com', clientCidrs: ['0.0.0.0/0'], operatorCidrs: ['10.0.0.0/8'], protectFromDeletion: true },
+  // Placeholders (example domain and e-mail, a documentation CIDR, no account): synthesis works, and a
+  // deploy stops before creating anything, naming each one (lib/plan/deployment.ts, README "Deploying").
+  access: {
+    ingestDomainName: 'ingest.metricstream.example.com',
+    clientCidrs: ['0.0.0.0/0'],
+    operatorCidrs: ['192.0.2.0/24'],
+    alarmEmail: 'metricstream-alarms@example.com',
+    protectFromDeletion: true,
+  },
 };
 
 export const CAPACITY_CONFIGS: Readonly<Record<EnvironmentName, CapacityConfig>> = { dev, staging, prod };

@@ -1,15 +1,19 @@
-import { type CfnResource, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { join } from 'node:path';
+import { CustomResource, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as kda from 'aws-cdk-lib/aws-kinesisanalyticsv2';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import type { Construct } from 'constructs';
+import { flinkAlertProperties } from './monitoring/thresholds';
 import type { CapacityPlan } from './plan';
 import { kafkaResourceArn } from './kafka-stack';
-import { acknowledgeAssetRead, acknowledgeAwsCustomResourceProvider, acknowledgeInlinePolicy } from './nag';
+import { acknowledgeAssetRead, acknowledgeAwsCustomResourceProvider, acknowledgeInlinePolicy, acknowledgeStartProvider } from './nag';
 import { FLINK_CONSUMER_GROUP, INFLUX_DATABASE, INFLUX_RETENTION_POLICY, TOPICS } from './topics';
 
 export interface FlinkStackProps extends StackProps {
@@ -105,6 +109,7 @@ export class FlinkStack extends Stack {
         'create.databases': 'false',
       },
       window: { size: windowSize },
+      alerts: flinkAlertProperties(),
       job: { 'checkpoint.interval': `${flink.checkpointIntervalSeconds} s` },
     };
 
@@ -147,35 +152,43 @@ export class FlinkStack extends Stack {
     });
     logging.addResourceDependency(this.application);
 
-    // CloudFormation creates and updates the application but never starts it. The call carries the
-    // jar key and the partition count, so a new jar or a new size runs it again; starting an
-    // application that is already running (updates restart it themselves) is not an error.
-    const start: cr.AwsSdkCall = {
-      service: 'KinesisAnalyticsV2',
-      action: 'startApplication',
-      parameters: {
-        ApplicationName: this.applicationName,
-        RunConfiguration: { ApplicationRestoreConfiguration: { ApplicationRestoreType: 'RESTORE_FROM_LATEST_SNAPSHOT' } },
-      },
-      physicalResourceId: cr.PhysicalResourceId.of(`${this.applicationName}-start`),
-      ignoreErrorCodesMatching: 'ResourceInUseException',
+    // CloudFormation creates and updates the application but never starts it. This resource starts
+    // it when it is READY (new, or left stopped by an update or a failure) and holds the deploy
+    // until it is RUNNING, failing it if the application falls back to READY or an update rolls
+    // back: a green deploy means the job runs. Its properties carry the jar key and the partition
+    // count, so a new jar or a new size runs it again.
+    const appArn = `arn:${this.partition}:kinesisanalytics:${this.region}:${this.account}:application/${this.applicationName}`;
+    const code = lambda.Code.fromAsset(join(__dirname, 'flink-start'));
+    const startFunction = (id: string, handler: string) => {
+      const fn = new lambda.Function(this, id, {
+        runtime: lambda.Runtime.NODEJS_22_X,
+        handler: `index.${handler}`,
+        code,
+        timeout: Duration.minutes(1),
+        logGroup: new logs.LogGroup(this, `${id}Logs`, { retention: logs.RetentionDays.ONE_MONTH, encryptionKey: props.logsKey }),
+      });
+      fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['kinesisanalytics:DescribeApplication', 'kinesisanalytics:StartApplication'], resources: [appArn] }));
+      return fn;
     };
-    const starter = new cr.AwsCustomResource(this, 'StartApplication', {
-      onCreate: start,
-      onUpdate: start,
-      policy: cr.AwsCustomResourcePolicy.fromStatements([
-        new iam.PolicyStatement({
-          actions: ['kinesisanalytics:StartApplication', 'kinesisanalytics:DescribeApplication'],
-          resources: [`arn:${this.partition}:kinesisanalytics:${this.region}:${this.account}:application/${this.applicationName}`],
-        }),
-      ]),
-      installLatestAwsSdk: false,
+    const provider = new cr.Provider(this, 'StartProvider', {
+      onEventHandler: startFunction('StartOnEvent', 'onEvent'),
+      isCompleteHandler: startFunction('StartIsComplete', 'isComplete'),
+      queryInterval: Duration.seconds(30),
+      // Managed Flink starts in minutes; an application that is not RUNNING by then has failed.
+      totalTimeout: Duration.minutes(30),
+      waiterStateMachineLogOptions: {
+        destination: new logs.LogGroup(this, 'StartWaiterLogs', { retention: logs.RetentionDays.ONE_MONTH, encryptionKey: props.logsKey }),
+        level: sfn.LogLevel.ALL,
+      },
     });
-    (starter.node.findChild('Resource').node.defaultChild as CfnResource).addPropertyOverride('Revision', {
-      jar: jar.assetHash,
-      partitions: kafka.partitions,
+    const starter = new CustomResource(this, 'StartApplication', {
+      serviceToken: provider.serviceToken,
+      resourceType: 'Custom::FlinkApplicationRunning',
+      properties: { ApplicationName: this.applicationName, Revision: { jar: jar.assetHash, partitions: kafka.partitions } },
     });
     starter.node.addDependency(this.application, logging);
+    acknowledgeStartProvider(this, this.node.findChild('StartProvider'));
+    for (const id of ['StartOnEvent', 'StartIsComplete']) acknowledgeStartProvider(this, this.node.findChild(id));
 
     acknowledgeAwsCustomResourceProvider(this);
     acknowledgeAssetRead(role);

@@ -1,4 +1,4 @@
-import { Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -6,6 +6,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
@@ -47,12 +48,15 @@ export class IngestStack extends Stack {
 
   constructor(scope: Construct, id: string, props: IngestStackProps) {
     super(scope, id, props);
-    const { ingest, environment } = props.plan;
+    const { ingest, environment, deployment } = props.plan;
 
     const apiKeys = new secretsmanager.Secret(this, 'ApiKeys', {
       description: `MetricStream ${environment} ingest API keys, comma-separated`,
       generateSecretString: { passwordLength: 40, excludePunctuation: true },
       encryptionKey: new kms.Key(this, 'ApiKeysKey', { description: `MetricStream ${environment} ingest API keys`, enableKeyRotation: true }),
+      // The keys are in every agent's config: deleting the stack must not revoke them all. Its KMS
+      // key is retained by default.
+      removalPolicy: deployment.protectFromDeletion ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });
     const bundle = new s3assets.Asset(this, 'Bundle', { path: props.bundleDir });
 
@@ -223,9 +227,12 @@ export class IngestStack extends Stack {
         `The ${environment} config asks for plain HTTP (access.plainHttp, refused for prod): a private test endpoint without a domain.`,
       );
     } else {
+      // With a hosted zone, ACM's validation CNAME is written into it and the deploy completes on its
+      // own; without one, someone must publish it before the request times out.
+      const zone = deployment.hostedZoneId ? route53.HostedZone.fromHostedZoneId(this, 'Zone', deployment.hostedZoneId) : undefined;
       const certificate = props.access.certificateArn
         ? acm.Certificate.fromCertificateArn(this, 'Certificate', props.access.certificateArn)
-        : new acm.Certificate(this, 'Certificate', { domainName: props.access.ingestDomainName!, validation: acm.CertificateValidation.fromDns() });
+        : new acm.Certificate(this, 'Certificate', { domainName: props.access.ingestDomainName!, validation: acm.CertificateValidation.fromDns(zone) });
       this.loadBalancer.addListener('Https', {
         port: 443,
         open: false,

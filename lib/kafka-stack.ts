@@ -1,4 +1,4 @@
-import { Fn, Stack, type StackProps } from 'aws-cdk-lib';
+import { Fn, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -18,8 +18,6 @@ export interface KafkaStackProps extends StackProps {
   readonly logsKey: kms.IKey;
 }
 
-/** MSK's Kafka version; 3.9 is the line that runs on KRaft without ZooKeeper. */
-export const KAFKA_VERSION = '3.9.x';
 
 /**
  * The MSK provisioned cluster sized by the plan: brokers, broker type and EBS volume per broker, a
@@ -35,7 +33,7 @@ export class KafkaStack extends Stack {
 
   constructor(scope: Construct, id: string, props: KafkaStackProps) {
     super(scope, id, props);
-    const { kafka } = props.plan;
+    const { kafka, deployment } = props.plan;
     this.clusterName = `metricstream-${props.plan.environment}`;
 
     const key = new kms.Key(this, 'DataKey', { description: `MSK data at rest, ${this.clusterName}`, enableKeyRotation: true });
@@ -44,7 +42,7 @@ export class KafkaStack extends Stack {
     const configuration = new msk.CfnConfiguration(this, 'Configuration', {
       name: `${this.clusterName}-config`,
       description: 'MetricStream broker settings derived from the capacity plan',
-      kafkaVersionsList: [KAFKA_VERSION],
+      kafkaVersionsList: [deployment.kafkaVersion],
       serverProperties: [
         'auto.create.topics.enable=false',
         `default.replication.factor=${kafka.replicationFactor}`,
@@ -57,7 +55,8 @@ export class KafkaStack extends Stack {
 
     this.cluster = new msk.CfnCluster(this, 'Cluster', {
       clusterName: this.clusterName,
-      kafkaVersion: KAFKA_VERSION,
+      // KRaft: the metadata mode is chosen at creation and never changes (lib/plan/msk-versions.ts).
+      kafkaVersion: deployment.kafkaVersion,
       numberOfBrokerNodes: kafka.brokers,
       brokerNodeGroupInfo: {
         instanceType: kafka.brokerInstanceType,
@@ -76,20 +75,27 @@ export class KafkaStack extends Stack {
     });
 
     const topicConfig = (retentionHours: number) => Buffer.from(JSON.stringify(topicConfigs({ ...kafka, retentionHours }))).toString('base64');
-    new msk.CfnTopic(this, 'MetricsTopic', {
+    const metricsTopic = new msk.CfnTopic(this, 'MetricsTopic', {
       clusterArn: this.cluster.attrArn,
       topicName: TOPICS.metrics,
       partitionCount: kafka.partitions,
       replicationFactor: kafka.replicationFactor,
       configs: topicConfig(kafka.retentionHours),
     });
-    new msk.CfnTopic(this, 'AlertsTopic', {
+    const alertsTopic = new msk.CfnTopic(this, 'AlertsTopic', {
       clusterArn: this.cluster.attrArn,
       topicName: TOPICS.alerts,
       partitionCount: kafka.alertsTopicPartitions,
       replicationFactor: kafka.replicationFactor,
       configs: topicConfig(kafka.retentionHours),
     });
+
+    // Deleting or replacing the stack's resources must not delete the log: the cluster keeps
+    // DeletionPolicy and UpdateReplacePolicy Retain, and so do its topics (deleting one deletes its
+    // records) and the configuration it uses. The data key is a kms.Key, retained by default.
+    if (deployment.protectFromDeletion) {
+      for (const resource of [this.cluster, configuration, metricsTopic, alertsTopic]) resource.applyRemovalPolicy(RemovalPolicy.RETAIN);
+    }
 
     // A fixed physical id: the lookup's output only changes when the cluster does, so `cdk diff`
     // stays quiet between deploys.

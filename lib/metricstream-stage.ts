@@ -2,6 +2,7 @@ import { Annotations, Stage, type StageProps, Tags } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { ASSET_PATHS, builtAsset } from './assets';
 import type { CapacityConfig } from './capacity-config';
+import { refuseDeployWithPlaceholders } from './deploy-guard';
 import { FlinkStack } from './flink-stack';
 import { InfluxStack } from './influx-stack';
 import { IngestStack } from './ingest-stack';
@@ -97,5 +98,11 @@ export class MetricStreamStage extends Stage {
     // CDK warning on that tier's stack: `cdk synth` prints it, `--strict` fails on it.
     const stackOf = { ingest: this.ingest, kafka: this.kafka, flink: this.flink, influx: this.influx };
     for (const w of plan.warnings) Annotations.of(stackOf[w.tier]).addWarningV2(`metricstream:plan:${w.id}`, `${w.field}: ${w.message}`);
+
+    for (const stack of [this.network, this.kafka, this.influx, this.flink, this.ingest, this.monitoring]) {
+      // `cdk destroy` and a console delete both stop at a protected stack.
+      stack.terminationProtection = plan.deployment.protectFromDeletion;
+      refuseDeployWithPlaceholders(stack, plan.environment, plan.deployment.placeholders);
+    }
   }
 }

@@ -1,6 +1,7 @@
 import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
@@ -35,9 +36,21 @@ export class MonitoringStack extends Stack {
     const { plan } = props;
     const env = plan.environment;
 
+    const topicKey = new kms.Key(this, 'TopicKey', { description: `MetricStream ${env} alarm topic`, enableKeyRotation: true });
+    // CloudWatch publishes alarm notifications to an encrypted topic only if the key lets it
+    // generate data keys and decrypt; without this every alarm action fails silently.
+    // https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services
+    topicKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'CloudWatchAlarmsPublish',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+      }),
+    );
     this.topic = new sns.Topic(this, 'Alarms', {
       displayName: `MetricStream ${env} alarms`,
-      masterKey: new kms.Key(this, 'TopicKey', { description: `MetricStream ${env} alarm topic`, enableKeyRotation: true }),
+      masterKey: topicKey,
       enforceSSL: true,
     });
     if (props.alarmEmail) this.topic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));

@@ -16,11 +16,6 @@ export interface NetworkStackProps extends StackProps {
   readonly operatorCidrs: readonly string[];
 }
 
-/** The first `count` AZs of a region: `<region>a`, `<region>b`, … */
-export function availabilityZoneNames(region: string, count: number): string[] {
-  return ['a', 'b', 'c'].slice(0, count).map((letter) => `${region}${letter}`);
-}
-
 /**
  * The VPC every tier lives in, and one security group per tier holding exactly the flows of the
  * design: clients -> ALB -> ingest -> MSK <- Flink -> InfluxDB <- operators. Keeping the groups
@@ -35,16 +30,27 @@ export class NetworkStack extends Stack {
   readonly kafkaSecurityGroup: ec2.SecurityGroup;
   readonly flinkSecurityGroup: ec2.SecurityGroup;
   readonly influxSecurityGroup: ec2.SecurityGroup;
+  private readonly azIds: readonly string[];
+
+  /**
+   * The configured AZ IDs instead of the account's AZ names: Stack looks those up (a context
+   * provider call needing credentials once the account is set) and the Vpc checks its zones against
+   * them. Overriding this is how aws-cdk-lib lets a stack choose its AZs.
+   */
+  override get availabilityZones(): string[] {
+    return [...this.azIds];
+  }
 
   constructor(scope: Construct, id: string, props: NetworkStackProps) {
     super(scope, id, props);
     const { plan } = props;
+    const azIds = (this.azIds = plan.deployment.availabilityZoneIds);
 
     this.vpc = new ec2.Vpc(this, 'Vpc', {
-      ipAddresses: ec2.IpAddresses.cidr('10.40.0.0/16'),
-      // Named rather than looked up, so synthesis needs no AWS account and always spans the
-      // planned number of AZs (an environment-agnostic lookup stops at two).
-      availabilityZones: availabilityZoneNames(plan.region, plan.availabilityZones),
+      ipAddresses: ec2.IpAddresses.cidr(plan.deployment.vpcCidr),
+      // From the config rather than looked up, so synthesis needs no AWS account. The Vpc construct
+      // wants AZ names; it gets the IDs, and the subnets below are placed by ID instead.
+      availabilityZones: [...azIds],
       natGateways: plan.natGateways,
       subnetConfiguration: [
         // Only the ALB and the NAT gateways (with their own elastic IPs) live here.
@@ -53,6 +59,7 @@ export class NetworkStack extends Stack {
       ],
       gatewayEndpoints: { S3: { service: ec2.GatewayVpcEndpointAwsService.S3 } },
     });
+    placeSubnetsByAzId(this.vpc, azIds);
     this.logsKey = new kms.Key(this, 'LogsKey', { description: `MetricStream ${plan.environment} CloudWatch log groups`, enableKeyRotation: true });
     this.logsKey.grantEncryptDecrypt(new iam.ServicePrincipal(`logs.${this.region}.amazonaws.com`));
     const flowLogs = new logs.LogGroup(this, 'FlowLogs', { retention: logs.RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY, encryptionKey: this.logsKey });
@@ -109,5 +116,23 @@ export class NetworkStack extends Stack {
     for (const cidr of props.operatorCidrs) {
       this.influxSecurityGroup.addIngressRule(ec2.Peer.ipv4(cidr), ec2.Port.tcp(PORTS.influx), 'operators and Grafana query InfluxDB');
     }
+  }
+}
+
+/**
+ * Creates every subnet in its AZ by ID (`AvailabilityZoneId`; AWS::EC2::Subnet takes one of the
+ * two) and makes `subnet.availabilityZone` the subnet's own `AvailabilityZone` attribute, so what
+ * is placed into a subnet by AZ name (an EC2 instance) gets the name this account maps the ID to.
+ *
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-subnet.html
+ */
+function placeSubnetsByAzId(vpc: ec2.Vpc, azIds: readonly string[]): void {
+  for (const subnets of [vpc.publicSubnets, vpc.privateSubnets]) {
+    subnets.forEach((subnet, index) => {
+      const cfn = subnet.node.defaultChild as ec2.CfnSubnet;
+      cfn.addPropertyDeletionOverride('AvailabilityZone');
+      cfn.addPropertyOverride('AvailabilityZoneId', azIds[index]);
+      Object.defineProperty(subnet, 'availabilityZone', { value: cfn.attrAvailabilityZone });
+    });
   }
 }

@@ -10,6 +10,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# Assets byte-identical across two checkouts (no broker needed).
+bash scripts/build/reproducible-assets.sh
+
 bash scripts/kafka/start.sh
 bash scripts/influx/start.sh
 

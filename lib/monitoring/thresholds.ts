@@ -1,6 +1,8 @@
 /**
- * Alarm thresholds from the reference document's "Monitoring & Alerting" section. The Flink job's
- * default alert rules use the same figures for the monitored fleet; these are for our own hosts.
+ * Alarm thresholds from the reference document's "Monitoring & Alerting" section: the one place
+ * they live. They reach the CloudWatch alarms on our own hosts (lib/monitoring-stack.ts) and, as
+ * the `alerts` property group, the Flink job's alert rules on the monitored fleet
+ * (`flinkAlertProperties`, lib/flink-stack.ts).
  */
 export interface Threshold {
   readonly value: number;
@@ -20,3 +22,30 @@ export const THRESHOLDS = {
   p99LatencySeconds: { warning: { value: 0.5, minutes: 5 }, critical: { value: 1, minutes: 2 } },
   errorRatePercent: { critical: { value: 5, minutes: 2 } },
 } as const;
+
+/**
+ * The Flink job's built-in alert rules (services/flink-job JobConfig.defaultRules) and the
+ * threshold each takes; a rule's "for" is how long its condition holds before it fires, the same
+ * minutes a CloudWatch alarm counts. Its latency rule reads milliseconds.
+ */
+const FLINK_RULES: Record<string, { readonly threshold: Partial<WarningAndCritical>; readonly scale: number }> = {
+  cpu: { threshold: THRESHOLDS.cpuPercent, scale: 1 },
+  memory: { threshold: THRESHOLDS.memoryPercent, scale: 1 },
+  disk: { threshold: THRESHOLDS.diskPercent, scale: 1 },
+  error_rate: { threshold: THRESHOLDS.errorRatePercent, scale: 1 },
+  latency_p99: { threshold: THRESHOLDS.p99LatencySeconds, scale: 1000 },
+};
+
+/** The `alerts` property group of the Flink application: every rule with the thresholds above. */
+export function flinkAlertProperties(): Record<string, string> {
+  const props: Record<string, string> = { rules: Object.keys(FLINK_RULES).join(',') };
+  for (const [rule, { threshold, scale }] of Object.entries(FLINK_RULES)) {
+    for (const level of ['warning', 'critical'] as const) {
+      const t = threshold[level];
+      // A level the rule does not have is "none" (the job would otherwise keep its default).
+      props[`rule.${rule}.${level}`] = t ? String(t.value * scale) : 'none';
+      if (t) props[`rule.${rule}.${level}.for`] = `${t.minutes} min`;
+    }
+  }
+  return props;
+}

@@ -4,6 +4,7 @@
  */
 import type { CapacityConfig, EnvironmentName, PricingModel } from '../capacity-config';
 import { planBackups, type BackupPlan } from './backups';
+import { planDeployment, validateDeployment, type DeploymentPlan } from './deployment';
 import { planFlink, type FlinkPlan } from './flink';
 import { planInflux, type InfluxPlan } from './influx';
 import { planIngest, type IngestPlan } from './ingest';
@@ -17,6 +18,7 @@ import { validateCapacityConfig } from './validate';
 import { planWorkload, type WorkloadPlan } from './workload';
 
 export { CapacityConfigError } from './errors';
+export type { DeploymentPlan, PlaceholderSetting } from './deployment';
 export type { AzLossPlan, RedundancyPlan, BackupPlan, FlinkPlan, InfluxPlan, IngestPlan, KafkaPlan, LoadBalancerPlan, TransferPlan, WorkloadPlan };
 
 export interface CapacityPlan {
@@ -35,6 +37,8 @@ export interface CapacityPlan {
   readonly influx: InfluxPlan;
   readonly backups: BackupPlan;
   readonly transfer: TransferPlan;
+  /** Kafka version, AZ IDs, VPC CIDR, protection and placeholder settings (lib/plan/deployment.ts). */
+  readonly deployment: DeploymentPlan;
   /** What the plan could not make hold: soft limits it exceeds, redundancy it cannot give. */
   readonly warnings: readonly PlanWarning[];
   /** The per-component capacities the plan divided by, and where each comes from. */
@@ -61,6 +65,7 @@ export interface PlannedCapacity {
 /** Validates the config and derives the plan; throws CapacityConfigError naming the field. */
 export function planCapacity(config: CapacityConfig): CapacityPlan {
   validateCapacityConfig(config);
+  validateDeployment(config);
   const workload = planWorkload(config);
   const redundancy = planRedundancy(config);
   const brokers = planKafkaBrokers(config, workload, redundancy);
@@ -103,6 +108,7 @@ export function planCapacity(config: CapacityConfig): CapacityPlan {
     transfer: planTransfer(config, workload),
     warnings,
     capacities: capacityEntries(config).map(({ path, capacity: { value, unit, source } }) => ({ path, value, unit, source })),
+    deployment: planDeployment(config),
   };
 }
 

@@ -1,4 +1,5 @@
 import type { CapacityConfig, PricingModel } from '../capacity-config';
+import { firstAvailabilityZoneIds } from './availability-zones';
 import { withMeasuredCapacities } from './measurements';
 
 /** What-if changes a reviewer can apply to a config from the command line. */
@@ -21,9 +22,12 @@ export function applyWhatIf(config: CapacityConfig, whatIf: WhatIf): CapacityCon
           monitoredServers: Math.ceil(whatIf.metricsPerSecond / config.workload.metricsPerServerPerSecond),
         };
   const base = whatIf.capacity === 'measured' ? withMeasuredCapacities(config) : config;
+  const movesRegion = whatIf.region !== undefined && whatIf.region !== base.region;
   return {
     ...base,
     region: whatIf.region ?? base.region,
+    // AZ IDs are per region: in another region, plan over its first ones.
+    availabilityZoneIds: movesRegion ? firstAvailabilityZoneIds(whatIf.region!, base.availabilityZones) : base.availabilityZoneIds,
     pricing: whatIf.pricing ?? base.pricing,
     workload,
   };

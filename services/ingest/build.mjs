@@ -8,8 +8,10 @@ import { build } from 'esbuild';
 
 // Two kafkajs internals are replaced by faster equivalents with identical output (see each file's
 // comment; test/kafka-record.test.ts compares them with the originals). The build fails if kafkajs
-// moved them, so an upgrade cannot silently drop a patch.
-const src = (f) => JSON.stringify(path.resolve('src', f));
+// moved them, so an upgrade cannot silently drop a patch. The appended require names our file by a
+// virtual `ingest-src:` path, not its absolute path: the patched source lands in the source map,
+// and the bundle must be byte-identical wherever the repository is checked out.
+const src = (f) => JSON.stringify(`ingest-src:${f}`);
 const PATCHES = [
   { file: /kafkajs[\\/]src[\\/]protocol[\\/]recordBatch[\\/]record[\\/]v0[\\/]index\.js$/,
     tail: `\nmodule.exports = require(${src('kafka-record.ts')}).fastRecordEncoder(module.exports);\n` },
@@ -19,6 +21,7 @@ const PATCHES = [
 const kafkajsHotPaths = {
   name: 'kafkajs-hot-paths',
   setup(b) {
+    b.onResolve({ filter: /^ingest-src:/ }, (args) => ({ path: path.resolve('src', args.path.slice('ingest-src:'.length)) }));
     const applied = new Set();
     for (const p of PATCHES) {
       b.onLoad({ filter: p.file }, async (args) => {

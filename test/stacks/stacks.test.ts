@@ -168,7 +168,7 @@ describe('security groups admit exactly the designed flows', () => {
       [
         '0.0.0.0/0 -> AlbSg:443',
         '0.0.0.0/0 -> AlbSg:80',
-        '10.0.0.0/8 -> InfluxSg:8086',
+        '192.0.2.0/24 -> InfluxSg:8086',
         'AlbSg -> IngestSg:8080',
         'FlinkSg -> InfluxSg:8086',
         'FlinkSg -> KafkaSg:9098',

@@ -218,22 +218,25 @@ public final class JobConfig implements Serializable {
     private static final long MIN = 60_000L;
 
     /**
-     * Built-in rules from the capacity reference's thresholds. Measurement and field names are
-     * Telegraf's where Telegraf has them (cpu.usage_active needs {@code report_active = true} in
-     * Telegraf's cpu input); the service-level ones are ours and documented in docs/flink-job.md.
+     * Built-in rules from the capacity reference's thresholds, for local runs: the deployed job gets
+     * every threshold and duration in its {@code alerts} property group from lib/monitoring/thresholds.ts,
+     * the same figures as the CloudWatch alarms, and ContractFixturesTest keeps these defaults equal to
+     * them. Measurement and field names are Telegraf's where Telegraf has them (cpu.usage_active needs
+     * {@code report_active = true} in Telegraf's cpu input); the service-level ones are ours and
+     * documented in docs/flink-job.md.
      */
     public static Map<String, AlertRule> defaultRules() {
         Map<String, AlertRule> m = new LinkedHashMap<>();
         m.put("cpu", new AlertRule("cpu", "cpu", "usage_active", Map.of("cpu", "cpu-total"), "host",
                 AlertRule.Operator.ABOVE, AlertRule.Stat.MEAN, 70.0, 5 * MIN, 90.0, 2 * MIN));
         m.put("memory", new AlertRule("memory", "mem", "used_percent", Map.of(), "host",
-                AlertRule.Operator.ABOVE, AlertRule.Stat.MEAN, 80.0, 0, 95.0, 0));
+                AlertRule.Operator.ABOVE, AlertRule.Stat.MEAN, 80.0, 5 * MIN, 95.0, 2 * MIN));
         m.put("disk", new AlertRule("disk", "disk", "used_percent", Map.of(), "host",
-                AlertRule.Operator.ABOVE, AlertRule.Stat.MEAN, 80.0, 0, 95.0, 0));
+                AlertRule.Operator.ABOVE, AlertRule.Stat.MEAN, 80.0, 5 * MIN, 95.0, 2 * MIN));
         m.put("error_rate", new AlertRule("error_rate", "service", "error_rate_percent", Map.of(), "host",
-                AlertRule.Operator.ABOVE, AlertRule.Stat.MEAN, null, 0, 5.0, 0));
+                AlertRule.Operator.ABOVE, AlertRule.Stat.MEAN, null, 0, 5.0, 2 * MIN));
         m.put("latency_p99", new AlertRule("latency_p99", "service", "latency_p99_ms", Map.of(), "host",
-                AlertRule.Operator.ABOVE, AlertRule.Stat.MEAN, 500.0, 0, 1000.0, 0));
+                AlertRule.Operator.ABOVE, AlertRule.Stat.MEAN, 500.0, 5 * MIN, 1000.0, 2 * MIN));
         return m;
     }
 

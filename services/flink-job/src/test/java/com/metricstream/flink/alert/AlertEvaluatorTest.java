@@ -24,10 +24,21 @@ class AlertEvaluatorTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        List<AlertRule> rules = List.copyOf(JobConfig.defaultRules().values());
+        open(List.copyOf(JobConfig.defaultRules().values()));
+    }
+
+    private void open(List<AlertRule> rules) throws Exception {
         harness = new KeyedOneInputStreamOperatorTestHarness<>(
                 new KeyedProcessOperator<>(new AlertEvaluator(rules, Duration.ofMinutes(10))), RuleSample::getKey, Types.STRING);
         harness.open();
+    }
+
+    /** The default rules with every duration removed: each level fires on its first breaching window. */
+    private void reopenWithoutDurations() throws Exception {
+        harness.close();
+        open(JobConfig.defaultRules().values().stream()
+                .map(r -> new AlertRule(r.name, r.measurement, r.field, r.where, r.hostTag, r.operator, r.stat, r.warning, 0, r.critical, 0))
+                .collect(Collectors.toList()));
     }
 
     @AfterEach
@@ -87,6 +98,7 @@ class AlertEvaluatorTest {
 
     @Test
     void rulesWithoutDurationFireOnTheFirstWindowAndStatePerHostAndRuleIsIndependent() throws Exception {
+        reopenWithoutDurations();
         window("memory", "a", 0, 96);
         window("memory", "b", 0, 85);
         window("disk", "a", 0, 50);
@@ -111,6 +123,7 @@ class AlertEvaluatorTest {
 
     @Test
     void aHostThatStopsReportingIsResolvedAfterTheStateTtlAndForgotten() throws Exception {
+        reopenWithoutDurations();
         window("memory", "gone", 0, 99);
         assertThat(events()).containsExactly("memory/gone firing critical at 1m since 0m");
         assertThat(harness.numEventTimeTimers()).isEqualTo(1);
