@@ -82,7 +82,9 @@ export class InfluxStack extends Stack {
         machineImage: ec2.MachineImage.latestAmazonLinux2023(),
         securityGroup: props.securityGroup,
         role,
-        requireImdsv2: true,
+        // IMDSv2 on the instance itself: requireImdsv2 would add a launch template named after the
+        // construct id (Node0LaunchTemplate), the same in every stage of one account and region.
+        httpTokens: ec2.HttpTokens.REQUIRED,
         detailedMonitoring: true,
         ssmSessionPermissions: true,
         blockDevices: [{ deviceName: '/dev/xvda', volume: ec2.BlockDeviceVolume.ebs(influx.rootVolumeGiB, { encrypted: true, volumeType: ec2.EbsDeviceVolumeType.GP3 }) }],

@@ -100,17 +100,16 @@ describe('ingest endpoint', () => {
 describe.each(ENVIRONMENT_NAMES)('%s hosts and data are locked down', (env) => {
   test('IMDSv2 required and encrypted gp3 volumes on every launch template', () => {
     const { Ingest, Influx } = stages[env].templates;
-    for (const template of [Ingest, Influx]) {
-      const launchTemplates = Object.values(template.findResources('AWS::EC2::LaunchTemplate'));
-      expect(launchTemplates.length).toBeGreaterThan(0);
-      for (const lt of launchTemplates) expect(lt.Properties.LaunchTemplateData.MetadataOptions.HttpTokens).toBe('required');
-    }
+    const launchTemplates = Object.values(Ingest.findResources('AWS::EC2::LaunchTemplate'));
+    expect(launchTemplates.length).toBeGreaterThan(0);
+    for (const lt of launchTemplates) expect(lt.Properties.LaunchTemplateData.MetadataOptions.HttpTokens).toBe('required');
     Ingest.hasResourceProperties('AWS::EC2::LaunchTemplate', {
       LaunchTemplateData: Match.objectLike({ BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: Match.objectLike({ Encrypted: true, VolumeType: 'gp3' }) }] }),
     });
     for (const instance of Object.values(Influx.findResources('AWS::EC2::Instance'))) {
       expect(instance.Properties.BlockDeviceMappings[0].Ebs).toMatchObject({ Encrypted: true, VolumeType: 'gp3' });
       expect(instance.Properties.Monitoring).toBe(true);
+      expect(instance.Properties.MetadataOptions.HttpTokens).toBe('required');
     }
   });
 
