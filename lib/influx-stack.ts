@@ -4,7 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
-import type { CapacityPlan } from './plan';
+import { requireAmiId, type CapacityPlan } from './plan';
 import { accessLogBucket } from './log-bucket';
 import { acknowledge, acknowledgeInlinePolicy, acknowledgeInstanceRolePolicies } from './nag';
 import { PORTS } from './ports';
@@ -79,7 +79,9 @@ export class InfluxStack extends Stack {
         vpc: props.vpc,
         vpcSubnets: { subnets: [subnets[node % subnets.length]] },
         instanceType: new ec2.InstanceType(influx.instanceType),
-        machineImage: ec2.MachineImage.latestAmazonLinux2023(),
+        // Pinned in the config: ImageId replaces the node (and its instance store), so a new AMI is a
+        // reviewed change that template:diff flags, never whatever SSM says at deploy time.
+        machineImage: ec2.MachineImage.genericLinux({ [props.plan.region]: requireAmiId(props.plan) }),
         securityGroup: props.securityGroup,
         role,
         // IMDSv2 on the instance itself: requireImdsv2 would add a launch template named after the

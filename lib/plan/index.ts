@@ -5,6 +5,7 @@
 import type { CapacityConfig, EnvironmentName, PricingModel } from '../capacity-config';
 import { planBackups, type BackupPlan } from './backups';
 import { planFlink, type FlinkPlan } from './flink';
+import { planHostImage, type HostImagePlan } from './hosts';
 import { planInflux, type InfluxPlan } from './influx';
 import { planIngest, type IngestPlan } from './ingest';
 import { planKafka, planKafkaBrokers, type KafkaPlan } from './kafka';
@@ -14,7 +15,8 @@ import { validateCapacityConfig } from './validate';
 import { planWorkload, type WorkloadPlan } from './workload';
 
 export { CapacityConfigError } from './errors';
-export type { BackupPlan, FlinkPlan, InfluxPlan, IngestPlan, KafkaPlan, LoadBalancerPlan, TransferPlan, WorkloadPlan };
+export { requireAmiId } from './hosts';
+export type { BackupPlan, FlinkPlan, HostImagePlan, InfluxPlan, IngestPlan, KafkaPlan, LoadBalancerPlan, TransferPlan, WorkloadPlan };
 
 export interface CapacityPlan {
   readonly environment: EnvironmentName;
@@ -31,6 +33,7 @@ export interface CapacityPlan {
   readonly influx: InfluxPlan;
   readonly backups: BackupPlan;
   readonly transfer: TransferPlan;
+  readonly hostImage: HostImagePlan;
 }
 
 /** Validates the config and derives the plan; throws CapacityConfigError naming the field. */
@@ -55,5 +58,6 @@ export function planCapacity(config: CapacityConfig): CapacityPlan {
     influx,
     backups: planBackups(config, influx),
     transfer: planTransfer(config, workload),
+    hostImage: planHostImage(config),
   };
 }

@@ -27,7 +27,22 @@ export interface InfluxPlan {
   readonly diskWarningPercent: number;
   readonly aggregateRetentionDays: number;
   readonly rootVolumeGiB: number;
+  /** Private hosted zone of the nodes' names, in the environment's VPC. */
+  readonly zoneName: string;
+  /** Stable DNS name of every node, in node order: what other stacks address, never an instance attribute. */
+  readonly hostNames: readonly string[];
+  readonly dnsTtlSeconds: number;
+  /** A booting node polls /ping this long before its boot fails. */
+  readonly readinessTimeoutSeconds: number;
+  /** CreationPolicy: a new node must cfn-signal within this (format, install, start, /ping). */
+  readonly signalTimeoutSeconds: number;
 }
+
+/** A replaced node's new address reaches the Flink sink within a minute. */
+const DNS_TTL_SECONDS = 60;
+const READINESS_TIMEOUT_SECONDS = 300;
+/** Striping and formatting the instance store and installing the packages. */
+const BOOT_SECONDS = 600;
 
 /**
  * Shards: enough that each node's share of one copy of the data stays under the disk warning and
@@ -81,5 +96,10 @@ export function planInflux(config: CapacityConfig, workload: WorkloadPlan): Infl
     diskWarningPercent: influx.diskWarningPercent,
     aggregateRetentionDays: influx.aggregateRetentionDays,
     rootVolumeGiB: influx.rootVolumeGiB,
+    zoneName: `influx.${env}.metricstream.internal`,
+    hostNames: Array.from({ length: nodes }, (_, node) => `node-${node}.influx.${env}.metricstream.internal`),
+    dnsTtlSeconds: DNS_TTL_SECONDS,
+    readinessTimeoutSeconds: READINESS_TIMEOUT_SECONDS,
+    signalTimeoutSeconds: BOOT_SECONDS + READINESS_TIMEOUT_SECONDS,
   };
 }

@@ -1,5 +1,6 @@
 /** The capacity config is the only edit needed to resize a deployment. */
 import { Match } from 'aws-cdk-lib/assertions';
+import { CAPACITY_CONFIGS } from '../../lib/capacity-config';
 import { configWith } from '../helpers';
 import { synthesizeStage } from './synth';
 
@@ -9,7 +10,7 @@ test('doubling prod’s load resizes every tier, with no other edit', () => {
   const doubled = configWith('prod', { workload: { monitoredServers: 20_000 } });
   const { templates } = synthesizeStage(doubled);
   // 200,000 req/s / 10,000 = 20 + 2 spares; max 40.
-  templates.Ingest.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', { MinSize: '22', DesiredCapacity: '22', MaxSize: '40' });
+  templates.Ingest.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', { MinSize: '22', MaxSize: '40' });
   // 200,000 / 10,000 per slot = 20 -> 24 over 6 brokers; 24 partitions.
   templates.Flink.hasResourceProperties('AWS::KinesisAnalyticsV2::Application', {
     ApplicationConfiguration: Match.objectLike({ FlinkApplicationConfiguration: Match.objectLike({ ParallelismConfiguration: Match.objectLike({ Parallelism: 24 }) }) }),
@@ -29,6 +30,12 @@ test('instance types and replication come from the config', () => {
   templates.Influx.resourceCountIs('AWS::EC2::Instance', 2);
   templates.Influx.allResourcesProperties('AWS::EC2::Instance', { InstanceType: 'i3.xlarge' });
   templates.Kafka.hasResourceProperties('AWS::MSK::Cluster', { BrokerNodeGroupInfo: Match.objectLike({ InstanceType: 'kafka.m5.large' }) });
+});
+
+test('an environment in a region without a pinned AMI stops synthesis naming the field', () => {
+  const config = configWith('prod', { region: 'eu-west-1' });
+  expect(CAPACITY_CONFIGS.prod.hostImage.amiIds['eu-west-1']).toBeUndefined();
+  expect(() => synthesizeStage(config)).toThrow('capacity config "prod": hostImage.amiIds.eu-west-1 is missing');
 });
 
 test('an invalid config stops synthesis naming the field', () => {

@@ -123,3 +123,133 @@ describe('item 3: no explicit physical name repeats across the stages of one acc
     }
   });
 });
+
+/** A template's user data as one string, tokens shown as JSON. */
+function userDataText(userData: unknown): string {
+  const b64 = (userData as { 'Fn::Base64': unknown })['Fn::Base64'];
+  if (typeof b64 === 'string') return b64;
+  const [, parts] = (b64 as { 'Fn::Join': [string, unknown[]] })['Fn::Join'];
+  return parts.map((p) => (typeof p === 'string' ? p : JSON.stringify(p))).join('');
+}
+const ingestUserData = (env: EnvironmentName) => {
+  const [lt] = Object.values(stages[env].templates.Ingest.findResources('AWS::EC2::LaunchTemplate'));
+  return userDataText(lt.Properties.LaunchTemplateData.UserData);
+};
+const fleet = (env: EnvironmentName) => {
+  const [[id, asg]] = Object.entries(stages[env].templates.Ingest.findResources('AWS::AutoScaling::AutoScalingGroup'));
+  return { id, asg };
+};
+/** `bash -n`: the generated script parses (heredocs, quoting, functions). */
+function bashParses(script: string): void {
+  const { spawnSync } = require('node:child_process') as typeof import('node:child_process');
+  const result = spawnSync('bash', ['-n'], { input: script, encoding: 'utf8' });
+  expect(result.stderr).toBe('');
+  expect(result.status).toBe(0);
+}
+
+describe.each(ENVIRONMENT_NAMES)('item 9: the %s ingest fleet survives routine deploys', (env) => {
+  test('no DesiredCapacity: an update never resets a scaled-out fleet', () => {
+    const { asg } = fleet(env);
+    expect(asg.Properties.DesiredCapacity).toBeUndefined();
+    expect(asg.Properties.MinSize).toBe(String(stages[env].stage.plan.ingest.minInstances));
+  });
+
+  test('creation and rolling updates wait for each host’s signal, with MinInstancesInService < MaxSize', () => {
+    const { asg } = fleet(env);
+    const { lifecycle, minInstances, maxInstances } = stages[env].stage.plan.ingest;
+    const timeout = `PT${lifecycle.signalTimeoutSeconds / 60}M`;
+    expect(asg.CreationPolicy).toEqual({ ResourceSignal: { Count: minInstances, Timeout: timeout } });
+    expect(asg.UpdatePolicy.AutoScalingRollingUpdate).toMatchObject({
+      WaitOnResourceSignals: true,
+      PauseTime: timeout,
+      MaxBatchSize: lifecycle.maxBatchSize,
+      MinInstancesInService: lifecycle.minInstancesInService,
+    });
+    expect(asg.UpdatePolicy.AutoScalingRollingUpdate.MinInstancesInService).toBeLessThan(Number(asg.Properties.MaxSize));
+    expect(Number(asg.Properties.MaxSize)).toBe(maxInstances);
+  });
+
+  test('the host signals this group with the boot script’s exit status, after /health is ready', () => {
+    const script = ingestUserData(env);
+    const { id } = fleet(env);
+    const { lifecycle } = stages[env].stage.plan.ingest;
+    // The exit trap comes first, so a failing install or a boot that never gets ready signals failure.
+    expect(script.indexOf('trap exitTrap EXIT')).toBeLessThan(script.indexOf('dnf install'));
+    expect(script).toMatch(new RegExp(`/opt/aws/bin/cfn-signal --stack MetricStream-${env}-Ingest --resource ${id} --region us-east-1 -e \\$exitCode`));
+    expect(script).toContain('dnf install -y aws-cfn-bootstrap');
+    const ready = script.indexOf(`timeout ${lifecycle.readinessTimeoutSeconds} bash -c 'until curl -sf -m 2 -o /dev/null http://127.0.0.1:8080/health; do sleep ${lifecycle.readinessPollSeconds}; done'`);
+    expect(ready).toBeGreaterThan(script.indexOf('systemctl enable --now metricstream-ingest'));
+    expect(script).toContain('set -euo pipefail');
+    bashParses(script);
+  });
+
+  test('the AMI is the config’s pinned id, not an SSM "latest" parameter', () => {
+    const { templates, stage } = stages[env];
+    const [lt] = Object.values(templates.Ingest.findResources('AWS::EC2::LaunchTemplate'));
+    const pinned = CAPACITY_CONFIGS[env].hostImage.amiIds[stage.plan.region];
+    expect(pinned).toMatch(/^ami-/);
+    expect(lt.Properties.LaunchTemplateData.ImageId).toBe(pinned);
+    for (const node of Object.values(templates.Influx.findResources('AWS::EC2::Instance'))) expect(node.Properties.ImageId).toBe(pinned);
+    for (const tier of ['Ingest', 'Influx'] as const) {
+      // The bootstrap version parameter is CDK's own; an image parameter would be /aws/service/ami-...
+      const parameters = Object.values((templates[tier].toJSON() as { Parameters?: Record<string, { Type: string; Default?: string }> }).Parameters ?? {});
+      expect(parameters.filter((p) => p.Type.includes('SSM::Parameter') && !String(p.Default).startsWith('/cdk-bootstrap/'))).toEqual([]);
+    }
+  });
+});
+
+describe.each(ENVIRONMENT_NAMES)('item 10: %s health checks replace dead instances only, and terminations drain', (env) => {
+  test('the ALB checks readiness (/health); the ASG uses EC2 checks only', () => {
+    const { templates, stage } = stages[env];
+    const { lifecycle } = stage.plan.ingest;
+    templates.Ingest.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
+      HealthCheckPath: '/health',
+      HealthCheckIntervalSeconds: lifecycle.healthCheckIntervalSeconds,
+      UnhealthyThresholdCount: lifecycle.unhealthyThreshold,
+    });
+    expect(fleet(env).asg.Properties).toMatchObject({ HealthCheckType: 'EC2', HealthCheckGracePeriod: lifecycle.healthCheckGraceSeconds });
+  });
+
+  test('a dead service (/live failing) marks the instance Unhealthy from the host', () => {
+    const script = ingestUserData(env);
+    const { lifecycle } = stages[env].stage.plan.ingest;
+    expect(script).toContain(`curl -sf -m ${lifecycle.healthCheckTimeoutSeconds} -o /dev/null http://127.0.0.1:8080/live`);
+    expect(script).toContain(`while sleep ${lifecycle.livenessIntervalSeconds}; do`);
+    expect(script).toContain(`if [ "$fails" -ge ${lifecycle.livenessFailures} ]; then`);
+    expect(script).toMatch(/aws autoscaling set-instance-health --region us-east-1 --instance-id "\$\(imds instance-id\)" --health-status Unhealthy/);
+    expect(script).toContain('systemctl enable --now metricstream-liveness metricstream-lifecycle');
+  });
+
+  test('a terminating host drains its spool, stops, and completes the named hook; IAM scoped to its group', () => {
+    const { templates, stage } = stages[env];
+    const { lifecycle } = stage.plan.ingest;
+    const script = ingestUserData(env);
+    const { id } = fleet(env);
+    templates.Ingest.hasResourceProperties('AWS::AutoScaling::LifecycleHook', {
+      AutoScalingGroupName: { Ref: id },
+      LifecycleHookName: 'metricstream-drain',
+      LifecycleTransition: 'autoscaling:EC2_INSTANCE_TERMINATING',
+      HeartbeatTimeout: lifecycle.terminationHeartbeatSeconds,
+    });
+    const order = [
+      'until [ "$(imds autoscaling/target-lifecycle-state)" = Terminated ]',
+      `deadline=$((SECONDS + ${lifecycle.spoolDrainTimeoutSeconds}))`,
+      '$1 == "ingest_spool_bytes"',
+      'systemctl stop metricstream-ingest',
+      'aws autoscaling complete-lifecycle-action --region us-east-1 --auto-scaling-group-name "$asg" --lifecycle-hook-name metricstream-drain --instance-id "$id" --lifecycle-action-result CONTINUE',
+    ].map((line) => script.indexOf(line));
+    expect(order.every((at) => at > 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    expect(script).toContain(`TimeoutStopSec=${lifecycle.stopTimeoutSeconds}`);
+    // The service drains for the ALB's unhealthy window, then gives in-flight requests their timeout.
+    expect(script).toContain(`Environment=INGEST_DRAIN_DELAY_MS=${lifecycle.drainDelaySeconds * 1000}`);
+    expect(lifecycle.terminationHeartbeatSeconds).toBeGreaterThan(lifecycle.spoolDrainTimeoutSeconds + lifecycle.stopTimeoutSeconds);
+
+    const statements = Object.values(templates.Ingest.findResources('AWS::IAM::Policy')).flatMap(
+      (p) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[],
+    );
+    const lifecycleActions = statements.filter((s) => [s.Action].flat().some((a) => a === 'autoscaling:CompleteLifecycleAction' || a === 'autoscaling:SetInstanceHealth'));
+    expect(lifecycleActions).toHaveLength(1);
+    expect(JSON.stringify(lifecycleActions[0].Resource)).toContain(`:autoScalingGroup:*:autoScalingGroupName/","{"Ref":"${id}"}`.replace('","{', '",{'));
+  });
+});

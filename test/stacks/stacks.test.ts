@@ -33,9 +33,9 @@ describe('prod holds the reference sizes', () => {
     expect(new Set(instances.map((i) => JSON.stringify(i.Properties.SubnetId))).size).toBe(3);
   });
 
-  test('an ASG of c6i.2xlarge with min 12, desired 12, max 20', () => {
+  test('an ASG of c6i.2xlarge with min 12, max 20 (no DesiredCapacity: the group starts at its minimum)', () => {
     const { templates } = stages.prod;
-    templates.Ingest.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', { MinSize: '12', DesiredCapacity: '12', MaxSize: '20' });
+    templates.Ingest.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', { MinSize: '12', DesiredCapacity: Match.absent(), MaxSize: '20' });
     templates.Ingest.hasResourceProperties('AWS::EC2::LaunchTemplate', { LaunchTemplateData: Match.objectLike({ InstanceType: 'c6i.2xlarge' }) });
     // One cluster worker per vCPU of the c6i.2xlarge, set in the systemd unit.
     const userData = JSON.stringify(Object.values(templates.Ingest.findResources('AWS::EC2::LaunchTemplate'))[0].Properties.LaunchTemplateData.UserData);
@@ -192,7 +192,6 @@ describe.each(ENVIRONMENT_NAMES)('%s templates follow the plan', (env) => {
     const { plan } = stage;
     templates.Ingest.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', {
       MinSize: String(plan.ingest.minInstances),
-      DesiredCapacity: String(plan.ingest.desiredInstances),
       MaxSize: String(plan.ingest.maxInstances),
     });
     templates.Kafka.hasResourceProperties('AWS::MSK::Cluster', { NumberOfBrokerNodes: plan.kafka.brokers });
