@@ -2,8 +2,11 @@
  * What a first deploy and every routine deploy after it would hit in a real account (issue 13),
  * asserted on the synthesized templates of every environment.
  */
+import { Match } from 'aws-cdk-lib/assertions';
 import { CAPACITY_CONFIGS, ENVIRONMENT_NAMES, type EnvironmentName } from '../../lib/capacity-config';
 import type { CfnTemplate } from '../../lib/pricing/template-items';
+import { diffStacks, statefulWarnings } from '../../lib/review/template-diff';
+import { configWith } from '../helpers';
 import { synthesizeStage, type SynthesizedStage } from './synth';
 
 jest.setTimeout(180_000);
@@ -251,5 +254,129 @@ describe.each(ENVIRONMENT_NAMES)('item 10: %s health checks replace dead instanc
     const lifecycleActions = statements.filter((s) => [s.Action].flat().some((a) => a === 'autoscaling:CompleteLifecycleAction' || a === 'autoscaling:SetInstanceHealth'));
     expect(lifecycleActions).toHaveLength(1);
     expect(JSON.stringify(lifecycleActions[0].Resource)).toContain(`:autoScalingGroup:*:autoScalingGroupName/","{"Ref":"${id}"}`.replace('","{', '",{'));
+  });
+});
+
+const influxNodes = (env: EnvironmentName) =>
+  Object.entries(stages[env].templates.Influx.findResources('AWS::EC2::Instance')).map(([id, r]) => ({ id, r, script: userDataText(r.Properties.UserData) }));
+
+describe.each(ENVIRONMENT_NAMES)('item 6: %s InfluxDB installs with the current key and signals only once it answers', (env) => {
+  test('the key is influxdata-archive.key, checked for the primary and the current signing subkey before dnf trusts it', () => {
+    for (const { script } of influxNodes(env)) {
+      expect(script).not.toContain('influxdata-archive_compat.key');
+      const steps = [
+        'curl -sfL -o /tmp/influxdata-archive.key https://repos.influxdata.com/influxdata-archive.key',
+        'grep -qx 24C975CBA61A024EE1B631787C3D57159FC2F927 <<<"$fingerprints"',
+        'grep -qx AC10D7449F343ADCEFDDC2B6DA61C26A0585BD3B <<<"$fingerprints"',
+        'gpgkey = file:///etc/pki/rpm-gpg/RPM-GPG-KEY-influxdata',
+        'dnf install -y influxdb',
+      ].map((line) => script.indexOf(line));
+      expect(steps.every((at) => at > 0)).toBe(true);
+      expect([...steps].sort((a, b) => a - b)).toEqual(steps);
+      expect(script).toContain('gpgcheck = 1');
+    }
+  });
+
+  test('a CreationPolicy per node, and cfn-signal with the script’s exit status after /ping answers', () => {
+    const { influx } = stages[env].stage.plan;
+    const nodes = influxNodes(env);
+    expect(nodes).toHaveLength(influx.nodes);
+    for (const { id, r, script } of nodes) {
+      expect(r.CreationPolicy).toEqual({ ResourceSignal: { Count: 1, Timeout: `PT${influx.signalTimeoutSeconds / 60}M` } });
+      expect(script.indexOf('trap exitTrap EXIT')).toBeLessThan(script.indexOf('set -euo pipefail'));
+      expect(script).toContain(`/opt/aws/bin/cfn-signal --stack MetricStream-${env}-Influx --resource ${id} --region us-east-1 -e $exitCode`);
+      const ping = script.indexOf(`timeout ${influx.readinessTimeoutSeconds} bash -c 'until curl -sf -o /dev/null http://127.0.0.1:8086/ping; do sleep 2; done'`);
+      expect(ping).toBeGreaterThan(script.indexOf('systemctl enable --now influxdb'));
+      expect(ping).toBeLessThan(script.indexOf('CREATE DATABASE'));
+      bashParses(script);
+    }
+  });
+});
+
+describe.each(ENVIRONMENT_NAMES)('item 8: a %s node never serves from the root volume', (env) => {
+  test('the data mount is required (no nofail), by filesystem UUID, and influxd requires it', () => {
+    for (const { script } of influxNodes(env)) {
+      const fstab = script.split('\n').filter((line) => line.includes('/etc/fstab'));
+      expect(fstab).toEqual(['echo "UUID=$(blkid -s UUID -o value "$dev") /var/lib/influxdb xfs defaults,noatime 0 2" >> /etc/fstab']);
+      expect(script).not.toMatch(/nofail/);
+      expect(script).toContain('mountpoint -q /var/lib/influxdb');
+      const dropIn = script.indexOf("cat > /etc/systemd/system/influxdb.service.d/data-mount.conf <<'UNIT'\n[Unit]\nRequiresMountsFor=/var/lib/influxdb\nUNIT");
+      expect(dropIn).toBeGreaterThan(0);
+      expect(dropIn).toBeLessThan(script.indexOf('systemctl enable --now influxdb'));
+    }
+  });
+});
+
+describe.each(ENVIRONMENT_NAMES)('item 7: %s InfluxDB nodes are addressed by name and replaced one at a time', (env) => {
+  test('no instance attribute (id, IP, DNS) of a node is exported to another stack', () => {
+    const { stacks } = stages[env];
+    const exported: string[] = [];
+    for (const stack of stacks) {
+      const template = stack.template as CfnTemplate & { Outputs?: Record<string, { Value: unknown; Export?: unknown }> };
+      for (const [name, output] of Object.entries(template.Outputs ?? {})) {
+        if (!output.Export) continue;
+        const refs = JSON.stringify(output.Value).match(/"(Ref|Fn::GetAtt)":\["?([A-Za-z0-9]+)/g) ?? [];
+        for (const ref of refs) {
+          const id = ref.replace(/^.*"(Ref|Fn::GetAtt)":\["?/, '');
+          if (template.Resources?.[id]?.Type === 'AWS::EC2::Instance') exported.push(`${stack.stackName} ${name}`);
+        }
+      }
+    }
+    expect(exported).toEqual([]);
+    // Monitoring addresses each node by its number, not its instance id.
+    const alarms = Object.values(stages[env].templates.Monitoring.findResources('AWS::CloudWatch::Alarm'));
+    const nodeCpu = alarms.filter((a) => /InfluxDB node \d+ CPU/.test(a.Properties.AlarmDescription));
+    expect(nodeCpu).toHaveLength(2 * stages[env].stage.plan.influx.nodes);
+    for (const alarm of nodeCpu) expect(alarm.Properties.Dimensions.map((d: { Name: string }) => d.Name).sort()).toEqual(['Environment', 'Node', 'Tier']);
+  });
+
+  test('each node has a stable name in a private zone; Flink writes to those names', () => {
+    const { templates, stage } = stages[env];
+    const { influx } = stage.plan;
+    templates.Influx.hasResourceProperties('AWS::Route53::HostedZone', { Name: `${influx.zoneName}.`, VPCs: [{ VPCId: Match.anyValue(), VPCRegion: 'us-east-1' }] });
+    const nodes = influxNodes(env);
+    influx.hostNames.forEach((name, node) => {
+      templates.Influx.hasResourceProperties('AWS::Route53::RecordSet', {
+        Name: `${name}.`,
+        Type: 'A',
+        TTL: String(influx.dnsTtlSeconds),
+        ResourceRecords: [{ 'Fn::GetAtt': [nodes[node].id, 'PrivateIp'] }],
+      });
+    });
+    templates.Flink.hasResourceProperties('AWS::KinesisAnalyticsV2::Application', {
+      ApplicationConfiguration: Match.objectLike({
+        EnvironmentProperties: {
+          PropertyGroups: Match.arrayWith([Match.objectLike({ PropertyGroupId: 'influx', PropertyMap: Match.objectLike({ endpoints: influx.hostNames.map((n) => `http://${n}:8086`).join(',') }) })]),
+        },
+      }),
+    });
+  });
+
+  test('node n depends on node n-1, so CloudFormation replaces one node at a time', () => {
+    const nodes = influxNodes(env);
+    nodes.forEach(({ r }, node) => {
+      const before = (r.DependsOn ?? []).filter((d: string) => nodes.some((n) => n.id === d));
+      expect(before).toEqual(node === 0 ? [] : [nodes[node - 1].id]);
+    });
+  });
+});
+
+describe('item 7: an AMI bump or a boot-script change replaces the nodes, and template:diff says so', () => {
+  const prod = () => stages.prod.stacks;
+  test('a new AMI id in the config: every InfluxDB node replaced (ImageId), flagged as stateful', () => {
+    const bumped = configWith('prod', { hostImage: { amiIds: { 'us-east-1': 'ami-0123456789abcdef0' } } });
+    const warnings = statefulWarnings(diffStacks(prod(), synthesizeStage(bumped).stacks));
+    const nodes = influxNodes('prod').map((n) => n.id);
+    expect(warnings.filter((w) => w.stackName === 'MetricStream-prod-Influx').map((w) => [w.logicalId, w.message])).toEqual(
+      nodes.map((id) => [id, 'replaced (ImageId changed): the existing resource and its data are deleted']),
+    );
+  });
+
+  test('a user-data change replaces nodes (a fresh boot) instead of stopping and starting them', () => {
+    const changed = configWith('prod', { influx: { aggregateRetentionDays: 91 } });
+    const diffs = diffStacks(prod(), synthesizeStage(changed).stacks).filter((d) => d.stackName === 'MetricStream-prod-Influx');
+    const kinds = diffs.flatMap((d) => d.changes.filter((c) => c.type === 'AWS::EC2::Instance').map((c) => c.kind));
+    expect(kinds).not.toContain('interrupted');
+    expect(kinds.filter((k) => k === 'added')).toHaveLength(stages.prod.stage.plan.influx.nodes);
   });
 });
