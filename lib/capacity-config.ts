@@ -111,6 +111,11 @@ export interface InfluxConfig {
   /** Planned disk use must stay at or below this share of the instance store. */
   readonly diskWarningPercent: number;
   readonly rootVolumeGiB: number;
+  /**
+   * Node number -> generation. Raising a node's generation makes the next deploy replace exactly that
+   * node with a fresh one (docs/operations.md, "Replacing an InfluxDB node"); absent means 0.
+   */
+  readonly nodeGenerations?: Readonly<Record<number, number>>;
 }
 
 export interface BackupConfig {

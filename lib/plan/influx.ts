@@ -36,6 +36,8 @@ export interface InfluxPlan {
   readonly readinessTimeoutSeconds: number;
   /** CreationPolicy: a new node must cfn-signal within this (format, install, start, /ping). */
   readonly signalTimeoutSeconds: number;
+  /** Per node, in node order: its generation (influx.nodeGenerations; a raise replaces the node). */
+  readonly nodeGenerations: readonly number[];
 }
 
 /** A replaced node's new address reaches the Flink sink within a minute. */
@@ -81,6 +83,16 @@ export function planInflux(config: CapacityConfig, workload: WorkloadPlan): Infl
     );
   }
 
+  const generations = influx.nodeGenerations ?? {};
+  for (const [node, generation] of Object.entries(generations)) {
+    if (!/^\d+$/.test(node) || Number(node) >= nodes) {
+      throw new CapacityConfigError(env, `influx.nodeGenerations.${node}`, `names no node: the plan has nodes 0..${nodes - 1}`);
+    }
+    if (!Number.isInteger(generation) || generation < 0) {
+      throw new CapacityConfigError(env, `influx.nodeGenerations.${node}`, `(${generation}) must be a whole number`);
+    }
+  }
+
   return {
     instanceType: influx.instanceType,
     shards,
@@ -101,5 +113,6 @@ export function planInflux(config: CapacityConfig, workload: WorkloadPlan): Infl
     dnsTtlSeconds: DNS_TTL_SECONDS,
     readinessTimeoutSeconds: READINESS_TIMEOUT_SECONDS,
     signalTimeoutSeconds: BOOT_SECONDS + READINESS_TIMEOUT_SECONDS,
+    nodeGenerations: Array.from({ length: nodes }, (_, node) => generations[node] ?? 0),
   };
 }

@@ -22,6 +22,8 @@ export interface InfluxNodeSettings {
   readonly port: number;
   /** The boot polls /ping this long before it fails (and so signals failure). */
   readonly readinessTimeoutSeconds: number;
+  /** Above 0 it is written into the script: a raise changes the user data and replaces the node. */
+  readonly generation: number;
   readonly database: string;
   readonly retentionPolicy: string;
   readonly retentionDays: number;
@@ -45,6 +47,7 @@ export function influxNodeUserData(s: InfluxNodeSettings): ec2.UserData {
   const userData = ec2.UserData.forLinux();
   userData.addCommands(
     'set -euo pipefail',
+    ...(s.generation > 0 ? [`# node ${s.node}, generation ${s.generation}`] : []),
     'dnf install -y aws-cfn-bootstrap',
     '# Instance-store NVMe devices (not the EBS root): stripe them when there are several.',
     "mapfile -t disks < <(lsblk -dpno NAME,MODEL | awk '/Instance Storage/ {print $1}')",

@@ -379,4 +379,18 @@ describe('item 7: an AMI bump or a boot-script change replaces the nodes, and te
     expect(kinds).not.toContain('interrupted');
     expect(kinds.filter((k) => k === 'added')).toHaveLength(stages.prod.stage.plan.influx.nodes);
   });
+
+  test('raising one node’s generation replaces that node only', () => {
+    const diffs = diffStacks(prod(), synthesizeStage(configWith('prod', { influx: { nodeGenerations: { 1: 1 } } })).stacks);
+    const changes = diffs.flatMap((d) => d.changes.filter((c) => c.type === 'AWS::EC2::Instance'));
+    const instances = changes.filter((c) => c.kind !== 'modified').map((c) => [c.logicalId.slice(0, 5), c.kind]);
+    expect(instances.sort()).toEqual([
+      ['Node1', 'added'],
+      ['Node1', 'removed'],
+    ]);
+    // Node 2 only follows the new node 1 (its DependsOn): no property of it changes.
+    expect(changes.filter((c) => c.kind === 'modified').map((c) => [c.logicalId.slice(0, 5), c.properties.map((p) => `${p.path} ${p.impact}`)])).toEqual([
+      ['Node2', ['@DependsOn/0 update']],
+    ]);
+  });
 });
