@@ -104,6 +104,7 @@ export class InfluxStack extends Stack {
           node,
           port: PORTS.influx,
           readinessTimeoutSeconds: influx.readinessTimeoutSeconds,
+          readinessPollSeconds: influx.readinessPollSeconds,
           generation: influx.nodeGenerations[node],
           database: INFLUX_DATABASE,
           retentionPolicy: INFLUX_RETENTION_POLICY,

@@ -32,8 +32,9 @@ export interface InfluxPlan {
   /** Stable DNS name of every node, in node order: what other stacks address, never an instance attribute. */
   readonly hostNames: readonly string[];
   readonly dnsTtlSeconds: number;
-  /** A booting node polls /ping this long before its boot fails. */
+  /** A booting node polls /ping this long (every readinessPollSeconds) before its boot fails. */
   readonly readinessTimeoutSeconds: number;
+  readonly readinessPollSeconds: number;
   /** CreationPolicy: a new node must cfn-signal within this (format, install, start, /ping). */
   readonly signalTimeoutSeconds: number;
   /** Per node, in node order: its generation (influx.nodeGenerations; a raise replaces the node). */
@@ -43,6 +44,7 @@ export interface InfluxPlan {
 /** A replaced node's new address reaches the Flink sink within a minute. */
 const DNS_TTL_SECONDS = 60;
 const READINESS_TIMEOUT_SECONDS = 300;
+const READINESS_POLL_SECONDS = 2;
 /** Striping and formatting the instance store and installing the packages. */
 const BOOT_SECONDS = 600;
 
@@ -112,6 +114,7 @@ export function planInflux(config: CapacityConfig, workload: WorkloadPlan): Infl
     hostNames: Array.from({ length: nodes }, (_, node) => `node-${node}.influx.${env}.metricstream.internal`),
     dnsTtlSeconds: DNS_TTL_SECONDS,
     readinessTimeoutSeconds: READINESS_TIMEOUT_SECONDS,
+    readinessPollSeconds: READINESS_POLL_SECONDS,
     signalTimeoutSeconds: BOOT_SECONDS + READINESS_TIMEOUT_SECONDS,
     nodeGenerations: Array.from({ length: nodes }, (_, node) => generations[node] ?? 0),
   };

@@ -45,6 +45,8 @@ export interface IngestLifecyclePlan {
   readonly stopTimeoutSeconds: number;
   /** A terminating instance waits at most this long for its spool to reach Kafka before it stops. */
   readonly spoolDrainTimeoutSeconds: number;
+  /** How often the host reads its lifecycle state and, when terminating, its spool size. */
+  readonly lifecyclePollSeconds: number;
   /** Termination lifecycle hook: spool drain + stop, with room for the API calls; the host completes it sooner. */
   readonly terminationHeartbeatSeconds: number;
   /** A booting instance polls /health this long (every readinessPollSeconds) before its boot fails. */
@@ -71,6 +73,7 @@ const DRAIN_TIMEOUT_SECONDS = 30;
 /** After the drain the service flushes its queue to Kafka or the spool (one send timeout, 10 s) and exits. */
 const FLUSH_SECONDS = 20;
 const SPOOL_DRAIN_TIMEOUT_SECONDS = 300;
+const LIFECYCLE_POLL_SECONDS = 5;
 /** Room for the host's describe/complete calls and a slow API. */
 const LIFECYCLE_API_SECONDS = 30;
 /** Package install, bundle download and service start on a fresh instance. */
@@ -109,6 +112,7 @@ export function planIngest(config: CapacityConfig, workload: WorkloadPlan): Inge
     drainTimeoutSeconds: DRAIN_TIMEOUT_SECONDS,
     stopTimeoutSeconds,
     spoolDrainTimeoutSeconds: SPOOL_DRAIN_TIMEOUT_SECONDS,
+    lifecyclePollSeconds: LIFECYCLE_POLL_SECONDS,
     terminationHeartbeatSeconds: SPOOL_DRAIN_TIMEOUT_SECONDS + stopTimeoutSeconds + LIFECYCLE_API_SECONDS,
     readinessTimeoutSeconds: READINESS_TIMEOUT_SECONDS,
     readinessPollSeconds: READINESS_POLL_SECONDS,

@@ -22,6 +22,7 @@ export interface InfluxNodeSettings {
   readonly port: number;
   /** The boot polls /ping this long before it fails (and so signals failure). */
   readonly readinessTimeoutSeconds: number;
+  readonly readinessPollSeconds: number;
   /** Above 0 it is written into the script: a raise changes the user data and replaces the node. */
   readonly generation: number;
   readonly database: string;
@@ -82,7 +83,7 @@ export function influxNodeUserData(s: InfluxNodeSettings): ec2.UserData {
     'systemctl daemon-reload',
     `sed -i 's|^  # bind-address = ":8086"|  bind-address = ":${s.port}"|' /etc/influxdb/influxdb.conf`,
     'systemctl enable --now influxdb',
-    `timeout ${s.readinessTimeoutSeconds} bash -c 'until curl -sf -o /dev/null http://127.0.0.1:${s.port}/ping; do sleep 2; done'`,
+    `timeout ${s.readinessTimeoutSeconds} bash -c 'until curl -sf -o /dev/null http://127.0.0.1:${s.port}/ping; do sleep ${s.readinessPollSeconds}; done'`,
     `influx -port ${s.port} -execute 'CREATE DATABASE "${s.database}" WITH DURATION ${s.retentionDays}d REPLICATION 1 NAME "${s.retentionPolicy}"'`,
     `influx -port ${s.port} -execute 'CREATE RETENTION POLICY "${s.retentionPolicy}" ON "${s.database}" DURATION ${s.retentionDays}d REPLICATION 1 DEFAULT' || true`,
     "cat > /opt/aws/amazon-cloudwatch-agent/etc/amazon-cloudwatch-agent.json <<'CWA'",

@@ -91,12 +91,12 @@ export function ingestNodeUserData(s: IngestNodeSettings): ec2.UserData {
     '#!/usr/bin/env bash',
     'set -uo pipefail',
     imdsFunction(),
-    'until [ "$(imds autoscaling/target-lifecycle-state)" = Terminated ]; do sleep 5; done',
+    `until [ "$(imds autoscaling/target-lifecycle-state)" = Terminated ]; do sleep ${l.lifecyclePollSeconds}; done`,
     'systemctl stop metricstream-liveness',
     `deadline=$((SECONDS + ${l.spoolDrainTimeoutSeconds}))`,
     // True while the spool holds bytes; a dead service has no /metrics and nothing more can drain.
-    `spooled() { curl -sf -m 5 ${local}/metrics | awk '$1 == "ingest_spool_bytes" { b += $2 } END { exit !(b > 0) }'; }`,
-    'while spooled && [ "$SECONDS" -lt "$deadline" ]; do sleep 5; done',
+    `spooled() { curl -sf -m ${l.healthCheckTimeoutSeconds} ${local}/metrics | awk '$1 == "ingest_spool_bytes" { b += $2 } END { exit !(b > 0) }'; }`,
+    `while spooled && [ "$SECONDS" -lt "$deadline" ]; do sleep ${l.lifecyclePollSeconds}; done`,
     'systemctl stop metricstream-ingest',
     'id=$(imds instance-id)',
     `asg=$(aws autoscaling describe-auto-scaling-instances --region ${s.region} --instance-ids "$id" --query 'AutoScalingInstances[0].AutoScalingGroupName' --output text)`,
@@ -117,7 +117,7 @@ export function ingestNodeUserData(s: IngestNodeSettings): ec2.UserData {
     ]),
     'systemctl daemon-reload',
     // Ready gate: the script (and so cfn-signal) succeeds only once /health answers 200.
-    `timeout ${l.readinessTimeoutSeconds} bash -c 'until curl -sf -m 2 -o /dev/null ${local}/health; do sleep ${l.readinessPollSeconds}; done'`,
+    `timeout ${l.readinessTimeoutSeconds} bash -c 'until curl -sf -m ${l.healthCheckTimeoutSeconds} -o /dev/null ${local}/health; do sleep ${l.readinessPollSeconds}; done'`,
     'systemctl enable --now metricstream-liveness metricstream-lifecycle',
   );
   return userData;

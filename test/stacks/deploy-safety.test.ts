@@ -180,7 +180,9 @@ describe.each(ENVIRONMENT_NAMES)('item 9: the %s ingest fleet survives routine d
     expect(script.indexOf('trap exitTrap EXIT')).toBeLessThan(script.indexOf('dnf install'));
     expect(script).toMatch(new RegExp(`/opt/aws/bin/cfn-signal --stack MetricStream-${env}-Ingest --resource ${id} --region us-east-1 -e \\$exitCode`));
     expect(script).toContain('dnf install -y aws-cfn-bootstrap');
-    const ready = script.indexOf(`timeout ${lifecycle.readinessTimeoutSeconds} bash -c 'until curl -sf -m 2 -o /dev/null http://127.0.0.1:8080/health; do sleep ${lifecycle.readinessPollSeconds}; done'`);
+    const ready = script.indexOf(
+      `timeout ${lifecycle.readinessTimeoutSeconds} bash -c 'until curl -sf -m ${lifecycle.healthCheckTimeoutSeconds} -o /dev/null http://127.0.0.1:8080/health; do sleep ${lifecycle.readinessPollSeconds}; done'`,
+    );
     expect(ready).toBeGreaterThan(script.indexOf('systemctl enable --now metricstream-ingest'));
     expect(script).toContain('set -euo pipefail');
     bashParses(script);
@@ -235,7 +237,7 @@ describe.each(ENVIRONMENT_NAMES)('item 10: %s health checks replace dead instanc
       HeartbeatTimeout: lifecycle.terminationHeartbeatSeconds,
     });
     const order = [
-      'until [ "$(imds autoscaling/target-lifecycle-state)" = Terminated ]',
+      `until [ "$(imds autoscaling/target-lifecycle-state)" = Terminated ]; do sleep ${lifecycle.lifecyclePollSeconds}; done`,
       `deadline=$((SECONDS + ${lifecycle.spoolDrainTimeoutSeconds}))`,
       '$1 == "ingest_spool_bytes"',
       'systemctl stop metricstream-ingest',
@@ -285,7 +287,7 @@ describe.each(ENVIRONMENT_NAMES)('item 6: %s InfluxDB installs with the current 
       expect(r.CreationPolicy).toEqual({ ResourceSignal: { Count: 1, Timeout: `PT${influx.signalTimeoutSeconds / 60}M` } });
       expect(script.indexOf('trap exitTrap EXIT')).toBeLessThan(script.indexOf('set -euo pipefail'));
       expect(script).toContain(`/opt/aws/bin/cfn-signal --stack MetricStream-${env}-Influx --resource ${id} --region us-east-1 -e $exitCode`);
-      const ping = script.indexOf(`timeout ${influx.readinessTimeoutSeconds} bash -c 'until curl -sf -o /dev/null http://127.0.0.1:8086/ping; do sleep 2; done'`);
+      const ping = script.indexOf(`timeout ${influx.readinessTimeoutSeconds} bash -c 'until curl -sf -o /dev/null http://127.0.0.1:8086/ping; do sleep ${influx.readinessPollSeconds}; done'`);
       expect(ping).toBeGreaterThan(script.indexOf('systemctl enable --now influxdb'));
       expect(ping).toBeLessThan(script.indexOf('CREATE DATABASE'));
       bashParses(script);
