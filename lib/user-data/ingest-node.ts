@@ -78,7 +78,8 @@ export function ingestNodeUserData(s: IngestNodeSettings): ec2.UserData {
     imdsFunction(),
     'fails=0',
     `while sleep ${l.livenessIntervalSeconds}; do`,
-    `  if curl -sf -m ${l.healthCheckTimeoutSeconds} -o /dev/null ${local}/live; then fails=0; continue; fi`,
+    // Any HTTP answer means the server serves (000: refused or timed out); /live itself answers 200.
+    `  if [ "$(curl -s -m ${l.healthCheckTimeoutSeconds} -o /dev/null -w '%{http_code}' ${local}/live)" != 000 ]; then fails=0; continue; fi`,
     '  fails=$((fails + 1))',
     `  if [ "$fails" -ge ${l.livenessFailures} ]; then`,
     `    aws autoscaling set-instance-health --region ${s.region} --instance-id "$(imds instance-id)" --health-status Unhealthy && exit 0`,

@@ -218,7 +218,7 @@ describe.each(ENVIRONMENT_NAMES)('item 10: %s health checks replace dead instanc
   test('a dead service (/live failing) marks the instance Unhealthy from the host', () => {
     const script = ingestUserData(env);
     const { lifecycle } = stages[env].stage.plan.ingest;
-    expect(script).toContain(`curl -sf -m ${lifecycle.healthCheckTimeoutSeconds} -o /dev/null http://127.0.0.1:8080/live`);
+    expect(script).toContain(`if [ "$(curl -s -m ${lifecycle.healthCheckTimeoutSeconds} -o /dev/null -w '%{http_code}' http://127.0.0.1:8080/live)" != 000 ]; then fails=0; continue; fi`);
     expect(script).toContain(`while sleep ${lifecycle.livenessIntervalSeconds}; do`);
     expect(script).toContain(`if [ "$fails" -ge ${lifecycle.livenessFailures} ]; then`);
     expect(script).toMatch(/aws autoscaling set-instance-health --region us-east-1 --instance-id "\$\(imds instance-id\)" --health-status Unhealthy/);
