@@ -146,6 +146,11 @@ export interface InfluxConfig {
   /** Planned disk use must stay at or below this share of the instance store. */
   readonly diskWarningPercent: number;
   readonly rootVolumeGiB: number;
+  /**
+   * Node number -> generation. Raising a node's generation makes the next deploy replace exactly that
+   * node with a fresh one (docs/operations.md, "Replacing an InfluxDB node"); absent means 0.
+   */
+  readonly nodeGenerations?: Readonly<Record<number, number>>;
 }
 
 export interface BackupConfig {
@@ -158,6 +163,19 @@ export interface BackupConfig {
 }
 
 export type PricingModel = 'on-demand' | 'reserved-1yr-no-upfront';
+
+/**
+ * The machine image the hosts (InfluxDB nodes and ingest instances) boot, pinned here rather than
+ * looked up at deploy time: a new AMI replaces every InfluxDB node (and its instance store) and
+ * rolls the ingest fleet, so it must be a reviewed change that `npm run template:diff` flags
+ * (docs/operations.md, "AMI bump").
+ */
+export interface HostImageConfig {
+  /** The image's name, the same in every region (what `aws ec2 describe-images` filters on). */
+  readonly name: string;
+  /** Its id per region; synthesizing an environment needs the id of the environment's region. */
+  readonly amiIds: Readonly<Partial<Record<string, string>>>;
+}
 
 /** How clients and operators reach the deployment. Not sizes: these only reach the stacks. */
 export interface AccessConfig {
@@ -212,6 +230,7 @@ export interface CapacityConfig {
   readonly flink: FlinkConfig;
   readonly influx: InfluxConfig;
   readonly backups: BackupConfig;
+  readonly hostImage: HostImageConfig;
   readonly pricing: PricingModel;
   readonly access: AccessConfig;
   /**
@@ -425,6 +444,15 @@ function telegrafFleet(monitoredServers: number): WorkloadConfig {
   };
 }
 
+/**
+ * Amazon Linux 2023, x86_64, kernel 6.1 (what the SSM parameter al2023-ami-kernel-default-x86_64
+ * pointed at when pinned). Other regions: add the same image's id before deploying there.
+ */
+const AMAZON_LINUX_2023: HostImageConfig = {
+  name: 'al2023-ami-2023.9.20251208.0-kernel-6.1-x86_64',
+  amiIds: { 'us-east-1': 'ami-068c0051b15cdb816' },
+};
+
 /** Managed Flink as staging and prod run it: one slot per KPU, autoscaling, 1-minute windows. */
 const MANAGED_FLINK: FlinkConfig = {
   pointsPerSecondPerSlot: flinkSlotCapacity(1),
@@ -492,6 +520,7 @@ const dev: CapacityConfig = {
     rootVolumeGiB: 20,
   },
   backups: { intervalDays: 7, standardDays: 14, retentionDays: 90 },
+  hostImage: AMAZON_LINUX_2023,
   pricing: 'on-demand',
   access: { plainHttp: true, clientCidrs: ['10.0.0.0/8'], operatorCidrs: ['10.0.0.0/8'], protectFromDeletion: false },
 };
@@ -529,6 +558,7 @@ const staging: CapacityConfig = {
     rootVolumeGiB: 20,
   },
   backups: { intervalDays: 7, standardDays: 14, retentionDays: 365 },
+  hostImage: AMAZON_LINUX_2023,
   pricing: 'on-demand',
   access: { ingestDomainName: 'ingest.staging.metricstream.example.com', clientCidrs: ['0.0.0.0/0'], operatorCidrs: ['10.0.0.0/8'], protectFromDeletion: true },
 };
@@ -583,6 +613,7 @@ const prod: CapacityConfig = {
     rootVolumeGiB: 30,
   },
   backups: { intervalDays: 7, standardDays: 14, retentionDays: 365 },
+  hostImage: AMAZON_LINUX_2023,
   pricing: 'on-demand',
   // Placeholders (example domain and e-mail, a documentation CIDR, no account): synthesis works, and a
   // deploy stops before creating anything, naming each one (lib/plan/deployment.ts, README "Deploying").

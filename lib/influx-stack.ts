@@ -2,9 +2,10 @@ import { Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aw
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
-import type { CapacityPlan } from './plan';
+import { requireAmiId, type CapacityPlan } from './plan';
 import { accessLogBucket } from './log-bucket';
 import { acknowledge, acknowledgeInlinePolicy, acknowledgeInstanceRolePolicies } from './nag';
 import { PORTS } from './ports';
@@ -30,11 +31,17 @@ export interface InfluxStackProps extends StackProps {
  * its NVMe instance store at boot, with InfluxDB installed and its retention set from the plan.
  * Instance-store data dies with the instance, so replication (the Flink sink writes every series to
  * its replica set) and scheduled backups to S3 are what keep it.
+ *
+ * Routine deploys: each node has a stable DNS name in a private hosted zone (other stacks address
+ * it by that name, so no instance attribute is exported and a replacement is never blocked by an
+ * export in use); a node is created only once it signals that InfluxDB answers (CreationPolicy);
+ * and node n depends on node n-1, so CloudFormation replaces them one at a time, each new node
+ * healthy before the next starts, the old ones kept until the update's cleanup.
  */
 export class InfluxStack extends Stack {
   readonly instances: ec2.Instance[];
   readonly backupBucket: s3.Bucket;
-  /** `http://<private-ip>:8086` of every node, in node order (the Flink sink's hash ring). */
+  /** `http://<node name>:8086` of every node, in node order (the Flink sink's hash ring). */
   readonly endpoints: string[];
 
   constructor(scope: Construct, id: string, props: InfluxStackProps) {
@@ -70,6 +77,8 @@ export class InfluxStack extends Stack {
     });
     this.backupBucket.grantPut(role);
 
+    const zone = new route53.PrivateHostedZone(this, 'Zone', { zoneName: influx.zoneName, vpc: props.vpc, comment: `MetricStream ${environment} InfluxDB nodes` });
+
     const subnets = props.vpc.privateSubnets;
     this.instances = [];
     for (let node = 0; node < influx.nodes; node++) {
@@ -79,10 +88,14 @@ export class InfluxStack extends Stack {
         vpc: props.vpc,
         vpcSubnets: { subnets: [subnets[node % subnets.length]] },
         instanceType: new ec2.InstanceType(influx.instanceType),
-        machineImage: ec2.MachineImage.latestAmazonLinux2023(),
+        // Pinned in the config: ImageId replaces the node (and its instance store), so a new AMI is a
+        // reviewed change that template:diff flags, never whatever SSM says at deploy time.
+        machineImage: ec2.MachineImage.genericLinux({ [props.plan.region]: requireAmiId(props.plan) }),
         securityGroup: props.securityGroup,
         role,
-        requireImdsv2: true,
+        // IMDSv2 on the instance itself: requireImdsv2 would add a launch template named after the
+        // construct id (Node0LaunchTemplate), the same in every stage of one account and region.
+        httpTokens: ec2.HttpTokens.REQUIRED,
         detailedMonitoring: true,
         ssmSessionPermissions: true,
         blockDevices: [{ deviceName: '/dev/xvda', volume: ec2.BlockDeviceVolume.ebs(influx.rootVolumeGiB, { encrypted: true, volumeType: ec2.EbsDeviceVolumeType.GP3 }) }],
@@ -90,24 +103,44 @@ export class InfluxStack extends Stack {
           environment,
           node,
           port: PORTS.influx,
+          readinessTimeoutSeconds: influx.readinessTimeoutSeconds,
+          readinessPollSeconds: influx.readinessPollSeconds,
+          generation: influx.nodeGenerations[node],
           database: INFLUX_DATABASE,
           retentionPolicy: INFLUX_RETENTION_POLICY,
           retentionDays: influx.aggregateRetentionDays,
           backup: replica === 0 ? { bucketName: this.backupBucket.bucketName, intervalDays: props.backupIntervalDays } : undefined,
         }),
-        userDataCausesReplacement: false,
+        // A user-data change on an existing node would stop and start it: its instance store is
+        // erased and the boot script does not run again, so the mount fails. Replacing it instead
+        // boots a fresh node with the new script (one at a time, below).
+        userDataCausesReplacement: true,
+      });
+      instance.userData.addSignalOnExitCommand(instance);
+      instance.instance.cfnOptions.creationPolicy = { resourceSignal: { count: 1, timeout: Duration.seconds(influx.signalTimeoutSeconds).toIsoString() } };
+      const previous = this.instances[this.instances.length - 1];
+      if (previous) instance.instance.addResourceDependency(previous.instance);
+      new route53.ARecord(this, `Node${node}Address`, {
+        zone,
+        recordName: `${influx.hostNames[node]}.`,
+        target: route53.RecordTarget.fromIpAddresses(instance.instancePrivateIp),
+        ttl: Duration.seconds(influx.dnsTtlSeconds),
       });
       instance.instance.disableApiTermination = props.protectFromDeletion;
       if (!props.protectFromDeletion) {
         acknowledge(instance, ['AwsSolutions-EC29'], `The ${environment} config turns termination protection off so the environment can be torn down.`);
       }
       Validations.of(instance).acknowledge({
+        id: 'CloudFormation-Validate::W9010',
+        reason: 'The AMI is pinned on purpose, per region, in the capacity config (hostImage): a new image replaces the node, so it must be a reviewed change.',
+      });
+      Validations.of(instance).acknowledge({
         id: 'CloudFormation-Validate::W3010',
         reason: 'Each node is placed in a named AZ on purpose: one replica per AZ (see availabilityZoneNames in lib/network-stack.ts).',
       });
       this.instances.push(instance);
     }
-    this.endpoints = this.instances.map((i) => `http://${i.instancePrivateIp}:${PORTS.influx}`);
+    this.endpoints = influx.hostNames.map((name) => `http://${name}:${PORTS.influx}`);
 
     acknowledge(
       this.backupBucket,

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, type StackProps, Token, Validations } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -11,7 +11,7 @@ import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import type { AccessConfig } from './capacity-config';
-import type { CapacityPlan } from './plan';
+import { requireAmiId, type CapacityPlan } from './plan';
 import { PORTS } from './ports';
 import { TOPICS } from './topics';
 import { kafkaResourceArn } from './kafka-stack';
@@ -31,10 +31,11 @@ export interface IngestStackProps extends StackProps {
   readonly kafkaClusterArn: string;
 }
 
-/** Seconds the ALB keeps sending in-flight requests to a deregistering target. */
-export const DEREGISTRATION_DELAY_SECONDS = 30;
-const HEALTH_CHECK_INTERVAL_SECONDS = 10;
-const UNHEALTHY_THRESHOLD = 2;
+/** A pseudo parameter as cdk-nag prints it in a finding's id: its value when known at synthesis. */
+const pseudo = (value: string, name: string) => (Token.isUnresolved(value) ? `<AWS::${name}>` : value);
+
+/** The termination lifecycle hook the hosts complete once drained (unique within its ASG only). */
+export const TERMINATION_HOOK_NAME = 'metricstream-drain';
 
 /**
  * The ingest tier: an internet-facing ALB (HTTPS, HTTP redirected) in front of an ASG of c6i
@@ -49,6 +50,7 @@ export class IngestStack extends Stack {
   constructor(scope: Construct, id: string, props: IngestStackProps) {
     super(scope, id, props);
     const { ingest, environment, deployment } = props.plan;
+    const { lifecycle } = ingest;
 
     const apiKeys = new secretsmanager.Secret(this, 'ApiKeys', {
       description: `MetricStream ${environment} ingest API keys, comma-separated`,
@@ -94,7 +96,11 @@ export class IngestStack extends Stack {
 
     const userData = ingestNodeUserData({
       environment,
+      region: this.region,
       bundle,
+      port: PORTS.ingest,
+      lifecycle,
+      terminationHookName: TERMINATION_HOOK_NAME,
       serviceEnvironment: {
         NODE_ENV: 'production',
         PORT: String(PORTS.ingest),
@@ -109,16 +115,17 @@ export class IngestStack extends Stack {
         KAFKA_TOPIC: TOPICS.metrics,
         KAFKA_MAX_MESSAGE_BYTES: String(props.plan.kafka.maxMessageBytes),
         INGEST_SPOOL_DIR: '/var/lib/metricstream/spool',
-        // On SIGTERM, fail /health this long before closing, so the ALB (2 failed checks 10 s apart)
-        // stops routing first.
-        INGEST_DRAIN_DELAY_MS: String(HEALTH_CHECK_INTERVAL_SECONDS * UNHEALTHY_THRESHOLD * 1000),
+        // On SIGTERM, fail /health this long before closing, so the ALB stops routing first.
+        INGEST_DRAIN_DELAY_MS: String(lifecycle.drainDelaySeconds * 1000),
+        INGEST_DRAIN_TIMEOUT_MS: String(lifecycle.drainTimeoutSeconds * 1000),
         AWS_REGION: this.region,
       },
     });
 
     const launchTemplate = new ec2.LaunchTemplate(this, 'LaunchTemplate', {
       instanceType: new ec2.InstanceType(ingest.instanceType),
-      machineImage: ec2.MachineImage.latestAmazonLinux2023(),
+      // Pinned in the config: a new AMI is a reviewed change, not whatever SSM says at deploy time.
+      machineImage: ec2.MachineImage.genericLinux({ [props.plan.region]: requireAmiId(props.plan) }),
       role,
       securityGroup: props.instanceSecurityGroup,
       requireImdsv2: true,
@@ -131,12 +138,23 @@ export class IngestStack extends Stack {
       vpc: props.vpc,
       vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
       launchTemplate,
+      // No desiredCapacity: in the template it would reset a scaled-out fleet to the plan's size on
+      // every stack update. The group starts at minCapacity and the scaling policies own it after.
       minCapacity: ingest.minInstances,
-      desiredCapacity: ingest.desiredInstances,
       maxCapacity: ingest.maxInstances,
-      healthChecks: autoscaling.HealthChecks.withAdditionalChecks({ additionalTypes: [autoscaling.AdditionalHealthCheckType.ELB], gracePeriod: Duration.minutes(5) }),
-      // A new bundle or launch template replaces instances a few at a time behind the ALB.
-      updatePolicy: autoscaling.UpdatePolicy.rollingUpdate({ maxBatchSize: ingest.rollingUpdateBatchSize, minInstancesInService: ingest.minInstances }),
+      // EC2 checks only: the ALB's /health is readiness (503 while the spool is full during an MSK
+      // outage), and replacing such an instance would delete its spool. A dead service is reported by
+      // the host's /live watchdog (set-instance-health).
+      healthChecks: autoscaling.HealthChecks.ec2({ gracePeriod: Duration.seconds(lifecycle.healthCheckGraceSeconds) }),
+      // Creation and every rolling update wait for each new host's cfn-signal, sent once /health is
+      // ready: a broken bundle fails the first batch and rolls back instead of replacing the fleet.
+      signals: autoscaling.Signals.waitForMinCapacity({ timeout: Duration.seconds(lifecycle.signalTimeoutSeconds) }),
+      updatePolicy: autoscaling.UpdatePolicy.rollingUpdate({
+        maxBatchSize: lifecycle.maxBatchSize,
+        minInstancesInService: lifecycle.minInstancesInService,
+        waitOnResourceSignals: true,
+        pauseTime: Duration.seconds(lifecycle.signalTimeoutSeconds),
+      }),
       groupMetrics: [autoscaling.GroupMetrics.all()],
       notifications: [],
     });
@@ -144,12 +162,42 @@ export class IngestStack extends Stack {
       id: 'AwsSolutions-AS3',
       reason: 'Scaling activity is in the ASG history and its group metrics; the monitoring stack alarms on what matters to clients (CPU, latency, errors).',
     });
-    // Scale-in gives the service time to drain after the ALB stopped routing to it.
+    userData.addSignalOnExitCommand(this.autoScalingGroup);
+    // A terminating host drains its spool and stops, then completes this hook itself; the heartbeat
+    // only bounds a host that cannot.
     this.autoScalingGroup.addLifecycleHook('Drain', {
+      lifecycleHookName: TERMINATION_HOOK_NAME,
       lifecycleTransition: autoscaling.LifecycleTransition.INSTANCE_TERMINATING,
-      heartbeatTimeout: Duration.seconds(DEREGISTRATION_DELAY_SECONDS + 60),
+      heartbeatTimeout: Duration.seconds(lifecycle.terminationHeartbeatSeconds),
       defaultResult: autoscaling.DefaultResult.CONTINUE,
     });
+    // Scoped to this group. A separate policy: in the role's default policy the group's name would
+    // make the launch template (and so the group) depend on the group.
+    const lifecyclePolicy = new iam.Policy(this, 'LifecyclePolicy', {
+      roles: [role],
+      statements: [
+        new iam.PolicyStatement({
+          actions: ['autoscaling:CompleteLifecycleAction', 'autoscaling:SetInstanceHealth'],
+          resources: [this.autoScalingGroup.autoScalingGroupArn],
+        }),
+        // Describe actions take no resource-level permissions.
+        new iam.PolicyStatement({ actions: ['autoscaling:DescribeAutoScalingInstances'], resources: ['*'] }),
+      ],
+    });
+    acknowledgeInlinePolicy(lifecyclePolicy);
+    Validations.of(lifecyclePolicy).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:${pseudo(this.partition, 'Partition')}:autoscaling:${pseudo(this.region, 'Region')}:${pseudo(this.account, 'AccountId')}:autoScalingGroup:*:autoScalingGroupName/<${this.getLogicalId(this.autoScalingGroup.node.defaultChild as autoscaling.CfnAutoScalingGroup)}>]`,
+      reason: 'The one group of this stack by name; the wildcard is the group id part of its ARN, which is not known before creation.',
+    });
+    Validations.of(lifecyclePolicy).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'autoscaling:DescribeAutoScalingInstances supports no resource-level permissions; the host reads its own group name with it.',
+    });
+    acknowledge(
+      this.autoScalingGroup,
+      ['NIST.800.53.R5-AutoScalingGroupELBHealthCheckRequired'],
+      "On purpose: the ALB's /health is readiness, 503 while the spool is full during an MSK outage; ELB checks would replace those instances and delete their spools. The host reports a dead service itself (/live watchdog, set-instance-health).",
+    );
 
     const cpuMetric = new cloudwatch.Metric({
       namespace: 'AWS/EC2',
@@ -208,14 +256,15 @@ export class IngestStack extends Stack {
       protocol: elbv2.ApplicationProtocol.HTTP,
       targets: [this.autoScalingGroup],
       loadBalancingAlgorithmType: elbv2.TargetGroupLoadBalancingAlgorithmType.LEAST_OUTSTANDING_REQUESTS,
-      deregistrationDelay: Duration.seconds(DEREGISTRATION_DELAY_SECONDS),
+      deregistrationDelay: Duration.seconds(lifecycle.deregistrationDelaySeconds),
+      // Readiness: the ALB routes only to hosts that can take data.
       healthCheck: {
         path: '/health',
         healthyHttpCodes: '200',
-        interval: Duration.seconds(HEALTH_CHECK_INTERVAL_SECONDS),
-        timeout: Duration.seconds(5),
-        healthyThresholdCount: 2,
-        unhealthyThresholdCount: UNHEALTHY_THRESHOLD,
+        interval: Duration.seconds(lifecycle.healthCheckIntervalSeconds),
+        timeout: Duration.seconds(lifecycle.healthCheckTimeoutSeconds),
+        healthyThresholdCount: lifecycle.healthyThreshold,
+        unhealthyThresholdCount: lifecycle.unhealthyThreshold,
       },
     });
 

@@ -72,6 +72,8 @@ export class MetricStreamStage extends Stage {
       influxEndpoints: this.influx.endpoints,
       logsKey,
     });
+    // The endpoints are DNS names from the plan, not references: order the deploys explicitly.
+    this.flink.addStackDependency(this.influx);
     this.ingest = new IngestStack(this, 'Ingest', {
       stackName: name('Ingest'),
       plan,
@@ -89,7 +91,6 @@ export class MetricStreamStage extends Stage {
       alarmEmail: config.access.alarmEmail,
       autoScalingGroupName: this.ingest.autoScalingGroup.autoScalingGroupName,
       loadBalancerFullName: this.ingest.loadBalancer.loadBalancerFullName,
-      influxInstanceIds: this.influx.instances.map((i) => i.instanceId),
       kafkaClusterName: this.kafka.clusterName,
       flinkApplicationName: this.flink.applicationName,
     });

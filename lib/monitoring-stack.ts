@@ -16,7 +16,6 @@ export interface MonitoringStackProps extends StackProps {
   readonly autoScalingGroupName: string;
   /** `app/<name>/<id>` of the ingest ALB. */
   readonly loadBalancerFullName: string;
-  readonly influxInstanceIds: readonly string[];
   readonly kafkaClusterName: string;
   readonly flinkApplicationName: string;
 }
@@ -77,9 +76,12 @@ export class MonitoringStack extends Stack {
     });
     this.alarm('IngestErrorRateCritical', 'critical: ingest 5xx %', errorRate, THRESHOLDS.errorRatePercent.critical);
 
-    props.influxInstanceIds.forEach((instanceId, node) => {
-      this.warnAndCrit(`InfluxNode${node}Cpu`, `InfluxDB node ${node} CPU %`, ec2Cpu({ InstanceId: instanceId }), THRESHOLDS.cpuPercent);
-    });
+    // Per node by its number (the agent's Node dimension), not its instance id: nothing crosses
+    // stacks that a node replacement would change.
+    for (let node = 0; node < plan.influx.nodes; node++) {
+      const cpu = minutely(HOST_METRICS_NAMESPACE, 'cpu_usage_active', { Environment: env, Tier: 'influx', Node: String(node) }, 'Average');
+      this.warnAndCrit(`InfluxNode${node}Cpu`, `InfluxDB node ${node} CPU %`, cpu, THRESHOLDS.cpuPercent);
+    }
     this.warnAndCrit('InfluxMemory', 'InfluxDB memory %', hosts('mem_used_percent', 'influx'), THRESHOLDS.memoryPercent);
     this.warnAndCrit('InfluxDisk', 'InfluxDB disk %', hosts('disk_used_percent', 'influx'), THRESHOLDS.diskPercent);
 

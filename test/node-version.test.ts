@@ -6,6 +6,9 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Stack } from 'aws-cdk-lib';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
+import { CAPACITY_CONFIGS } from '../lib/capacity-config';
+import { planCapacity } from '../lib/plan';
+import { PORTS } from '../lib/ports';
 import { ingestNodeUserData } from '../lib/user-data/ingest-node';
 import { FIXTURE_ASSETS } from './stacks/synth';
 
@@ -45,7 +48,15 @@ test('CI runs that major: .ci/run sources the installer, the workflow reads .nod
 test('the ingest hosts install and run exactly that major (Amazon Linux 2023 nodejs<major>, /usr/bin/node-<major>)', () => {
   const stack = new Stack();
   const bundle = new s3assets.Asset(stack, 'Bundle', { path: FIXTURE_ASSETS.ingestBundleDir });
-  const script = ingestNodeUserData({ environment: 'test', bundle, serviceEnvironment: {} }).render();
+  const script = ingestNodeUserData({
+    environment: 'test',
+    region: 'us-east-1',
+    bundle,
+    port: PORTS.ingest,
+    serviceEnvironment: {},
+    lifecycle: planCapacity(CAPACITY_CONFIGS.prod).ingest.lifecycle,
+    terminationHookName: 'test-hook',
+  }).render();
   expect(script).toMatch(new RegExp(`^dnf install -y nodejs${MAJOR} `, 'm'));
   expect(script).toMatch(new RegExp(`^ExecStart=/usr/bin/node-${MAJOR} `, 'm'));
   expect(script.match(/nodejs[0-9]+|node-[0-9]+/g)?.filter((m) => !m.endsWith(String(MAJOR)))).toEqual([]);

@@ -6,6 +6,7 @@ import type { CapacityConfig, EnvironmentName, PricingModel } from '../capacity-
 import { planBackups, type BackupPlan } from './backups';
 import { planDeployment, validateDeployment, type DeploymentPlan } from './deployment';
 import { planFlink, type FlinkPlan } from './flink';
+import { planHostImage, type HostImagePlan } from './hosts';
 import { planInflux, type InfluxPlan } from './influx';
 import { planIngest, type IngestPlan } from './ingest';
 import { planKafka, planKafkaBrokers, type KafkaPlan } from './kafka';
@@ -18,8 +19,9 @@ import { validateCapacityConfig } from './validate';
 import { planWorkload, type WorkloadPlan } from './workload';
 
 export { CapacityConfigError } from './errors';
+export { requireAmiId } from './hosts';
 export type { DeploymentPlan, PlaceholderSetting } from './deployment';
-export type { AzLossPlan, RedundancyPlan, BackupPlan, FlinkPlan, InfluxPlan, IngestPlan, KafkaPlan, LoadBalancerPlan, TransferPlan, WorkloadPlan };
+export type { AzLossPlan, RedundancyPlan, BackupPlan, HostImagePlan, FlinkPlan, InfluxPlan, IngestPlan, KafkaPlan, LoadBalancerPlan, TransferPlan, WorkloadPlan };
 
 export interface CapacityPlan {
   readonly environment: EnvironmentName;
@@ -39,6 +41,7 @@ export interface CapacityPlan {
   readonly transfer: TransferPlan;
   /** Kafka version, AZ IDs, VPC CIDR, protection and placeholder settings (lib/plan/deployment.ts). */
   readonly deployment: DeploymentPlan;
+  readonly hostImage: HostImagePlan;
   /** What the plan could not make hold: soft limits it exceeds, redundancy it cannot give. */
   readonly warnings: readonly PlanWarning[];
   /** The per-component capacities the plan divided by, and where each comes from. */
@@ -109,6 +112,7 @@ export function planCapacity(config: CapacityConfig): CapacityPlan {
     warnings,
     capacities: capacityEntries(config).map(({ path, capacity: { value, unit, source } }) => ({ path, value, unit, source })),
     deployment: planDeployment(config),
+    hostImage: planHostImage(config),
   };
 }
 

@@ -29,7 +29,26 @@ export interface InfluxPlan {
   readonly aggregateRetentionDays: number;
   readonly rootVolumeGiB: number;
   readonly azLoss: AzLossPlan;
+  /** Private hosted zone of the nodes' names, in the environment's VPC. */
+  readonly zoneName: string;
+  /** Stable DNS name of every node, in node order: what other stacks address, never an instance attribute. */
+  readonly hostNames: readonly string[];
+  readonly dnsTtlSeconds: number;
+  /** A booting node polls /ping this long (every readinessPollSeconds) before its boot fails. */
+  readonly readinessTimeoutSeconds: number;
+  readonly readinessPollSeconds: number;
+  /** CreationPolicy: a new node must cfn-signal within this (format, install, start, /ping). */
+  readonly signalTimeoutSeconds: number;
+  /** Per node, in node order: its generation (influx.nodeGenerations; a raise replaces the node). */
+  readonly nodeGenerations: readonly number[];
 }
+
+/** A replaced node's new address reaches the Flink sink within a minute. */
+const DNS_TTL_SECONDS = 60;
+const READINESS_TIMEOUT_SECONDS = 300;
+const READINESS_POLL_SECONDS = 2;
+/** Striping and formatting the instance store and installing the packages. */
+const BOOT_SECONDS = 600;
 
 /**
  * Shards: enough that each node's share of one copy of the data stays under the disk warning and
@@ -92,6 +111,15 @@ export function planInflux(config: CapacityConfig, workload: WorkloadPlan, redun
           ? `a single replica per shard: its data is unavailable until the AZ is back`
           : `${nodes} nodes over ${azs} AZs and an AZ-unaware hash ring in the Flink sink: all ${influx.replicationFactor} replicas of a series can sit in one AZ and be unavailable with it`,
   };
+  const generations = influx.nodeGenerations ?? {};
+  for (const [node, generation] of Object.entries(generations)) {
+    if (!/^\d+$/.test(node) || Number(node) >= nodes) {
+      throw new CapacityConfigError(env, `influx.nodeGenerations.${node}`, `names no node: the plan has nodes 0..${nodes - 1}`);
+    }
+    if (!Number.isInteger(generation) || generation < 0) {
+      throw new CapacityConfigError(env, `influx.nodeGenerations.${node}`, `(${generation}) must be a whole number`);
+    }
+  }
 
   return {
     instanceType: influx.instanceType,
@@ -109,5 +137,12 @@ export function planInflux(config: CapacityConfig, workload: WorkloadPlan, redun
     aggregateRetentionDays: influx.aggregateRetentionDays,
     rootVolumeGiB: influx.rootVolumeGiB,
     azLoss,
+    zoneName: `influx.${env}.metricstream.internal`,
+    hostNames: Array.from({ length: nodes }, (_, node) => `node-${node}.influx.${env}.metricstream.internal`),
+    dnsTtlSeconds: DNS_TTL_SECONDS,
+    readinessTimeoutSeconds: READINESS_TIMEOUT_SECONDS,
+    readinessPollSeconds: READINESS_POLL_SECONDS,
+    signalTimeoutSeconds: BOOT_SECONDS + READINESS_TIMEOUT_SECONDS,
+    nodeGenerations: Array.from({ length: nodes }, (_, node) => generations[node] ?? 0),
   };
 }

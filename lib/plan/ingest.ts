@@ -42,11 +42,71 @@ export interface IngestPlan {
   readonly scaleInInstances: number;
   readonly scaleInAfterMinutes: number;
   readonly instanceWarmupMinutes: number;
+  readonly lifecycle: IngestLifecyclePlan;
 }
 
 /**
+ * How instances join, are checked, leave and are replaced; all durations in seconds. The ALB checks
+ * readiness (/health, 503 while starting, draining or with the spool full); the ASG replaces only
+ * instances whose service is dead (EC2 checks, and the host's own /live watchdog).
+ */
+export interface IngestLifecyclePlan {
+  readonly healthCheckIntervalSeconds: number;
+  readonly healthCheckTimeoutSeconds: number;
+  readonly healthyThreshold: number;
+  readonly unhealthyThreshold: number;
+  /** The ALB keeps in-flight requests this long on a deregistering target. */
+  readonly deregistrationDelaySeconds: number;
+  /** On SIGTERM /health fails this long before the listener closes, so the ALB stops routing first. */
+  readonly drainDelaySeconds: number;
+  /** Then in-flight requests get this long (INGEST_DRAIN_TIMEOUT_MS). */
+  readonly drainTimeoutSeconds: number;
+  /** systemd's TimeoutStopSec: drain delay + drain timeout + the flush of what was accepted. */
+  readonly stopTimeoutSeconds: number;
+  /** A terminating instance waits at most this long for its spool to reach Kafka before it stops. */
+  readonly spoolDrainTimeoutSeconds: number;
+  /** How often the host reads its lifecycle state and, when terminating, its spool size. */
+  readonly lifecyclePollSeconds: number;
+  /** Termination lifecycle hook: spool drain + stop, with room for the API calls; the host completes it sooner. */
+  readonly terminationHeartbeatSeconds: number;
+  /** A booting instance polls /health this long (every readinessPollSeconds) before its boot fails. */
+  readonly readinessTimeoutSeconds: number;
+  readonly readinessPollSeconds: number;
+  /** CreationPolicy and rolling-update wait for a host's cfn-signal: boot + readiness. */
+  readonly signalTimeoutSeconds: number;
+  /** EC2 health checks start counting after this (the boot has had its chance to signal). */
+  readonly healthCheckGraceSeconds: number;
+  /** The host polls /live this often; this many failures in a row mark the instance Unhealthy. */
+  readonly livenessIntervalSeconds: number;
+  readonly livenessFailures: number;
+  /** Rolling update: instances replaced at a time, and kept in service meanwhile (< maxInstances). */
+  readonly maxBatchSize: number;
+  readonly minInstancesInService: number;
+}
+
+// Lifecycle policy: the ALB's checks, the service's drain and the boot allowance.
+const HEALTH_CHECK_INTERVAL_SECONDS = 10;
+const HEALTH_CHECK_TIMEOUT_SECONDS = 5;
+const HEALTH_CHECK_THRESHOLD = 2;
+const DEREGISTRATION_DELAY_SECONDS = 30;
+const DRAIN_TIMEOUT_SECONDS = 30;
+/** After the drain the service flushes its queue to Kafka or the spool (one send timeout, 10 s) and exits. */
+const FLUSH_SECONDS = 20;
+const SPOOL_DRAIN_TIMEOUT_SECONDS = 300;
+const LIFECYCLE_POLL_SECONDS = 5;
+/** Room for the host's describe/complete calls and a slow API. */
+const LIFECYCLE_API_SECONDS = 30;
+/** Package install, bundle download and service start on a fresh instance. */
+const BOOT_SECONDS = 300;
+const READINESS_TIMEOUT_SECONDS = 300;
+const READINESS_POLL_SECONDS = 5;
+const LIVENESS_INTERVAL_SECONDS = 10;
+const LIVENESS_FAILURES = 3;
+
+/**
  * Reference rule: instances = ceil(peak requests/s / per-instance capacity) + spares
- * (100,000 / 10,000 = 10, + 2 = 12); the ASG may grow to ceil(needed x scale-out factor) (20).
+ * (100,000 / 10,000 = 10, + 2 = 12); the ASG may grow to ceil(needed x scale-out factor) (20), and
+ * at least to the planned fleet plus one rolling-update batch.
  * The capacity is what an instance carries at the scale-out CPU, so saturation is capacity / that CPU.
  * Where the availability target requires static stability, the fleet is at least the smallest even
  * spread over the AZs whose survivors carry the peak at the AZ-loss utilization of saturation.
@@ -63,7 +123,10 @@ export function planIngest(config: CapacityConfig, workload: WorkloadPlan, redun
     neededInstances + ingest.spareInstances,
     redundancy.staticStabilityRequired ? staticallyStableCount(azLossSurvivorsNeeded, azs) : 0,
   );
-  const maxInstances = Math.max(desiredInstances, Math.ceil(neededInstances * ingest.scaleOutFactor));
+  const rollingUpdateBatchSize = Math.max(1, desiredInstances - neededInstances);
+  // A rolling update keeps the planned fleet in service and adds a batch above it: CloudFormation
+  // rejects MinInstancesInService >= MaxSize, so MaxSize leaves room for one batch at least.
+  const maxInstances = Math.max(desiredInstances + rollingUpdateBatchSize, Math.ceil(neededInstances * ingest.scaleOutFactor));
   const requestsPerSecondPerInstanceAtPeak = peak / desiredInstances;
   const survivors = survivorsOf(desiredInstances, azs);
   const utilizationAfterLoss = survivors > 0 ? peak / survivors / saturationPerInstance : Infinity;
@@ -75,6 +138,31 @@ export function planIngest(config: CapacityConfig, workload: WorkloadPlan, redun
     detail: carried
       ? `${survivors} of ${desiredInstances} instances left carry the peak at ${pct(utilizationAfterLoss)} CPU (limit ${pct(redundancy.azLossUtilization)})`
       : `${survivors} of ${desiredInstances} instances left would need ${pct(utilizationAfterLoss)} CPU, over ${pct(redundancy.azLossUtilization)}: the peak waits for new instances (~${redundancy.azRecoveryMinutes} min)`,
+  };
+  const minInstancesInService = desiredInstances;
+  const drainDelaySeconds = HEALTH_CHECK_INTERVAL_SECONDS * HEALTH_CHECK_THRESHOLD;
+  const stopTimeoutSeconds = drainDelaySeconds + DRAIN_TIMEOUT_SECONDS + FLUSH_SECONDS;
+  const signalTimeoutSeconds = BOOT_SECONDS + READINESS_TIMEOUT_SECONDS;
+  const lifecycle: IngestLifecyclePlan = {
+    healthCheckIntervalSeconds: HEALTH_CHECK_INTERVAL_SECONDS,
+    healthCheckTimeoutSeconds: HEALTH_CHECK_TIMEOUT_SECONDS,
+    healthyThreshold: HEALTH_CHECK_THRESHOLD,
+    unhealthyThreshold: HEALTH_CHECK_THRESHOLD,
+    deregistrationDelaySeconds: DEREGISTRATION_DELAY_SECONDS,
+    drainDelaySeconds,
+    drainTimeoutSeconds: DRAIN_TIMEOUT_SECONDS,
+    stopTimeoutSeconds,
+    spoolDrainTimeoutSeconds: SPOOL_DRAIN_TIMEOUT_SECONDS,
+    lifecyclePollSeconds: LIFECYCLE_POLL_SECONDS,
+    terminationHeartbeatSeconds: SPOOL_DRAIN_TIMEOUT_SECONDS + stopTimeoutSeconds + LIFECYCLE_API_SECONDS,
+    readinessTimeoutSeconds: READINESS_TIMEOUT_SECONDS,
+    readinessPollSeconds: READINESS_POLL_SECONDS,
+    signalTimeoutSeconds,
+    healthCheckGraceSeconds: signalTimeoutSeconds,
+    livenessIntervalSeconds: LIVENESS_INTERVAL_SECONDS,
+    livenessFailures: LIVENESS_FAILURES,
+    maxBatchSize: rollingUpdateBatchSize,
+    minInstancesInService,
   };
   return {
     instanceType: ingest.instanceType,
@@ -89,7 +177,7 @@ export function planIngest(config: CapacityConfig, workload: WorkloadPlan, redun
     utilizationAtPeak: requestsPerSecondPerInstanceAtPeak / perInstance,
     volumeGiB: ingest.volumeGiB,
     workersPerInstance: EC2_INSTANCE_TYPES[ingest.instanceType].vcpus,
-    rollingUpdateBatchSize: Math.max(1, desiredInstances - neededInstances),
+    rollingUpdateBatchSize,
     scaleOutCpuPercent: ingest.scaleOutCpuPercent,
     scaleInCpuPercent: ingest.scaleInCpuPercent,
     keyRateLimit: {
@@ -102,5 +190,6 @@ export function planIngest(config: CapacityConfig, workload: WorkloadPlan, redun
     scaleInInstances: ingest.scaleInInstances,
     scaleInAfterMinutes: ingest.scaleInAfterMinutes,
     instanceWarmupMinutes: ingest.instanceWarmupMinutes,
+    lifecycle,
   };
 }

@@ -159,6 +159,9 @@ export function validateCapacityConfig(config: CapacityConfig): void {
       }
     }
   }
+  for (const [region, amiId] of Object.entries(config.hostImage.amiIds)) {
+    if (!/^ami-([0-9a-f]{8}|[0-9a-f]{17})$/.test(amiId ?? '')) fail(`hostImage.amiIds.${region}`, `("${amiId}") is not an AMI id (ami- and 8 or 17 hex digits)`);
+  }
   if (config.backups.standardDays > config.backups.retentionDays) {
     fail('backups.standardDays', `(${config.backups.standardDays}) must be <= backups.retentionDays (${config.backups.retentionDays})`);
   }

@@ -1,10 +1,30 @@
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { cloudWatchAgentConfig } from './cloudwatch-agent';
 
+/**
+ * InfluxData's package signing key (https://repos.influxdata.com/influxdata-archive.key): the primary
+ * key, and the signing subkey added on 2025-07-10 that signs packages since the 2023 subkey (the one
+ * influxdata-archive_compat.key holds) expired on 2026-01-17. The boot refuses a key file without both.
+ * https://www.influxdata.com/blog/package-signing-key-rotation/
+ */
+export const INFLUXDATA_KEY = {
+  url: 'https://repos.influxdata.com/influxdata-archive.key',
+  primaryFingerprint: '24C975CBA61A024EE1B631787C3D57159FC2F927',
+  signingSubkeyFingerprint: 'AC10D7449F343ADCEFDDC2B6DA61C26A0585BD3B',
+} as const;
+
+const DATA_DIR = '/var/lib/influxdb';
+const KEY_FILE = '/etc/pki/rpm-gpg/RPM-GPG-KEY-influxdata';
+
 export interface InfluxNodeSettings {
   readonly environment: string;
   readonly node: number;
   readonly port: number;
+  /** The boot polls /ping this long before it fails (and so signals failure). */
+  readonly readinessTimeoutSeconds: number;
+  readonly readinessPollSeconds: number;
+  /** Above 0 it is written into the script: a raise changes the user data and replaces the node. */
+  readonly generation: number;
   readonly database: string;
   readonly retentionPolicy: string;
   readonly retentionDays: number;
@@ -14,37 +34,60 @@ export interface InfluxNodeSettings {
 
 /**
  * Boot script of an InfluxDB node (Amazon Linux 2023): stripe and mount the NVMe instance store,
- * install InfluxDB 1.x, create the database with the planned retention as its default policy,
- * publish memory and disk metrics, and (on backup replicas) upload a full backup on a timer.
+ * install InfluxDB 1.x from InfluxData's repository (its current signing key, fingerprints checked),
+ * create the database with the planned retention as its default policy, publish CPU, memory and disk
+ * metrics, and (on backup replicas) upload a full backup on a timer. The caller adds the exit trap
+ * (addSignalOnExitCommand) that sends cfn-signal with the script's exit status: under `set -e` any
+ * failed step, or an InfluxDB that never answers /ping, signals failure.
+ *
+ * The data mount is required, never `nofail`: after a stop/start the instance store is blank, the
+ * filesystem UUID is gone and the boot fails loudly at the mount, and influxd (RequiresMountsFor)
+ * cannot start on the root volume with an empty database. Recovery is replacing the node.
  */
 export function influxNodeUserData(s: InfluxNodeSettings): ec2.UserData {
   const userData = ec2.UserData.forLinux();
   userData.addCommands(
     'set -euo pipefail',
+    ...(s.generation > 0 ? [`# node ${s.node}, generation ${s.generation}`] : []),
+    'dnf install -y aws-cfn-bootstrap',
     '# Instance-store NVMe devices (not the EBS root): stripe them when there are several.',
     "mapfile -t disks < <(lsblk -dpno NAME,MODEL | awk '/Instance Storage/ {print $1}')",
+    '[ "${#disks[@]}" -ge 1 ] || { echo "no NVMe instance store found" >&2; exit 1; }',
     'if [ "${#disks[@]}" -gt 1 ]; then dnf install -y mdadm; mdadm --create /dev/md0 --run --level=0 --raid-devices=${#disks[@]} "${disks[@]}"; dev=/dev/md0; else dev=${disks[0]}; fi',
     'mkfs.xfs -f "$dev"',
-    'mkdir -p /var/lib/influxdb',
-    'echo "$dev /var/lib/influxdb xfs defaults,noatime,nofail 0 2" >> /etc/fstab',
-    'mount /var/lib/influxdb',
+    `mkdir -p ${DATA_DIR}`,
+    // By UUID: NVMe names may change between boots; a blank store after stop/start has no such UUID.
+    `echo "UUID=$(blkid -s UUID -o value "$dev") ${DATA_DIR} xfs defaults,noatime 0 2" >> /etc/fstab`,
+    `mount ${DATA_DIR}`,
+    `mountpoint -q ${DATA_DIR}`,
+    `curl -sfL -o /tmp/influxdata-archive.key ${INFLUXDATA_KEY.url}`,
+    `fingerprints=$(gpg --show-keys --with-colons /tmp/influxdata-archive.key | awk -F: '$1 == "fpr" {print $10}')`,
+    `grep -qx ${INFLUXDATA_KEY.primaryFingerprint} <<<"$fingerprints"`,
+    `grep -qx ${INFLUXDATA_KEY.signingSubkeyFingerprint} <<<"$fingerprints"`,
+    `install -m 0644 /tmp/influxdata-archive.key ${KEY_FILE}`,
     "cat > /etc/yum.repos.d/influxdata.repo <<'REPO'",
     '[influxdata]',
     'name = InfluxData Repository - Stable',
     'baseurl = https://repos.influxdata.com/stable/$basearch/main',
     'enabled = 1',
     'gpgcheck = 1',
-    'gpgkey = https://repos.influxdata.com/influxdata-archive_compat.key',
+    `gpgkey = file://${KEY_FILE}`,
     'REPO',
     'dnf install -y influxdb amazon-cloudwatch-agent',
-    'chown -R influxdb:influxdb /var/lib/influxdb',
+    `chown -R influxdb:influxdb ${DATA_DIR}`,
+    'mkdir -p /etc/systemd/system/influxdb.service.d',
+    "cat > /etc/systemd/system/influxdb.service.d/data-mount.conf <<'UNIT'",
+    '[Unit]',
+    `RequiresMountsFor=${DATA_DIR}`,
+    'UNIT',
+    'systemctl daemon-reload',
     `sed -i 's|^  # bind-address = ":8086"|  bind-address = ":${s.port}"|' /etc/influxdb/influxdb.conf`,
     'systemctl enable --now influxdb',
-    `for i in $(seq 1 60); do curl -sf http://127.0.0.1:${s.port}/ping && break; sleep 2; done`,
+    `timeout ${s.readinessTimeoutSeconds} bash -c 'until curl -sf -o /dev/null http://127.0.0.1:${s.port}/ping; do sleep ${s.readinessPollSeconds}; done'`,
     `influx -port ${s.port} -execute 'CREATE DATABASE "${s.database}" WITH DURATION ${s.retentionDays}d REPLICATION 1 NAME "${s.retentionPolicy}"'`,
     `influx -port ${s.port} -execute 'CREATE RETENTION POLICY "${s.retentionPolicy}" ON "${s.database}" DURATION ${s.retentionDays}d REPLICATION 1 DEFAULT' || true`,
     "cat > /opt/aws/amazon-cloudwatch-agent/etc/amazon-cloudwatch-agent.json <<'CWA'",
-    cloudWatchAgentConfig(s.environment, 'influx', ['/var/lib/influxdb']),
+    cloudWatchAgentConfig(s.environment, 'influx', [DATA_DIR], s.node),
     'CWA',
     'systemctl enable --now amazon-cloudwatch-agent',
   );

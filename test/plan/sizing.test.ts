@@ -44,7 +44,8 @@ describe('ingest sizing', () => {
     expect(ingest.neededInstances).toBe(needed);
     expect(ingest.desiredInstances).toBe(needed + spares);
     expect(ingest.minInstances).toBe(needed + spares);
-    expect(ingest.maxInstances).toBe(Math.max(needed + spares, Math.ceil(needed * 2)));
+    // Room above the planned fleet for one rolling-update batch (the spares' worth, at least 1).
+    expect(ingest.maxInstances).toBe(Math.max(needed + spares + Math.max(1, spares), Math.ceil(needed * 2)));
   });
 
   test('one worker per vCPU; rolling updates replace the spares’ worth of instances at a time', () => {

@@ -48,10 +48,23 @@ describe('invalid configs fail naming the field and the rule', () => {
     ['a malformed CIDR', { access: { clientCidrs: ['10.0.0.300/8'] } }, /access\.clientCidrs \("10\.0\.0\.300\/8"\) is not an IPv4 CIDR/],
     ['no operator CIDR', { access: { operatorCidrs: [] } }, /access\.operatorCidrs must list at least one CIDR/],
     ['standard days beyond retention', { backups: { standardDays: 400 } }, /backups\.standardDays \(400\) must be <= backups\.retentionDays \(365\)/],
+    ['a generation for a node the plan lacks', { influx: { nodeGenerations: { 3: 1 } } }, /influx\.nodeGenerations\.3 names no node: the plan has nodes 0\.\.2/],
+    ['a fractional generation', { influx: { nodeGenerations: { 0: 1.5 } } }, /influx\.nodeGenerations\.0 \(1\.5\) must be a whole number/],
+    ['a malformed AMI id', { hostImage: { amiIds: { 'us-east-1': 'ami-xyz' } } }, /hostImage\.amiIds\.us-east-1 \("ami-xyz"\) is not an AMI id/],
   ])('%s', (_name, patch, message) => {
     const config = configWith('prod', patch);
     expect(() => planCapacity(config)).toThrow(CapacityConfigError);
     expect(() => planCapacity(config)).toThrow(message);
+  });
+
+  // issue 13 item 9: CloudFormation rejects a rolling update with MinInstancesInService >= MaxSize
+  // (dev planned 2..2). Every environment, at every load, leaves MaxSize room for one batch.
+  test.each(Object.keys(CAPACITY_CONFIGS))('%s: MinInstancesInService + a batch <= MaxSize at any load', (env) => {
+    for (const monitoredServers of [1, 10, 100, 1_000, 10_000, 100_000]) {
+      const { ingest } = planCapacity(configWith(env as 'dev', { workload: { monitoredServers } }));
+      expect(ingest.lifecycle.minInstancesInService).toBeLessThan(ingest.maxInstances);
+      expect(ingest.lifecycle.minInstancesInService + ingest.lifecycle.maxBatchSize).toBeLessThanOrEqual(ingest.maxInstances);
+    }
   });
 
   test('the error carries the field and the rule separately', () => {

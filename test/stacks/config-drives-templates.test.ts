@@ -1,5 +1,6 @@
 /** The capacity config is the only edit needed to resize a deployment. */
 import { Match } from 'aws-cdk-lib/assertions';
+import { CAPACITY_CONFIGS } from '../../lib/capacity-config';
 import { configWith } from '../helpers';
 import { synthesizeStage } from './synth';
 
@@ -10,7 +11,7 @@ test('doubling prod’s load resizes every tier, with no other edit', () => {
   const { templates } = synthesizeStage(doubled);
   // 200,000 req/s / 10,000 = 20 needed; an AZ loss must leave ceil(200,000 / (10,000 / 0.7 x 0.85)) = 17,
   // so 26 over 3 AZs (9 + 9 + 8); max 40.
-  templates.Ingest.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', { MinSize: '26', DesiredCapacity: '26', MaxSize: '40' });
+  templates.Ingest.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', { MinSize: '26', DesiredCapacity: Match.absent(), MaxSize: '40' });
   // 200,000 / 10,000 per slot = 20 -> 27 over 9 brokers; 27 partitions.
   templates.Flink.hasResourceProperties('AWS::KinesisAnalyticsV2::Application', {
     ApplicationConfiguration: Match.objectLike({ FlinkApplicationConfiguration: Match.objectLike({ ParallelismConfiguration: Match.objectLike({ Parallelism: 27 }) }) }),
@@ -31,6 +32,12 @@ test('instance types and replication come from the config', () => {
   templates.Influx.resourceCountIs('AWS::EC2::Instance', 2);
   templates.Influx.allResourcesProperties('AWS::EC2::Instance', { InstanceType: 'i3.xlarge' });
   templates.Kafka.hasResourceProperties('AWS::MSK::Cluster', { BrokerNodeGroupInfo: Match.objectLike({ InstanceType: 'kafka.m5.large' }) });
+});
+
+test('an environment in a region without a pinned AMI stops synthesis naming the field', () => {
+  const config = configWith('prod', { region: 'eu-west-1', availabilityZoneIds: ['euw1-az1', 'euw1-az2', 'euw1-az3'] });
+  expect(CAPACITY_CONFIGS.prod.hostImage.amiIds['eu-west-1']).toBeUndefined();
+  expect(() => synthesizeStage(config)).toThrow('capacity config "prod": hostImage.amiIds.eu-west-1 is missing');
 });
 
 test('an invalid config stops synthesis naming the field', () => {
