@@ -11,6 +11,7 @@
 
 import { EC2_INSTANCE_TYPES, MSK_BROKER_TYPES } from './plan/instance-types';
 import type { Measurement } from './plan/measurements';
+import type { ClientNetwork, RequestCompression } from './plan/transfer';
 
 export const ENVIRONMENT_NAMES = ['dev', 'staging', 'prod'] as const;
 export type EnvironmentName = (typeof ENVIRONMENT_NAMES)[number];
@@ -53,6 +54,14 @@ export interface WorkloadConfig {
   readonly seriesPerServer: number;
   /** How long a client keeps one keep-alive connection before opening a new one. */
   readonly connectionLifetimeSeconds: number;
+  /**
+   * Where clients sit, which decides what their traffic costs: `internet` (the default; data out at
+   * the tiered internet rates), `same-region` (other VPCs in the region over public IPs, $0.01/GB
+   * each way) or `private` (through an internal ALB, cross-AZ rates only).
+   */
+  readonly clientNetwork?: ClientNetwork;
+  /** Request body encoding; `gzip` shrinks the bytes on the wire (the ALB's processed bytes too). */
+  readonly requestCompression?: RequestCompression;
 }
 
 export interface IngestConfig {

@@ -7,6 +7,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import type { Construct } from 'constructs';
+import { logRetention } from './log-retention';
 import type { CapacityPlan } from './plan';
 import { kafkaResourceArn } from './kafka-stack';
 import { acknowledgeAssetRead, acknowledgeAwsCustomResourceProvider, acknowledgeInlinePolicy } from './nag';
@@ -44,7 +45,7 @@ export class FlinkStack extends Stack {
     this.applicationName = `metricstream-${environment}`;
 
     const jar = new s3assets.Asset(this, 'JobJar', { path: props.jarPath });
-    const logGroup = new logs.LogGroup(this, 'Logs', { retention: logs.RetentionDays.ONE_MONTH, encryptionKey: props.logsKey });
+    const logGroup = new logs.LogGroup(this, 'Logs', { retention: logRetention(props.plan, 'Flink logs'), encryptionKey: props.logsKey });
     const logStream = new logs.LogStream(this, 'LogStream', { logGroup });
 
     const role = new iam.Role(this, 'ServiceRole', { assumedBy: new iam.ServicePrincipal('kinesisanalytics.amazonaws.com') });
@@ -129,7 +130,7 @@ export class FlinkStack extends Stack {
             checkpointInterval: flink.checkpointIntervalSeconds * 1000,
             minPauseBetweenCheckpoints: 5000,
           },
-          monitoringConfiguration: { configurationType: 'CUSTOM', logLevel: 'INFO', metricsLevel: 'TASK' },
+          monitoringConfiguration: { configurationType: 'CUSTOM', logLevel: props.plan.observability.flinkLogLevel, metricsLevel: props.plan.observability.flinkMetricsLevel },
           parallelismConfiguration: {
             configurationType: 'CUSTOM',
             parallelism: flink.parallelism,

@@ -41,7 +41,7 @@ export class InfluxStack extends Stack {
     super(scope, id, props);
     const { influx, environment } = props.plan;
 
-    const accessLogs = accessLogBucket(this, 'AccessLogs');
+    const accessLogs = accessLogBucket(this, 'AccessLogs', props.plan);
     this.backupBucket = new s3.Bucket(this, 'Backups', {
       encryption: s3.BucketEncryption.KMS,
       encryptionKey: new kms.Key(this, 'BackupKey', { description: `MetricStream ${environment} InfluxDB backups`, enableKeyRotation: true }),
@@ -83,7 +83,7 @@ export class InfluxStack extends Stack {
         securityGroup: props.securityGroup,
         role,
         requireImdsv2: true,
-        detailedMonitoring: true,
+        detailedMonitoring: props.plan.observability.detailedMonitoring,
         ssmSessionPermissions: true,
         blockDevices: [{ deviceName: '/dev/xvda', volume: ec2.BlockDeviceVolume.ebs(influx.rootVolumeGiB, { encrypted: true, volumeType: ec2.EbsDeviceVolumeType.GP3 }) }],
         userData: influxNodeUserData({

@@ -112,7 +112,7 @@ export class IngestStack extends Stack {
       role,
       securityGroup: props.instanceSecurityGroup,
       requireImdsv2: true,
-      detailedMonitoring: true,
+      detailedMonitoring: props.plan.observability.detailedMonitoring,
       userData,
       blockDevices: [{ deviceName: '/dev/xvda', volume: ec2.BlockDeviceVolume.ebs(ingest.volumeGiB, { encrypted: true, volumeType: ec2.EbsDeviceVolumeType.GP3 }) }],
     });
@@ -172,11 +172,12 @@ export class IngestStack extends Stack {
       evaluationPeriods: 10,
     });
 
-    const accessLogs = accessLogBucket(this, 'AlbAccessLogs');
+    const accessLogs = accessLogBucket(this, 'AlbAccessLogs', props.plan);
     this.loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'Alb', {
       vpc: props.vpc,
-      internetFacing: true,
-      vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC },
+      // Clients on a private network reach an internal ALB (workload.clientNetwork).
+      internetFacing: props.plan.network.internetFacingLoadBalancer,
+      vpcSubnets: { subnetType: props.plan.network.internetFacingLoadBalancer ? ec2.SubnetType.PUBLIC : ec2.SubnetType.PRIVATE_WITH_EGRESS },
       securityGroup: props.albSecurityGroup,
       dropInvalidHeaderFields: true,
       idleTimeout: Duration.seconds(60),

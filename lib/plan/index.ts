@@ -9,12 +9,15 @@ import { planInflux, type InfluxPlan } from './influx';
 import { planIngest, type IngestPlan } from './ingest';
 import { planKafka, planKafkaBrokers, type KafkaPlan } from './kafka';
 import { planLoadBalancer, type LoadBalancerPlan } from './load-balancer';
-import { planTransfer, type TransferPlan } from './transfer';
+import { planNetworkCharges, type NetworkChargesPlan } from './network-charges';
+import { planObservability, type ObservabilityPlan } from './observability';
+import { planTransfer, validateTransferConfig, type TransferPlan } from './transfer';
+import { TOPICS } from '../topics';
 import { validateCapacityConfig } from './validate';
 import { planWorkload, type WorkloadPlan } from './workload';
 
 export { CapacityConfigError } from './errors';
-export type { BackupPlan, FlinkPlan, InfluxPlan, IngestPlan, KafkaPlan, LoadBalancerPlan, TransferPlan, WorkloadPlan };
+export type { BackupPlan, FlinkPlan, InfluxPlan, IngestPlan, KafkaPlan, LoadBalancerPlan, NetworkChargesPlan, ObservabilityPlan, TransferPlan, WorkloadPlan };
 
 export interface CapacityPlan {
   readonly environment: EnvironmentName;
@@ -31,15 +34,21 @@ export interface CapacityPlan {
   readonly influx: InfluxPlan;
   readonly backups: BackupPlan;
   readonly transfer: TransferPlan;
+  readonly observability: ObservabilityPlan;
+  readonly network: NetworkChargesPlan;
 }
 
 /** Validates the config and derives the plan; throws CapacityConfigError naming the field. */
 export function planCapacity(config: CapacityConfig): CapacityPlan {
   validateCapacityConfig(config);
+  validateTransferConfig(config);
   const workload = planWorkload(config);
   const brokers = planKafkaBrokers(config, workload);
   const flink = planFlink(config, workload, brokers.brokers);
   const influx = planInflux(config, workload);
+  const ingest = planIngest(config, workload);
+  const kafka = planKafka(config, brokers, flink.parallelism);
+  const transfer = planTransfer(config, workload);
   return {
     environment: config.environment,
     account: config.account,
@@ -49,11 +58,13 @@ export function planCapacity(config: CapacityConfig): CapacityPlan {
     pricing: config.pricing,
     workload,
     loadBalancer: planLoadBalancer(config, workload),
-    ingest: planIngest(config, workload),
-    kafka: planKafka(config, brokers, flink.parallelism),
+    ingest,
+    kafka,
     flink,
     influx,
     backups: planBackups(config, influx),
-    transfer: planTransfer(config, workload),
+    transfer,
+    observability: planObservability(config, workload, ingest, kafka, flink, influx, transfer, Object.keys(TOPICS).length),
+    network: planNetworkCharges(config, ingest, influx, transfer),
   };
 }

@@ -19,7 +19,33 @@ export const priceKeys = {
   s3DeepArchive: 's3/deep-archive',
   interAzTransfer: 'transfer/inter-az',
   natGatewayHour: 'nat/hour',
+  natProcessed: 'nat/processed',
+  internetOut: (tier: InternetOutTier) => `transfer/internet-out/${tier}`,
+  sameRegionPublicTransfer: 'transfer/same-region-public',
+  vpcEndpointHour: 'vpce/hour',
+  vpcEndpointProcessed: 'vpce/processed',
+  publicIpv4Hour: 'ipv4/hour',
+  kmsKey: 'kms/key',
+  secret: 'secretsmanager/secret',
+  cloudwatchAlarmMetric: 'cloudwatch/alarm-metric',
+  cloudwatchDashboard: 'cloudwatch/dashboard',
+  cloudwatchMetric: 'cloudwatch/metric',
+  cloudwatchLogsIngestion: 'cloudwatch/logs-ingestion',
+  cloudwatchLogsStorage: 'cloudwatch/logs-storage',
 } as const;
+
+/**
+ * Data transfer out to the internet is tiered per month and account: first 10 TB, next 40 TB, next
+ * 100 TB, over 150 TB (price-list ranges in GB of 2^30 bytes).
+ * @see https://aws.amazon.com/ec2/pricing/on-demand/#Data_Transfer
+ */
+export const INTERNET_OUT_TIERS = [
+  { tier: 'first-10tb', fromGB: 0, toGB: 10_240 },
+  { tier: 'next-40tb', fromGB: 10_240, toGB: 51_200 },
+  { tier: 'next-100tb', fromGB: 51_200, toGB: 153_600 },
+  { tier: 'over-150tb', fromGB: 153_600, toGB: Infinity },
+] as const;
+export type InternetOutTier = (typeof INTERNET_OUT_TIERS)[number]['tier'];
 
 /** Every key a region's snapshot must hold: everything any capacity config may use. */
 export function requiredPriceKeys(): string[] {
@@ -41,5 +67,18 @@ export function requiredPriceKeys(): string[] {
     priceKeys.s3DeepArchive,
     priceKeys.interAzTransfer,
     priceKeys.natGatewayHour,
+    priceKeys.natProcessed,
+    ...INTERNET_OUT_TIERS.map(({ tier }) => priceKeys.internetOut(tier)),
+    priceKeys.sameRegionPublicTransfer,
+    priceKeys.vpcEndpointHour,
+    priceKeys.vpcEndpointProcessed,
+    priceKeys.publicIpv4Hour,
+    priceKeys.kmsKey,
+    priceKeys.secret,
+    priceKeys.cloudwatchAlarmMetric,
+    priceKeys.cloudwatchDashboard,
+    priceKeys.cloudwatchMetric,
+    priceKeys.cloudwatchLogsIngestion,
+    priceKeys.cloudwatchLogsStorage,
   ];
 }

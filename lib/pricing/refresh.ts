@@ -83,8 +83,10 @@ export function selectPrice(query: PriceQuery, items: readonly PriceListItem[], 
   const dimensions = Object.values(term.priceDimensions);
   const upfront = dimensions.filter((d) => d.unit === 'Quantity').reduce((sum, d) => sum + usd(d, fail), 0);
   const rates = dimensions.filter((d) => d.unit !== 'Quantity');
-  // Tiered prices (S3 Standard) list one dimension per tier; the first tier starts at 0.
-  const rate = rates.length === 1 ? rates[0] : rates.find((d) => d.beginRange === '0');
+  // Tiered prices (S3 Standard, data out) list one dimension per tier; a query names its tier by
+  // beginRange, else the first tier (from 0).
+  const wanted = query.beginRange ?? '0';
+  const rate = rates.length === 1 && query.beginRange === undefined ? rates[0] : rates.find((d) => d.beginRange === wanted);
   if (!rate) fail(`no usage dimension on term ${term.offerTermCode} of SKU ${item.product.sku}`);
 
   return {
@@ -139,7 +141,10 @@ function usageTypeMatches(usageType: string | undefined, wanted: string): boolea
 
 /** Services spell an hour differently (Hrs, hours, KPU-Hr); the snapshot uses Hrs for all. */
 function normalizeUnit(unit: string): string {
-  return /^(hrs|hours?|kpu-hrs?)$/i.test(unit) ? 'Hrs' : unit;
+  if (/^(hrs|hours?|kpu-hrs?)$/i.test(unit)) return 'Hrs';
+  // Per-resource monthly prices (alarms, metrics, dashboards, keys, secrets): one unit, a month of one.
+  if (/^(alarms?|metrics?|dashboards?|keys?|secrets?|months?|mo)$/i.test(unit)) return 'Mo';
+  return unit;
 }
 
 function reservedTermMatches(term: PriceTerm, selector: ReservedTermSelector): boolean {

@@ -1,5 +1,6 @@
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as s3assets from 'aws-cdk-lib/aws-s3-assets';
+import { AGENT_DISK_PATHS } from '../plan/observability';
 import { cloudWatchAgentConfig } from './cloudwatch-agent';
 
 export interface IngestNodeSettings {
@@ -48,7 +49,7 @@ export function ingestNodeUserData(s: IngestNodeSettings): ec2.UserData {
     'systemctl daemon-reload',
     'systemctl enable --now metricstream-ingest',
     "cat > /opt/aws/amazon-cloudwatch-agent/etc/amazon-cloudwatch-agent.json <<'CWA'",
-    cloudWatchAgentConfig(s.environment, 'ingest', ['/']),
+    cloudWatchAgentConfig(s.environment, 'ingest', AGENT_DISK_PATHS.ingest),
     'CWA',
     'systemctl enable --now amazon-cloudwatch-agent',
   );

@@ -13,10 +13,13 @@ describe('npm run plan', () => {
     expect(stdout).toContain('3 x kafka.m5.xlarge, 12 partitions');
     expect(stdout).toContain('parallelism 12');
     expect(stdout).toContain('3 x i3.2xlarge');
-    expect(stdout).toMatch(/ingest\s+EC2 instances\s+c6i\.2xlarge\s+12\s+\$0\.34\s+Hrs\s+\$2,978\.40/);
-    expect(stdout).toMatch(/influx\s+EC2 instances\s+i3\.2xlarge\s+3\s+\$0\.624\s+Hrs/);
-    expect(stdout).toMatch(/MSK brokers\s+kafka\.m5\.xlarge\s+3\s+\$0\.42\s+Hrs/);
-    expect(stdout).toMatch(/Flink KPUs \(incl\. orchestration\)\s+KPU\s+13\s+\$0\.11\s+Hrs/);
+    expect(stdout).toMatch(/ingest\s+EC2 instances\s+c6i\.2xlarge\s+12\s+8,760\s+Hrs\s+\$0\.34\s+\$2,978\.40/);
+    expect(stdout).toMatch(/influx\s+EC2 instances\s+i3\.2xlarge\s+3\s+2,190\s+Hrs\s+\$0\.624/);
+    expect(stdout).toMatch(/MSK brokers\s+kafka\.m5\.xlarge\s+3\s+2,190\s+Hrs\s+\$0\.42/);
+    expect(stdout).toMatch(/Flink KPUs \(incl\. orchestration\)\s+KPU\s+13\s+9,490\s+Hrs\s+\$0\.11/);
+    // The charges beyond the instances, each with its usage assumption.
+    expect(stdout).toMatch(/data transfer out to clients \(internet\)\s+next-40tb\s+1\s+40,960\s+GB\s+\$0\.085\s+\$3,481\.60\s+\S/);
+    expect(stdout).toMatch(/ALB access logs \(S3 Standard\).*kept 90 days \+ 7 days as noncurrent versions/);
     expect(stdout).toMatch(/cost per million metrics: \$0\.0\d+/);
   });
 
@@ -25,7 +28,7 @@ describe('npm run plan', () => {
     const report = JSON.parse(stdout);
     expect(report).toMatchObject({ environment: 'prod', region: 'us-east-1' });
     for (const line of report.lines) {
-      expect(Object.keys(line)).toEqual(expect.arrayContaining(['tier', 'resource', 'type', 'count', 'unitPriceUsd', 'unit', 'monthlyUsd']));
+      expect(Object.keys(line)).toEqual(expect.arrayContaining(['tier', 'resource', 'type', 'count', 'unitPriceUsd', 'unit', 'monthlyUsd', 'assumption', 'priceSource']));
     }
     const sum = report.lines.reduce((s: number, l: { monthlyUsd: number }) => s + l.monthlyUsd, 0);
     expect(report.totalMonthlyUsd).toBeCloseTo(sum, 6);

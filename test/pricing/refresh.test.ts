@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { PricingClient } from '@aws-sdk/client-pricing';
-import { priceKeys, requiredPriceKeys } from '../../lib/pricing/price-keys';
+import { INTERNET_OUT_TIERS, priceKeys, requiredPriceKeys } from '../../lib/pricing/price-keys';
 import type { PriceSnapshot } from '../../lib/pricing/price-catalog';
 import { priceQueries } from '../../lib/pricing/price-queries';
 import { PriceRefreshError, refreshPriceSnapshot, selectPrice, type PriceListItem } from '../../lib/pricing/refresh';
@@ -90,6 +90,14 @@ describe('the refresher against a local Price List endpoint', () => {
 
   test('takes the first tier of a tiered price', () => {
     expect(snapshot.prices[priceKeys.s3Standard]).toMatchObject({ usd: 0.023, unit: 'GB-Mo' });
+  });
+
+  test('picks each tier of data transfer out by its beginRange, and per-resource monthly units as Mo', () => {
+    expect(INTERNET_OUT_TIERS.map(({ tier }) => snapshot.prices[priceKeys.internetOut(tier)].usd)).toEqual([0.09, 0.085, 0.07, 0.05]);
+    expect(snapshot.prices[priceKeys.vpcEndpointProcessed]).toMatchObject({ usd: 0.01, unit: 'GB' });
+    expect(snapshot.prices[priceKeys.cloudwatchMetric]).toMatchObject({ usd: 0.3, unit: 'Mo' });
+    expect(snapshot.prices[priceKeys.cloudwatchAlarmMetric]).toMatchObject({ usd: 0.1, unit: 'Mo' });
+    expect(snapshot.prices[priceKeys.kmsKey]).toMatchObject({ usd: 1, unit: 'Mo' });
   });
 
   test('the CLI writes the snapshot file', async () => {

@@ -19,7 +19,7 @@ export interface PlanPageData {
   readonly totalMonthlyUsd: number;
   readonly costPerMillionMetricsUsd: number;
   readonly monthlyUsdByTier: readonly { readonly tier: Tier; readonly monthlyUsd: number }[];
-  readonly lines: readonly { readonly tier: Tier; readonly resource: string; readonly type: string; readonly count: number; readonly unit: string; readonly unitPriceUsd: number; readonly monthlyUsd: number }[];
+  readonly lines: readonly { readonly tier: Tier; readonly resource: string; readonly type: string; readonly count: number; readonly monthlyQuantity: number; readonly unit: string; readonly unitPriceUsd: number; readonly monthlyUsd: number; readonly assumption: string; readonly priceSource: string }[];
   readonly instances: readonly { readonly tier: CountedTier; readonly label: string; readonly type: string; readonly count: number; readonly detail: string }[];
   readonly curve: { readonly from: number; readonly to: number; readonly points: readonly CurvePoint[]; readonly steps: readonly TierStep[] };
 }
@@ -42,7 +42,7 @@ export function planPageData(config: CapacityConfig, prices: PriceSnapshot): Pla
     totalMonthlyUsd: cost.totalMonthlyUsd,
     costPerMillionMetricsUsd: cost.costPerMillionMetricsUsd,
     monthlyUsdByTier: TIERS.filter((tier) => cost.lines.some((l) => l.tier === tier)).map((tier) => ({ tier, monthlyUsd: cost.monthlyUsdByTier[tier] })),
-    lines: cost.lines.map(({ tier, resource, type, count, unit, unitPriceUsd, monthlyUsd }) => ({ tier, resource, type, count, unit, unitPriceUsd, monthlyUsd })),
+    lines: cost.lines.map(({ tier, resource, type, count, monthlyQuantity, unit, unitPriceUsd, monthlyUsd, assumption, priceSource }) => ({ tier, resource, type, count, monthlyQuantity, unit, unitPriceUsd, monthlyUsd, assumption: assumption ?? '', priceSource: priceSource ?? '' })),
     instances: COUNTED_TIER_NAMES.map((tier) => ({ tier, label: COUNTED_TIERS[tier].label, count: COUNTED_TIERS[tier].count(plan), ...instanceDetail(tier, plan) })),
     curve: { from: CURVE_FROM, to: CURVE_TO, points, steps: tierSteps(config, points) },
   };
