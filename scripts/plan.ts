@@ -1,5 +1,6 @@
 /**
  * npm run plan -- --env prod [--json] [--metrics-per-second N] [--region R] [--pricing P] [--capacity measured]
+ *                 [--metrics-per-request N] [--compression none|gzip] [--client-network internet|same-region|private] [--telegraf]
  *
  * Plans and prices one environment (or `all`) from lib/capacity-config.ts and prints the table or
  * JSON. An invalid config or an unknown region/instance type exits 1 with a one-line reason.
@@ -7,12 +8,13 @@
 import { parseArgs } from 'node:util';
 import { ENVIRONMENT_NAMES, capacityConfigFor, type PricingModel } from '../lib/capacity-config';
 import { planCapacity } from '../lib/plan';
-import { applyWhatIf } from '../lib/plan/what-if';
+import { CLIENT_NETWORKS, REQUEST_COMPRESSIONS, type ClientNetwork, type RequestCompression } from '../lib/plan/transfer';
+import { applyWhatIf, telegrafDefaults, type WhatIf } from '../lib/plan/what-if';
 import { costPlan } from '../lib/pricing/cost-model';
 import { loadPriceSnapshot } from '../lib/pricing/price-catalog';
 import { planReportJson, planReportText } from '../lib/report/plan-report';
 
-const USAGE = `usage: npm run plan -- --env <${ENVIRONMENT_NAMES.join('|')}|all> [--json] [--metrics-per-second N] [--region R] [--pricing on-demand|reserved-1yr-no-upfront] [--capacity planned|measured]`;
+const USAGE = `usage: npm run plan -- --env <${ENVIRONMENT_NAMES.join('|')}|all> [--json] [--metrics-per-second N] [--region R] [--pricing on-demand|reserved-1yr-no-upfront] [--capacity planned|measured] [--metrics-per-request N] [--compression ${REQUEST_COMPRESSIONS.join('|')}] [--client-network ${CLIENT_NETWORKS.join('|')}] [--telegraf]`;
 const PRICING_MODELS: readonly PricingModel[] = ['on-demand', 'reserved-1yr-no-upfront'];
 
 function main(argv: string[]): void {
@@ -25,6 +27,10 @@ function main(argv: string[]): void {
       region: { type: 'string' },
       pricing: { type: 'string' },
       capacity: { type: 'string', default: 'planned' },
+      'metrics-per-request': { type: 'string' },
+      compression: { type: 'string' },
+      'client-network': { type: 'string' },
+      telegraf: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -50,9 +56,35 @@ function main(argv: string[]): void {
     }
   }
 
+  let metricsPerRequest: number | undefined;
+  if (values['metrics-per-request'] !== undefined) {
+    metricsPerRequest = Number(values['metrics-per-request']);
+    if (!Number.isInteger(metricsPerRequest) || metricsPerRequest < 1) {
+      throw new Error(`--metrics-per-request "${values['metrics-per-request']}" must be a positive integer`);
+    }
+  }
+  const oneOf = <T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T | undefined => {
+    if (value !== undefined && !(allowed as readonly string[]).includes(value)) throw new Error(`--${flag} "${value}" is not one of ${allowed.join(', ')}`);
+    return value as T | undefined;
+  };
+  const compression = oneOf<RequestCompression>('compression', values.compression, REQUEST_COMPRESSIONS);
+  const clientNetwork = oneOf<ClientNetwork>('client-network', values['client-network'], CLIENT_NETWORKS);
+
   const names = values.env === 'all' ? ENVIRONMENT_NAMES : [values.env];
   const reports = names.map((name) => {
-    const config = applyWhatIf(capacityConfigFor(name), { metricsPerSecond, region: values.region, pricing: pricing as PricingModel | undefined, capacity });
+    const base = capacityConfigFor(name);
+    // --telegraf first, so explicit flags refine it.
+    const preset: WhatIf = values.telegraf ? telegrafDefaults(base) : {};
+    const config = applyWhatIf(base, {
+      ...preset,
+      metricsPerSecond,
+      region: values.region,
+      pricing: pricing as PricingModel | undefined,
+      capacity,
+      ...(metricsPerRequest !== undefined ? { metricsPerRequest } : {}),
+      ...(compression !== undefined ? { compression } : {}),
+      ...(clientNetwork !== undefined ? { clientNetwork } : {}),
+    });
     const plan = planCapacity(config);
     const prices = loadPriceSnapshot(plan.region);
     const cost = costPlan(plan, prices);

@@ -52,7 +52,33 @@ describe('npm run plan', () => {
     expect(ireland.totalMonthlyUsd).not.toBe(base.totalMonthlyUsd);
   });
 
+  test('what-ifs: batching, gzip and the client network change the LCUs, the bytes out, the access logs and the fleet', async () => {
+    const [base, batched, telegraf, sameRegion] = (
+      await Promise.all([
+        plan('--env', 'prod', '--json'),
+        plan('--env', 'prod', '--json', '--metrics-per-request', '1000', '--compression', 'gzip'),
+        plan('--env', 'prod', '--json', '--telegraf'),
+        plan('--env', 'prod', '--json', '--client-network', 'same-region'),
+      ])
+    ).map(({ stdout }) => JSON.parse(stdout));
+    const usd = (r: { lines: { resource: string; monthlyUsd: number }[] }, part: string) => r.lines.filter((l) => l.resource.includes(part)).reduce((s, l) => s + l.monthlyUsd, 0);
+    expect(batched.plan.transfer.averageRequestsPerSecond).toBe(100);
+    expect(batched.plan.transfer.requestCompression).toBe('gzip');
+    expect(batched.plan.loadBalancer.lcus).toBeLessThan(base.plan.loadBalancer.lcus / 10);
+    expect(usd(batched, 'access logs')).toBeCloseTo(usd(base, 'access logs') / 1000, 6);
+    expect(batched.plan.ingest.neededInstances).toBe(1);
+    // Telegraf flushes every 10 s: 10 metrics/s per server -> 100 points per request, gzip.
+    expect(telegraf.plan.transfer.averageRequestsPerSecond).toBe(1_000);
+    expect(telegraf.plan.transfer.clientOutBytesPerMonth).toBeCloseTo(base.plan.transfer.clientOutBytesPerMonth / 100, 0);
+    expect(sameRegion.plan.transfer.clientNetwork).toBe('same-region');
+    expect(usd(sameRegion, 'data transfer out to clients')).toBe(0);
+    expect(usd(sameRegion, 'public IPs, same region')).toBeGreaterThan(0);
+  });
+
   test.each([
+    [['--env', 'prod', '--metrics-per-request', '0'], 'plan: --metrics-per-request "0" must be a positive integer'],
+    [['--env', 'prod', '--compression', 'zstd'], 'plan: --compression "zstd" is not one of none, gzip'],
+    [['--env', 'prod', '--client-network', 'lan'], 'plan: --client-network "lan" is not one of internet, same-region, private'],
     [['--env', 'prod', '--region', 'mars-north-1'], 'plan: capacity config "prod": region ("mars-north-1") is not a region with prices: expected one of us-east-1, us-west-2, eu-west-1'],
     [['--env', 'qa'], 'plan: unknown environment "qa": expected one of dev, staging, prod'],
     [['--env', 'prod', '--metrics-per-second=-3'], 'plan: --metrics-per-second "-3" must be a positive number'],

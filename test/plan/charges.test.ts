@@ -7,6 +7,7 @@ import { planCapacity } from '../../lib/plan';
 import { costPlan } from '../../lib/pricing/cost-model';
 import { loadPriceSnapshot } from '../../lib/pricing/price-catalog';
 import { BYTES_PER_GIB, SECONDS_PER_MONTH } from '../../lib/plan/units';
+import { applyWhatIf, telegrafDefaults } from '../../lib/plan/what-if';
 import { configWith } from '../helpers';
 
 const prices = loadPriceSnapshot('us-east-1');
@@ -109,4 +110,22 @@ test('every line names its usage assumption and the source of its price', () => 
     expect({ line: line.resource, assumption: (line.assumption ?? '').length > 5 }).toEqual({ line: line.resource, assumption: true });
     expect(line.priceSource).toMatch(/^https:\/\/aws\.amazon\.com\/.* \(\d{4}-\d{2}-\d{2}\)/);
   }
+});
+
+describe('what-ifs', () => {
+  test('gzip shrinks the request bytes on the wire, and with them the ALB’s processed bytes', () => {
+    const plain = planCapacity(configWith('prod', { workload: { metricsPerRequest: 100, bytesPerMetric: 60 } }));
+    const gzip = planCapacity(configWith('prod', { workload: { metricsPerRequest: 100, bytesPerMetric: 60, requestCompression: 'gzip' } }));
+    // 18 B of gzip framing + 60 B x (0.6 + 99 x 0.1) = 648 B instead of 6,000 B.
+    expect(gzip.transfer.inBytesPerRequest).toBe(648 + 22 + 52);
+    expect(plain.transfer.inBytesPerRequest).toBe(6_000 + 22 + 5 * 52);
+    expect(gzip.loadBalancer.processedBytesPerSecond).toBeCloseTo(1_000 * (648 + 200), 6);
+  });
+
+  test('Telegraf’s defaults: a 10 s flush sends 100 of the 1,000-point batch at 10 metrics/s, gzip, line protocol', () => {
+    const w = applyWhatIf(CAPACITY_CONFIGS.prod, telegrafDefaults(CAPACITY_CONFIGS.prod)).workload;
+    expect(w).toMatchObject({ metricsPerRequest: 100, requestCompression: 'gzip', bytesPerMetric: 60 });
+    expect(applyWhatIf(CAPACITY_CONFIGS.prod, telegrafDefaults(CAPACITY_CONFIGS.prod, true)).workload.metricsPerRequest).toBe(1_000);
+    expect(applyWhatIf(CAPACITY_CONFIGS.prod, { clientNetwork: 'private' }).workload.clientNetwork).toBe('private');
+  });
 });

@@ -72,6 +72,17 @@
     row(lines, [{ text: 'total' }, { text: '' }, { text: '' }, { text: '' }, { text: '' }, { text: '' }, { text: usd.format(data.totalMonthlyUsd), num: true }, { text: '' }], { class: 'total' });
   })();
 
+  // Batching: the configured workload beside Telegraf's defaults.
+  (function () {
+    var table = document.getElementById('batching');
+    row(table, ['workload', 'metrics/request', 'requests/s', 'LCU', 'LCU cost', 'data out', 'data out cost', 'access logs', 'ingest instances', 'monthly'].map(function (h, k) { return { head: true, text: h, num: k >= 1 }; }));
+    data.batching.forEach(function (b) {
+      row(table, [{ text: b.label + (b.compression === 'gzip' ? ' (gzip)' : '') }, { text: int.format(b.metricsPerRequest), num: true }, { text: int.format(b.requestsPerSecond), num: true }, { text: b.lcus.toFixed(1), num: true },
+        { text: usd.format(b.lcuUsd), num: true }, { text: b.dataOutTB.toFixed(2) + ' TB', num: true }, { text: usd.format(b.dataOutUsd), num: true }, { text: usd.format(b.accessLogUsd), num: true },
+        { text: int.format(b.ingestInstances), num: true }, { text: usd.format(b.totalMonthlyUsd), num: true }], { class: 'batching-row', 'data-monthly-usd': String(b.totalMonthlyUsd) });
+    });
+  })();
+
   // What-if charts: x is metrics/s on a log scale; invalid loads are shaded gaps.
   var W = 900, H = 300, M = { left: 70, right: 20, top: 12, bottom: 36 };
   var points = data.curve.points;
