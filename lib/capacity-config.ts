@@ -131,7 +131,8 @@ export interface BackupConfig {
   readonly retentionDays: number;
 }
 
-export type PricingModel = 'on-demand' | 'reserved-1yr-no-upfront';
+/** How EC2 hours are bought; MSK, Flink and the rest stay on demand. */
+export type PricingModel = 'on-demand' | 'reserved-1yr-no-upfront' | 'compute-savings-plan-1yr-no-upfront';
 
 /** How clients and operators reach the deployment. Not sizes: these only reach the stacks. */
 export interface AccessConfig {

@@ -6,6 +6,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import type { CapacityPlan } from './plan';
 import { accessLogBucket } from './log-bucket';
+import { amazonLinuxFor } from './machine-image';
 import { acknowledge, acknowledgeInlinePolicy, acknowledgeInstanceRolePolicies } from './nag';
 import { PORTS } from './ports';
 import { INFLUX_DATABASE, INFLUX_RETENTION_POLICY } from './topics';
@@ -79,7 +80,7 @@ export class InfluxStack extends Stack {
         vpc: props.vpc,
         vpcSubnets: { subnets: [subnets[node % subnets.length]] },
         instanceType: new ec2.InstanceType(influx.instanceType),
-        machineImage: ec2.MachineImage.latestAmazonLinux2023(),
+        machineImage: amazonLinuxFor(influx.instanceType),
         securityGroup: props.securityGroup,
         role,
         requireImdsv2: true,

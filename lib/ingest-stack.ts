@@ -15,6 +15,7 @@ import { PORTS } from './ports';
 import { TOPICS } from './topics';
 import { kafkaResourceArn } from './kafka-stack';
 import { accessLogBucket } from './log-bucket';
+import { amazonLinuxFor } from './machine-image';
 import { acknowledge, acknowledgeAssetRead, acknowledgeInlinePolicy, acknowledgeInstanceRolePolicies } from './nag';
 import { ingestNodeUserData } from './user-data/ingest-node';
 
@@ -108,7 +109,7 @@ export class IngestStack extends Stack {
 
     const launchTemplate = new ec2.LaunchTemplate(this, 'LaunchTemplate', {
       instanceType: new ec2.InstanceType(ingest.instanceType),
-      machineImage: ec2.MachineImage.latestAmazonLinux2023(),
+      machineImage: amazonLinuxFor(ingest.instanceType),
       role,
       securityGroup: props.instanceSecurityGroup,
       requireImdsv2: true,

@@ -33,7 +33,7 @@ export interface BillableItem {
 }
 
 export function ec2Term(pricing: PricingModel): Ec2Term {
-  return pricing === 'reserved-1yr-no-upfront' ? 'reserved-1yr-no-upfront' : 'on-demand';
+  return pricing;
 }
 
 /** Items for resources a template declares; shared by the plan and template readers. */

@@ -3,14 +3,18 @@
  * region; the snapshot holds one entry per key per region.
  */
 import { EC2_INSTANCE_TYPES, MSK_BROKER_TYPES } from '../plan/instance-types';
+import { MSK_EXPRESS_BROKER_TYPES } from '../plan/msk-express';
 
-export type Ec2Term = 'on-demand' | 'reserved-1yr-no-upfront';
+/** EC2 purchase options priced per instance hour; Compute Savings Plans' rates are per type too. */
+export type Ec2Term = 'on-demand' | 'reserved-1yr-no-upfront' | 'compute-savings-plan-1yr-no-upfront';
 
 export const priceKeys = {
   ec2Instance: (instanceType: string, term: Ec2Term) => `ec2/${instanceType}/${term}`,
   ebsGp3Storage: 'ebs/gp3/storage',
   mskBroker: (brokerType: string) => `msk/${brokerType}/broker`,
   mskStorage: 'msk/storage',
+  mskExpressStorage: 'msk/express/storage',
+  mskExpressDataIn: 'msk/express/data-in',
   flinkKpu: 'flink/kpu',
   flinkRunningStorage: 'flink/running-storage',
   albHour: 'alb/hour',
@@ -47,18 +51,31 @@ export const INTERNET_OUT_TIERS = [
 ] as const;
 export type InternetOutTier = (typeof INTERNET_OUT_TIERS)[number]['tier'];
 
+/**
+ * Compute Savings Plans rates are not products of the Price List Query API (GetProducts): AWS
+ * publishes them in the ComputeSavingsPlans price-list files. The snapshot keeps them seeded by
+ * hand, and a refresh carries them over.
+ * @see https://docs.aws.amazon.com/aws-cost-management/latest/APIReference/API_pricing_ListPriceLists.html
+ */
+export function seededOnlyPriceKeys(): string[] {
+  return Object.keys(EC2_INSTANCE_TYPES).map((type) => priceKeys.ec2Instance(type, 'compute-savings-plan-1yr-no-upfront'));
+}
+
 /** Every key a region's snapshot must hold: everything any capacity config may use. */
 export function requiredPriceKeys(): string[] {
   const ec2 = Object.keys(EC2_INSTANCE_TYPES).flatMap((type) => [
     priceKeys.ec2Instance(type, 'on-demand'),
     priceKeys.ec2Instance(type, 'reserved-1yr-no-upfront'),
+    priceKeys.ec2Instance(type, 'compute-savings-plan-1yr-no-upfront'),
   ]);
-  const msk = Object.keys(MSK_BROKER_TYPES).map((type) => priceKeys.mskBroker(type));
+  const msk = [...Object.keys(MSK_BROKER_TYPES), ...Object.keys(MSK_EXPRESS_BROKER_TYPES)].map((type) => priceKeys.mskBroker(type));
   return [
     ...ec2,
     priceKeys.ebsGp3Storage,
     ...msk,
     priceKeys.mskStorage,
+    priceKeys.mskExpressStorage,
+    priceKeys.mskExpressDataIn,
     priceKeys.flinkKpu,
     priceKeys.flinkRunningStorage,
     priceKeys.albHour,

@@ -7,6 +7,7 @@
  * @see https://docs.aws.amazon.com/aws-cost-management/latest/APIReference/API_pricing_GetProducts.html
  */
 import { EC2_INSTANCE_TYPES, EC2_USAGE_TYPE_PREFIX, MSK_BROKER_TYPES, type SupportedRegion } from '../plan/instance-types';
+import { MSK_EXPRESS_BROKER_TYPES } from '../plan/msk-express';
 import { INTERNET_OUT_TIERS, priceKeys } from './price-keys';
 
 export interface ReservedTermSelector {
@@ -79,8 +80,37 @@ export function priceQueries(region: SupportedRegion): PriceQuery[] {
       description: `MSK provisioned ${brokerType} broker hour`,
     }),
   );
+  // Express brokers are their own usage types (`USE1-Express.m7g.large`), and so are their storage
+  // and data in.
+  const express = Object.keys(MSK_EXPRESS_BROKER_TYPES).map(
+    (brokerType): PriceQuery => ({
+      key: priceKeys.mskBroker(brokerType),
+      serviceCode: 'AmazonMSK',
+      filters: { productFamily: 'Managed Streaming for Apache Kafka (MSK)' },
+      usageType: `Express.${brokerType.replace(/^express\./, '')}`,
+      term: 'OnDemand',
+      description: `MSK Express ${brokerType} broker hour`,
+    }),
+  );
   return [
     ...ec2,
+    ...express,
+    {
+      key: priceKeys.mskExpressStorage,
+      serviceCode: 'AmazonMSK',
+      filters: { productFamily: 'Managed Streaming for Apache Kafka (MSK)' },
+      usageType: 'Express.Storage',
+      term: 'OnDemand',
+      description: 'MSK Express storage, GB-month of data stored',
+    },
+    {
+      key: priceKeys.mskExpressDataIn,
+      serviceCode: 'AmazonMSK',
+      filters: { productFamily: 'Managed Streaming for Apache Kafka (MSK)' },
+      usageType: 'Express.DataIn',
+      term: 'OnDemand',
+      description: 'MSK Express data written into the cluster, per GB',
+    },
     {
       key: priceKeys.ebsGp3Storage,
       serviceCode: 'AmazonEC2',

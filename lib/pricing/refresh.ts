@@ -7,6 +7,7 @@
 import { GetProductsCommand, type Filter, type PricingClient } from '@aws-sdk/client-pricing';
 import { SUPPORTED_REGIONS, type SupportedRegion } from '../plan/instance-types';
 import type { PriceEntry, PriceSnapshot } from './price-catalog';
+import { seededOnlyPriceKeys } from './price-keys';
 import { filtersByRegion, priceQueries, type PriceQuery, type ReservedTermSelector } from './price-queries';
 
 /** Hours a 1-year reservation's upfront fee is spread over. */
@@ -102,8 +103,11 @@ export function selectPrice(query: PriceQuery, items: readonly PriceListItem[], 
   };
 }
 
-/** Rebuilds a region's snapshot; one GetProducts conversation per distinct service and filter set. */
-export async function refreshPriceSnapshot(client: PricingClient, region: string, asOf: string): Promise<PriceSnapshot> {
+/**
+ * Rebuilds a region's snapshot; one GetProducts conversation per distinct service and filter set.
+ * The prices GetProducts does not serve (seededOnlyPriceKeys) are carried over from `previous`.
+ */
+export async function refreshPriceSnapshot(client: PricingClient, region: string, asOf: string, previous?: PriceSnapshot): Promise<PriceSnapshot> {
   if (!(SUPPORTED_REGIONS as readonly string[]).includes(region)) {
     throw new PriceRefreshError(`region "${region}" is not supported: expected one of ${SUPPORTED_REGIONS.join(', ')}`);
   }
@@ -122,6 +126,10 @@ export async function refreshPriceSnapshot(client: PricingClient, region: string
     }
   }
   if (failures.length > 0) throw new PriceRefreshError(`${failures.length} price(s) could not be refreshed:\n  ${failures.join('\n  ')}`);
+  for (const key of seededOnlyPriceKeys()) {
+    const kept = previous?.prices[key];
+    if (kept) prices[key] = kept;
+  }
   return {
     region,
     currency: 'USD',

@@ -75,6 +75,15 @@ describe('npm run plan', () => {
     expect(usd(sameRegion, 'public IPs, same region')).toBeGreaterThan(0);
   });
 
+  test('--compare prints the plan beside its alternatives, and --json the same figures', async () => {
+    const [{ stdout: text }, { stdout: json }] = await Promise.all([plan('--env', 'prod', '--compare'), plan('--env', 'prod', '--compare', '--json')]);
+    for (const name of ['as configured', 'Graviton', 'MSK Express brokers', 'i4i for InfluxDB', '1-year reserved EC2', 'Compute Savings Plan']) expect(text).toContain(name);
+    expect(text).toMatch(/ec2\/c7g\.2xlarge\/on-demand \$0\.289\/Hrs — https:\/\/aws\.amazon\.com\/ec2\/pricing\/on-demand\/ \(\d{4}-\d{2}-\d{2}\); seeded, confidence medium/);
+    const report = JSON.parse(json);
+    expect(report.alternatives).toHaveLength(5);
+    expect(report.alternatives.every((a: { totalMonthlyUsd: number | null }) => a.totalMonthlyUsd !== null)).toBe(true);
+  });
+
   test.each([
     [['--env', 'prod', '--metrics-per-request', '0'], 'plan: --metrics-per-request "0" must be a positive integer'],
     [['--env', 'prod', '--compression', 'zstd'], 'plan: --compression "zstd" is not one of none, gzip'],
@@ -83,7 +92,7 @@ describe('npm run plan', () => {
     [['--env', 'qa'], 'plan: unknown environment "qa": expected one of dev, staging, prod'],
     [['--env', 'prod', '--metrics-per-second=-3'], 'plan: --metrics-per-second "-3" must be a positive number'],
     [['--env', 'prod', '--metrics-per-second', 'lots'], 'plan: --metrics-per-second "lots" must be a positive number'],
-    [['--env', 'prod', '--pricing', 'spot'], 'plan: --pricing "spot" is not one of on-demand, reserved-1yr-no-upfront'],
+    [['--env', 'prod', '--pricing', 'spot'], 'plan: --pricing "spot" is not one of on-demand, reserved-1yr-no-upfront, compute-savings-plan-1yr-no-upfront'],
   ])('%j exits 1 with a one-line reason', async (args, message) => {
     const failure = await plan(...args).then(
       () => undefined,

@@ -57,3 +57,11 @@ test('log retention, monitoring levels, endpoints and the access-log lifecycle a
     LifecycleConfiguration: { Rules: [Match.objectLike({ ExpirationInDays: o.accessLogs.expirationDays, NoncurrentVersionExpiration: { NoncurrentDays: o.accessLogs.noncurrentDays } })] },
   });
 });
+
+test('Graviton ingest instances boot the arm64 Amazon Linux image', () => {
+  const { templates } = synthesizeStage(configWith('prod', { ingest: { instanceType: 'c7g.2xlarge' } }));
+  templates.Ingest.hasResourceProperties('AWS::EC2::LaunchTemplate', { LaunchTemplateData: Match.objectLike({ InstanceType: 'c7g.2xlarge' }) });
+  const parameters = JSON.stringify(templates.Ingest.toJSON().Parameters);
+  expect(parameters).toContain('al2023-ami-kernel-6.1-arm64');
+  expect(parameters).not.toContain('x86_64');
+});
