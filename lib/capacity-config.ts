@@ -12,6 +12,7 @@
 import { EC2_INSTANCE_TYPES, MSK_BROKER_TYPES } from './plan/instance-types';
 import { SMT_DERATE, type Measurement } from './plan/measurements';
 import type { QuotaName } from './plan/quotas';
+import type { ClientNetwork, RequestCompression } from './plan/transfer';
 
 export const ENVIRONMENT_NAMES = ['dev', 'staging', 'prod'] as const;
 export type EnvironmentName = (typeof ENVIRONMENT_NAMES)[number];
@@ -54,6 +55,14 @@ export interface WorkloadConfig {
   readonly seriesPerServer: number;
   /** How long a client keeps one keep-alive connection before opening a new one. */
   readonly connectionLifetimeSeconds: number;
+  /**
+   * Where clients sit, which decides what their traffic costs: `internet` (the default; data out at
+   * the tiered internet rates), `same-region` (other VPCs in the region over public IPs, $0.01/GB
+   * each way) or `private` (through an internal ALB, cross-AZ rates only).
+   */
+  readonly clientNetwork?: ClientNetwork;
+  /** Request body encoding; `gzip` shrinks the bytes on the wire (the ALB's processed bytes too). */
+  readonly requestCompression?: RequestCompression;
 }
 
 /**
@@ -162,7 +171,8 @@ export interface BackupConfig {
   readonly retentionDays: number;
 }
 
-export type PricingModel = 'on-demand' | 'reserved-1yr-no-upfront';
+/** How EC2 hours are bought; MSK, Flink and the rest stay on demand. */
+export type PricingModel = 'on-demand' | 'reserved-1yr-no-upfront' | 'compute-savings-plan-1yr-no-upfront';
 
 /**
  * The machine image the hosts (InfluxDB nodes and ingest instances) boot, pinned here rather than

@@ -11,6 +11,8 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import type { Construct } from 'constructs';
 import { flinkAlertProperties } from './monitoring/thresholds';
+import { logRetention } from './log-retention';
+import type { FlinkStartLogGroup } from './plan/observability';
 import type { CapacityPlan } from './plan';
 import { kafkaResourceArn } from './kafka-stack';
 import { acknowledgeAssetRead, acknowledgeAwsCustomResourceProvider, acknowledgeInlinePolicy, acknowledgeStartProvider } from './nag';
@@ -48,7 +50,7 @@ export class FlinkStack extends Stack {
     this.applicationName = `metricstream-${environment}`;
 
     const jar = new s3assets.Asset(this, 'JobJar', { path: props.jarPath });
-    const logGroup = new logs.LogGroup(this, 'Logs', { retention: logs.RetentionDays.ONE_MONTH, encryptionKey: props.logsKey });
+    const logGroup = new logs.LogGroup(this, 'Logs', { retention: logRetention(props.plan, 'Flink logs'), encryptionKey: props.logsKey });
     const logStream = new logs.LogStream(this, 'LogStream', { logGroup });
 
     const role = new iam.Role(this, 'ServiceRole', { assumedBy: new iam.ServicePrincipal('kinesisanalytics.amazonaws.com') });
@@ -134,7 +136,7 @@ export class FlinkStack extends Stack {
             checkpointInterval: flink.checkpointIntervalSeconds * 1000,
             minPauseBetweenCheckpoints: 5000,
           },
-          monitoringConfiguration: { configurationType: 'CUSTOM', logLevel: 'INFO', metricsLevel: 'TASK' },
+          monitoringConfiguration: { configurationType: 'CUSTOM', logLevel: props.plan.observability.flinkLogLevel, metricsLevel: props.plan.observability.flinkMetricsLevel },
           parallelismConfiguration: {
             configurationType: 'CUSTOM',
             parallelism: flink.parallelism,
@@ -159,25 +161,25 @@ export class FlinkStack extends Stack {
     // count, so a new jar or a new size runs it again.
     const appArn = `arn:${this.partition}:kinesisanalytics:${this.region}:${this.account}:application/${this.applicationName}`;
     const code = lambda.Code.fromAsset(join(__dirname, 'flink-start'));
-    const startFunction = (id: string, handler: string) => {
+    const startFunction = (id: string, handler: string, logGroupName: FlinkStartLogGroup) => {
       const fn = new lambda.Function(this, id, {
         runtime: lambda.Runtime.NODEJS_22_X,
         handler: `index.${handler}`,
         code,
         timeout: Duration.minutes(1),
-        logGroup: new logs.LogGroup(this, `${id}Logs`, { retention: logs.RetentionDays.ONE_MONTH, encryptionKey: props.logsKey }),
+        logGroup: new logs.LogGroup(this, `${id}Logs`, { retention: logRetention(props.plan, logGroupName), encryptionKey: props.logsKey }),
       });
       fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['kinesisanalytics:DescribeApplication', 'kinesisanalytics:StartApplication'], resources: [appArn] }));
       return fn;
     };
     const provider = new cr.Provider(this, 'StartProvider', {
-      onEventHandler: startFunction('StartOnEvent', 'onEvent'),
-      isCompleteHandler: startFunction('StartIsComplete', 'isComplete'),
+      onEventHandler: startFunction('StartOnEvent', 'onEvent', 'Flink start: on-event logs'),
+      isCompleteHandler: startFunction('StartIsComplete', 'isComplete', 'Flink start: is-complete logs'),
       queryInterval: Duration.seconds(30),
       // Managed Flink starts in minutes; an application that is not RUNNING by then has failed.
       totalTimeout: Duration.minutes(30),
       waiterStateMachineLogOptions: {
-        destination: new logs.LogGroup(this, 'StartWaiterLogs', { retention: logs.RetentionDays.ONE_MONTH, encryptionKey: props.logsKey }),
+        destination: new logs.LogGroup(this, 'StartWaiterLogs', { retention: logRetention(props.plan, 'Flink start: waiter logs'), encryptionKey: props.logsKey }),
         level: sfn.LogLevel.ALL,
       },
     });

@@ -5,8 +5,9 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
-import { requireAmiId, type CapacityPlan } from './plan';
+import type { CapacityPlan } from './plan';
 import { accessLogBucket } from './log-bucket';
+import { pinnedImageFor } from './machine-image';
 import { acknowledge, acknowledgeInlinePolicy, acknowledgeInstanceRolePolicies } from './nag';
 import { PORTS } from './ports';
 import { INFLUX_DATABASE, INFLUX_RETENTION_POLICY } from './topics';
@@ -48,7 +49,7 @@ export class InfluxStack extends Stack {
     super(scope, id, props);
     const { influx, environment } = props.plan;
 
-    const accessLogs = accessLogBucket(this, 'AccessLogs');
+    const accessLogs = accessLogBucket(this, 'AccessLogs', props.plan);
     this.backupBucket = new s3.Bucket(this, 'Backups', {
       encryption: s3.BucketEncryption.KMS,
       encryptionKey: new kms.Key(this, 'BackupKey', { description: `MetricStream ${environment} InfluxDB backups`, enableKeyRotation: true }),
@@ -88,15 +89,14 @@ export class InfluxStack extends Stack {
         vpc: props.vpc,
         vpcSubnets: { subnets: [subnets[node % subnets.length]] },
         instanceType: new ec2.InstanceType(influx.instanceType),
-        // Pinned in the config: ImageId replaces the node (and its instance store), so a new AMI is a
-        // reviewed change that template:diff flags, never whatever SSM says at deploy time.
-        machineImage: ec2.MachineImage.genericLinux({ [props.plan.region]: requireAmiId(props.plan) }),
+        // Pinned: ImageId replaces the node and its instance store (lib/machine-image.ts).
+        machineImage: pinnedImageFor(props.plan, influx.instanceType),
         securityGroup: props.securityGroup,
         role,
         // IMDSv2 on the instance itself: requireImdsv2 would add a launch template named after the
         // construct id (Node0LaunchTemplate), the same in every stage of one account and region.
         httpTokens: ec2.HttpTokens.REQUIRED,
-        detailedMonitoring: true,
+        detailedMonitoring: props.plan.observability.detailedMonitoring,
         ssmSessionPermissions: true,
         blockDevices: [{ deviceName: '/dev/xvda', volume: ec2.BlockDeviceVolume.ebs(influx.rootVolumeGiB, { encrypted: true, volumeType: ec2.EbsDeviceVolumeType.GP3 }) }],
         userData: influxNodeUserData({
@@ -136,7 +136,7 @@ export class InfluxStack extends Stack {
       });
       Validations.of(instance).acknowledge({
         id: 'CloudFormation-Validate::W3010',
-        reason: 'Each node is placed in a named AZ on purpose: one replica per AZ (see availabilityZoneNames in lib/network-stack.ts).',
+        reason: 'Each node is placed in a named AZ on purpose: one replica per AZ (availabilityZoneIds in the config, lib/network-stack.ts).',
       });
       this.instances.push(instance);
     }

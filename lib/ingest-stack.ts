@@ -11,11 +11,12 @@ import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import type { AccessConfig } from './capacity-config';
-import { requireAmiId, type CapacityPlan } from './plan';
+import type { CapacityPlan } from './plan';
 import { PORTS } from './ports';
 import { TOPICS } from './topics';
 import { kafkaResourceArn } from './kafka-stack';
 import { accessLogBucket } from './log-bucket';
+import { pinnedImageFor } from './machine-image';
 import { acknowledge, acknowledgeAssetRead, acknowledgeInlinePolicy, acknowledgeInstanceRolePolicies } from './nag';
 import { ingestNodeUserData } from './user-data/ingest-node';
 
@@ -124,12 +125,11 @@ export class IngestStack extends Stack {
 
     const launchTemplate = new ec2.LaunchTemplate(this, 'LaunchTemplate', {
       instanceType: new ec2.InstanceType(ingest.instanceType),
-      // Pinned in the config: a new AMI is a reviewed change, not whatever SSM says at deploy time.
-      machineImage: ec2.MachineImage.genericLinux({ [props.plan.region]: requireAmiId(props.plan) }),
+      machineImage: pinnedImageFor(props.plan, ingest.instanceType),
       role,
       securityGroup: props.instanceSecurityGroup,
       requireImdsv2: true,
-      detailedMonitoring: true,
+      detailedMonitoring: props.plan.observability.detailedMonitoring,
       userData,
       blockDevices: [{ deviceName: '/dev/xvda', volume: ec2.BlockDeviceVolume.ebs(ingest.volumeGiB, { encrypted: true, volumeType: ec2.EbsDeviceVolumeType.GP3 }) }],
     });
@@ -230,11 +230,12 @@ export class IngestStack extends Stack {
       evaluationPeriods: ingest.scaleInAfterMinutes,
     });
 
-    const accessLogs = accessLogBucket(this, 'AlbAccessLogs');
+    const accessLogs = accessLogBucket(this, 'AlbAccessLogs', props.plan);
     this.loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'Alb', {
       vpc: props.vpc,
-      internetFacing: true,
-      vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC },
+      // Clients on a private network reach an internal ALB (workload.clientNetwork).
+      internetFacing: props.plan.network.internetFacingLoadBalancer,
+      vpcSubnets: { subnetType: props.plan.network.internetFacingLoadBalancer ? ec2.SubnetType.PUBLIC : ec2.SubnetType.PRIVATE_WITH_EGRESS },
       securityGroup: props.albSecurityGroup,
       dropInvalidHeaderFields: true,
       idleTimeout: Duration.seconds(60),

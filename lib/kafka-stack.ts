@@ -6,6 +6,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as msk from 'aws-cdk-lib/aws-msk';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import type { Construct } from 'constructs';
+import { logRetention } from './log-retention';
 import type { CapacityPlan } from './plan';
 import { acknowledgeAwsCustomResourceProvider } from './nag';
 import { topicConfigs } from './topic-configs';
@@ -37,7 +38,7 @@ export class KafkaStack extends Stack {
     this.clusterName = `metricstream-${props.plan.environment}`;
 
     const key = new kms.Key(this, 'DataKey', { description: `MSK data at rest, ${this.clusterName}`, enableKeyRotation: true });
-    const brokerLogs = new logs.LogGroup(this, 'BrokerLogs', { retention: logs.RetentionDays.ONE_MONTH, encryptionKey: props.logsKey });
+    const brokerLogs = new logs.LogGroup(this, 'BrokerLogs', { retention: logRetention(props.plan, 'MSK broker logs'), encryptionKey: props.logsKey });
 
     const configuration = new msk.CfnConfiguration(this, 'Configuration', {
       name: `${this.clusterName}-config`,
@@ -70,7 +71,7 @@ export class KafkaStack extends Stack {
         encryptionAtRest: { dataVolumeKmsKeyId: key.keyArn },
         encryptionInTransit: { clientBroker: 'TLS', inCluster: true },
       },
-      enhancedMonitoring: 'PER_TOPIC_PER_BROKER',
+      enhancedMonitoring: props.plan.observability.mskEnhancedMonitoring,
       loggingInfo: { brokerLogs: { cloudWatchLogs: { enabled: true, logGroup: brokerLogs.logGroupName } } },
     });
 

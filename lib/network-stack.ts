@@ -5,6 +5,8 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { CapacityPlan } from './plan';
+import type { InterfaceEndpointName } from './plan/network-charges';
+import { logRetention } from './log-retention';
 import { acknowledge, acknowledgeInlinePolicy } from './nag';
 import { PORTS } from './ports';
 
@@ -15,6 +17,15 @@ export interface NetworkStackProps extends StackProps {
   /** Operators and Grafana allowed to query InfluxDB. */
   readonly operatorCidrs: readonly string[];
 }
+
+/** The construct id and service of each interface endpoint the plan names. */
+const INTERFACE_ENDPOINT_SERVICES: Readonly<Record<InterfaceEndpointName, readonly [string, ec2.InterfaceVpcEndpointAwsService]>> = {
+  ssm: ['Ssm', ec2.InterfaceVpcEndpointAwsService.SSM],
+  ssmmessages: ['SsmMessages', ec2.InterfaceVpcEndpointAwsService.SSM_MESSAGES],
+  ec2messages: ['Ec2Messages', ec2.InterfaceVpcEndpointAwsService.EC2_MESSAGES],
+  logs: ['Logs', ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_LOGS],
+  monitoring: ['Monitoring', ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_MONITORING],
+};
 
 /**
  * The VPC every tier lives in, and one security group per tier holding exactly the flows of the
@@ -62,7 +73,7 @@ export class NetworkStack extends Stack {
     placeSubnetsByAzId(this.vpc, azIds);
     this.logsKey = new kms.Key(this, 'LogsKey', { description: `MetricStream ${plan.environment} CloudWatch log groups`, enableKeyRotation: true });
     this.logsKey.grantEncryptDecrypt(new iam.ServicePrincipal(`logs.${this.region}.amazonaws.com`));
-    const flowLogs = new logs.LogGroup(this, 'FlowLogs', { retention: logs.RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY, encryptionKey: this.logsKey });
+    const flowLogs = new logs.LogGroup(this, 'FlowLogs', { retention: logRetention(plan, 'VPC flow logs'), removalPolicy: RemovalPolicy.DESTROY, encryptionKey: this.logsKey });
     const flowLog = this.vpc.addFlowLog('FlowLog', { destination: ec2.FlowLogDestination.toCloudWatchLogs(flowLogs), trafficType: ec2.FlowLogTrafficType.ALL });
     acknowledgeInlinePolicy(flowLog.node.findChild('IAMRole'));
     for (const subnet of this.vpc.publicSubnets) {
@@ -74,13 +85,8 @@ export class NetworkStack extends Stack {
     }
 
     // Session Manager, CloudWatch and Flink's asset reads stay off the NAT gateways.
-    for (const [name, service] of [
-      ['Ssm', ec2.InterfaceVpcEndpointAwsService.SSM],
-      ['SsmMessages', ec2.InterfaceVpcEndpointAwsService.SSM_MESSAGES],
-      ['Ec2Messages', ec2.InterfaceVpcEndpointAwsService.EC2_MESSAGES],
-      ['Logs', ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_LOGS],
-      ['Monitoring', ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_MONITORING],
-    ] as const) {
+    for (const endpointName of plan.network.interfaceEndpoints) {
+      const [name, service] = INTERFACE_ENDPOINT_SERVICES[endpointName];
       const endpoint = this.vpc.addInterfaceEndpoint(name, { service, privateDnsEnabled: true });
       acknowledge(
         endpoint,

@@ -1,5 +1,7 @@
 /**
  * npm run plan -- --env prod [--json] [--metrics-per-second N] [--region R] [--pricing P] [--capacity measured]
+ *                 [--metrics-per-request N] [--compression none|gzip] [--client-network internet|same-region|private] [--telegraf]
+ *                 [--compare]   the plan beside Graviton, MSK Express, i4i, reserved and Savings Plans alternatives
  *
  * Plans and prices one environment (or `all`) from lib/capacity-config.ts and prints the table or
  * JSON. An invalid config or an unknown region/instance type exits 1 with a one-line reason.
@@ -7,13 +9,16 @@
 import { parseArgs } from 'node:util';
 import { ENVIRONMENT_NAMES, capacityConfigFor, type PricingModel } from '../lib/capacity-config';
 import { planCapacity } from '../lib/plan';
-import { applyWhatIf } from '../lib/plan/what-if';
+import { CLIENT_NETWORKS, REQUEST_COMPRESSIONS, type ClientNetwork, type RequestCompression } from '../lib/plan/transfer';
+import { applyWhatIf, telegrafDefaults, type WhatIf } from '../lib/plan/what-if';
 import { costPlan } from '../lib/pricing/cost-model';
 import { loadPriceSnapshot } from '../lib/pricing/price-catalog';
+import { compareAlternatives } from '../lib/pricing/alternatives';
+import { comparisonText } from '../lib/report/comparison';
 import { planReportJson, planReportText } from '../lib/report/plan-report';
 
-const USAGE = `usage: npm run plan -- --env <${ENVIRONMENT_NAMES.join('|')}|all> [--json] [--metrics-per-second N] [--region R] [--pricing on-demand|reserved-1yr-no-upfront] [--capacity planned|measured]`;
-const PRICING_MODELS: readonly PricingModel[] = ['on-demand', 'reserved-1yr-no-upfront'];
+const PRICING_MODELS: readonly PricingModel[] = ['on-demand', 'reserved-1yr-no-upfront', 'compute-savings-plan-1yr-no-upfront'];
+const USAGE = `usage: npm run plan -- --env <${ENVIRONMENT_NAMES.join('|')}|all> [--json] [--metrics-per-second N] [--region R] [--pricing ${PRICING_MODELS.join('|')}] [--capacity planned|measured] [--metrics-per-request N] [--compression ${REQUEST_COMPRESSIONS.join('|')}] [--client-network ${CLIENT_NETWORKS.join('|')}] [--telegraf] [--compare]`;
 
 function main(argv: string[]): void {
   const { values } = parseArgs({
@@ -25,6 +30,11 @@ function main(argv: string[]): void {
       region: { type: 'string' },
       pricing: { type: 'string' },
       capacity: { type: 'string', default: 'planned' },
+      'metrics-per-request': { type: 'string' },
+      compression: { type: 'string' },
+      'client-network': { type: 'string' },
+      telegraf: { type: 'boolean', default: false },
+      compare: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -50,16 +60,52 @@ function main(argv: string[]): void {
     }
   }
 
+  let metricsPerRequest: number | undefined;
+  if (values['metrics-per-request'] !== undefined) {
+    metricsPerRequest = Number(values['metrics-per-request']);
+    if (!Number.isInteger(metricsPerRequest) || metricsPerRequest < 1) {
+      throw new Error(`--metrics-per-request "${values['metrics-per-request']}" must be a positive integer`);
+    }
+  }
+  const oneOf = <T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T | undefined => {
+    if (value !== undefined && !(allowed as readonly string[]).includes(value)) throw new Error(`--${flag} "${value}" is not one of ${allowed.join(', ')}`);
+    return value as T | undefined;
+  };
+  const compression = oneOf<RequestCompression>('compression', values.compression, REQUEST_COMPRESSIONS);
+  const clientNetwork = oneOf<ClientNetwork>('client-network', values['client-network'], CLIENT_NETWORKS);
+
   const names = values.env === 'all' ? ENVIRONMENT_NAMES : [values.env];
-  const reports = names.map((name) => {
-    const config = applyWhatIf(capacityConfigFor(name), { metricsPerSecond, region: values.region, pricing: pricing as PricingModel | undefined, capacity });
+  const configs = names.map((name) => {
+    const base = capacityConfigFor(name);
+    // --telegraf first, so explicit flags refine it.
+    const preset: WhatIf = values.telegraf ? telegrafDefaults(base) : {};
+    const config = applyWhatIf(base, {
+      ...preset,
+      metricsPerSecond,
+      region: values.region,
+      pricing: pricing as PricingModel | undefined,
+      capacity,
+      ...(metricsPerRequest !== undefined ? { metricsPerRequest } : {}),
+      ...(compression !== undefined ? { compression } : {}),
+      ...(clientNetwork !== undefined ? { clientNetwork } : {}),
+    });
+    return config;
+  });
+
+  if (values.compare) {
+    const comparisons = configs.map((config) => ({ environment: config.environment, region: config.region, ...compareAlternatives(config, loadPriceSnapshot(planCapacity(config).region)) }));
+    // JSON leaves out each alternative's lines: `npm run plan` with the matching flags prints them.
+    if (values.json) console.log(JSON.stringify(values.env === 'all' ? comparisons : comparisons[0], (k, v) => (k === 'lines' ? undefined : v), 2));
+    else console.log(comparisons.map((c) => comparisonText(c.environment, c.region, c.baseline, c.alternatives)).join('\n\n'));
+    return;
+  }
+  const reports = configs.map((config) => {
     const plan = planCapacity(config);
     const prices = loadPriceSnapshot(plan.region);
     const cost = costPlan(plan, prices);
     const alternative = costPlan(plan, prices, cost.pricing === 'on-demand' ? 'reserved-1yr-no-upfront' : 'on-demand');
     return { plan, cost, alternative };
   });
-
   if (values.json) {
     const json = reports.map(({ plan, cost, alternative }) => planReportJson(plan, cost, alternative));
     console.log(JSON.stringify(values.env === 'all' ? json : json[0], null, 2));

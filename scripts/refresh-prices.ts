@@ -7,7 +7,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { PricingClient } from '@aws-sdk/client-pricing';
-import { SNAPSHOT_DIR, snapshotPath } from '../lib/pricing/price-catalog';
+import { loadPriceSnapshot, SNAPSHOT_DIR, snapshotPath } from '../lib/pricing/price-catalog';
 import { refreshPriceSnapshot } from '../lib/pricing/refresh';
 
 async function main(): Promise<void> {
@@ -17,7 +17,8 @@ async function main(): Promise<void> {
   });
   if (!values.region) throw new Error('--region is required, e.g. npm run prices:refresh -- --region us-east-1');
   const client = new PricingClient({ region: 'us-east-1', endpoint: values.endpoint });
-  const snapshot = await refreshPriceSnapshot(client, values.region, new Date().toISOString().slice(0, 10));
+  // Savings Plans rates are not GetProducts products: keep the committed ones.
+  const snapshot = await refreshPriceSnapshot(client, values.region, new Date().toISOString().slice(0, 10), loadPriceSnapshot(values.region));
   const dir = values.out ?? SNAPSHOT_DIR;
   mkdirSync(dir, { recursive: true });
   const path = snapshotPath(values.region, dir);

@@ -14,14 +14,17 @@ import { planLoadBalancer, type LoadBalancerPlan } from './load-balancer';
 import { capacityEntries } from './measurements';
 import { quotaExcesses } from './quotas';
 import { planRedundancy, type AzLossPlan, type RedundancyPlan } from './redundancy';
-import { planTransfer, type TransferPlan } from './transfer';
+import { planNetworkCharges, type NetworkChargesPlan } from './network-charges';
+import { planObservability, type ObservabilityPlan } from './observability';
+import { planTransfer, validateTransferConfig, type TransferPlan } from './transfer';
+import { TOPICS } from '../topics';
 import { validateCapacityConfig } from './validate';
 import { planWorkload, type WorkloadPlan } from './workload';
 
 export { CapacityConfigError } from './errors';
 export { requireAmiId } from './hosts';
 export type { DeploymentPlan, PlaceholderSetting } from './deployment';
-export type { AzLossPlan, RedundancyPlan, BackupPlan, HostImagePlan, FlinkPlan, InfluxPlan, IngestPlan, KafkaPlan, LoadBalancerPlan, TransferPlan, WorkloadPlan };
+export type { AzLossPlan, RedundancyPlan, BackupPlan, HostImagePlan, FlinkPlan, InfluxPlan, IngestPlan, KafkaPlan, LoadBalancerPlan, TransferPlan, WorkloadPlan, NetworkChargesPlan, ObservabilityPlan };
 
 export interface CapacityPlan {
   readonly environment: EnvironmentName;
@@ -39,6 +42,8 @@ export interface CapacityPlan {
   readonly influx: InfluxPlan;
   readonly backups: BackupPlan;
   readonly transfer: TransferPlan;
+  readonly observability: ObservabilityPlan;
+  readonly network: NetworkChargesPlan;
   /** Kafka version, AZ IDs, VPC CIDR, protection and placeholder settings (lib/plan/deployment.ts). */
   readonly deployment: DeploymentPlan;
   readonly hostImage: HostImagePlan;
@@ -69,6 +74,7 @@ export interface PlannedCapacity {
 export function planCapacity(config: CapacityConfig): CapacityPlan {
   validateCapacityConfig(config);
   validateDeployment(config);
+  validateTransferConfig(config);
   const workload = planWorkload(config);
   const redundancy = planRedundancy(config);
   const brokers = planKafkaBrokers(config, workload, redundancy);
@@ -93,6 +99,7 @@ export function planCapacity(config: CapacityConfig): CapacityPlan {
       ({ quota, tier, field, message }) => ({ id: quota, tier, field, message }),
     ),
   ];
+  const transfer = planTransfer(config, workload);
   return {
     environment: config.environment,
     account: config.account,
@@ -108,7 +115,9 @@ export function planCapacity(config: CapacityConfig): CapacityPlan {
     flink,
     influx,
     backups: planBackups(config, influx),
-    transfer: planTransfer(config, workload),
+    transfer,
+    observability: planObservability(config, workload, ingest, kafka, flink, influx, transfer, Object.keys(TOPICS).length),
+    network: planNetworkCharges(config, ingest, influx, transfer),
     warnings,
     capacities: capacityEntries(config).map(({ path, capacity: { value, unit, source } }) => ({ path, value, unit, source })),
     deployment: planDeployment(config),

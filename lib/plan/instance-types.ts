@@ -9,16 +9,27 @@ export interface Ec2InstanceType {
   readonly memoryGiB: number;
   /** Total NVMe instance-store capacity, GB as AWS lists it (10^9 bytes); 0 when EBS-only. */
   readonly instanceStoreGB: number;
+  /** Graviton types run arm64 images; the stacks pick the AMI by it. */
+  readonly architecture: 'x86_64' | 'arm64';
 }
 
-/** @see https://aws.amazon.com/ec2/instance-types/ (compute-optimized c6i, storage-optimized i3) */
+/**
+ * @see https://aws.amazon.com/ec2/instance-types/ (compute-optimized c6i and Graviton3 c7g,
+ * storage-optimized i3 and i4i)
+ */
 export const EC2_INSTANCE_TYPES: Readonly<Record<string, Ec2InstanceType>> = {
-  'c6i.large': { vcpus: 2, memoryGiB: 4, instanceStoreGB: 0 },
-  'c6i.xlarge': { vcpus: 4, memoryGiB: 8, instanceStoreGB: 0 },
-  'c6i.2xlarge': { vcpus: 8, memoryGiB: 16, instanceStoreGB: 0 },
-  'i3.large': { vcpus: 2, memoryGiB: 15.25, instanceStoreGB: 475 },
-  'i3.xlarge': { vcpus: 4, memoryGiB: 30.5, instanceStoreGB: 950 },
-  'i3.2xlarge': { vcpus: 8, memoryGiB: 61, instanceStoreGB: 1900 },
+  'c6i.large': { vcpus: 2, memoryGiB: 4, instanceStoreGB: 0, architecture: 'x86_64' },
+  'c6i.xlarge': { vcpus: 4, memoryGiB: 8, instanceStoreGB: 0, architecture: 'x86_64' },
+  'c6i.2xlarge': { vcpus: 8, memoryGiB: 16, instanceStoreGB: 0, architecture: 'x86_64' },
+  'c7g.large': { vcpus: 2, memoryGiB: 4, instanceStoreGB: 0, architecture: 'arm64' },
+  'c7g.xlarge': { vcpus: 4, memoryGiB: 8, instanceStoreGB: 0, architecture: 'arm64' },
+  'c7g.2xlarge': { vcpus: 8, memoryGiB: 16, instanceStoreGB: 0, architecture: 'arm64' },
+  'i3.large': { vcpus: 2, memoryGiB: 15.25, instanceStoreGB: 475, architecture: 'x86_64' },
+  'i3.xlarge': { vcpus: 4, memoryGiB: 30.5, instanceStoreGB: 950, architecture: 'x86_64' },
+  'i3.2xlarge': { vcpus: 8, memoryGiB: 61, instanceStoreGB: 1900, architecture: 'x86_64' },
+  'i4i.large': { vcpus: 2, memoryGiB: 16, instanceStoreGB: 468, architecture: 'x86_64' },
+  'i4i.xlarge': { vcpus: 4, memoryGiB: 32, instanceStoreGB: 937, architecture: 'x86_64' },
+  'i4i.2xlarge': { vcpus: 8, memoryGiB: 64, instanceStoreGB: 1875, architecture: 'x86_64' },
 };
 
 export interface MskBrokerType {
@@ -35,6 +46,8 @@ export const MSK_BROKER_TYPES: Readonly<Record<string, MskBrokerType>> = {
   'kafka.t3.small': { vcpus: 2, memoryGiB: 2, maxPartitionsPerBroker: 300, maxPartitionsForUpdates: 300 },
   'kafka.m5.large': { vcpus: 2, memoryGiB: 8, maxPartitionsPerBroker: 1000, maxPartitionsForUpdates: 1500 },
   'kafka.m5.xlarge': { vcpus: 4, memoryGiB: 16, maxPartitionsPerBroker: 1000, maxPartitionsForUpdates: 1500 },
+  'kafka.m7g.large': { vcpus: 2, memoryGiB: 8, maxPartitionsPerBroker: 1000, maxPartitionsForUpdates: 1500 },
+  'kafka.m7g.xlarge': { vcpus: 4, memoryGiB: 16, maxPartitionsPerBroker: 1000, maxPartitionsForUpdates: 1500 },
 };
 
 /** MSK broker storage limits per broker (EBS), GiB. */

@@ -1,5 +1,6 @@
 import type { CapacityConfig } from '../capacity-config';
 import { BYTES_PER_GIB, SECONDS_PER_HOUR } from './units';
+import { requestBodyBytes } from './transfer';
 import type { WorkloadPlan } from './workload';
 
 /**
@@ -37,7 +38,7 @@ export interface LoadBalancerPlan {
 export function planLoadBalancer(config: CapacityConfig, workload: WorkloadPlan): LoadBalancerPlan {
   const w = config.workload;
   const requestsPerSecond = workload.peakRequestsPerSecond;
-  const bytesPerRequest = w.metricsPerRequest * w.bytesPerMetric + w.responseBytesPerRequest;
+  const bytesPerRequest = requestBodyBytes(config) + w.responseBytesPerRequest;
   const processedBytesPerSecond = requestsPerSecond * bytesPerRequest;
   const newConnectionsPerSecond = workload.activeConnections / w.connectionLifetimeSeconds;
   const billableRules = Math.max(0, ALB_RULES_PER_REQUEST - LCU.freeRules);

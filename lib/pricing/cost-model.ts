@@ -23,6 +23,10 @@ export interface CostLine {
   readonly monthlyQuantity: number;
   readonly monthlyUsd: number;
   readonly priceKey: string;
+  /** The usage assumption behind the quantity. */
+  readonly assumption?: string;
+  /** Where the unit price comes from: the snapshot entry's source and date, and its confidence note. */
+  readonly priceSource?: string;
 }
 
 export interface CostReport {
@@ -52,6 +56,8 @@ export function priceItems(items: readonly BillableItem[], prices: PriceSnapshot
       monthlyQuantity,
       monthlyUsd: monthlyQuantity * price.usd,
       priceKey: item.priceKey,
+      ...(item.assumption ? { assumption: item.assumption } : {}),
+      priceSource: `${price.source} (${price.asOf})${price.note ? `; ${price.note}` : ''}`,
     };
   });
 }

@@ -7,7 +7,8 @@
  * @see https://docs.aws.amazon.com/aws-cost-management/latest/APIReference/API_pricing_GetProducts.html
  */
 import { EC2_INSTANCE_TYPES, EC2_USAGE_TYPE_PREFIX, MSK_BROKER_TYPES, type SupportedRegion } from '../plan/instance-types';
-import { priceKeys } from './price-keys';
+import { MSK_EXPRESS_BROKER_TYPES } from '../plan/msk-express';
+import { INTERNET_OUT_TIERS, priceKeys } from './price-keys';
 
 export interface ReservedTermSelector {
   readonly LeaseContractLength: '1yr';
@@ -25,6 +26,8 @@ export interface PriceQuery {
   readonly whenPresent?: Readonly<Record<string, string>>;
   readonly term: 'OnDemand' | ReservedTermSelector;
   readonly description: string;
+  /** For tiered prices: the tier's price dimension, by its beginRange (default: the tier from 0). */
+  readonly beginRange?: string;
 }
 
 export const ONE_YEAR_NO_UPFRONT: ReservedTermSelector = {
@@ -77,8 +80,37 @@ export function priceQueries(region: SupportedRegion): PriceQuery[] {
       description: `MSK provisioned ${brokerType} broker hour`,
     }),
   );
+  // Express brokers are their own usage types (`USE1-Express.m7g.large`), and so are their storage
+  // and data in.
+  const express = Object.keys(MSK_EXPRESS_BROKER_TYPES).map(
+    (brokerType): PriceQuery => ({
+      key: priceKeys.mskBroker(brokerType),
+      serviceCode: 'AmazonMSK',
+      filters: { productFamily: 'Managed Streaming for Apache Kafka (MSK)' },
+      usageType: `Express.${brokerType.replace(/^express\./, '')}`,
+      term: 'OnDemand',
+      description: `MSK Express ${brokerType} broker hour`,
+    }),
+  );
   return [
     ...ec2,
+    ...express,
+    {
+      key: priceKeys.mskExpressStorage,
+      serviceCode: 'AmazonMSK',
+      filters: { productFamily: 'Managed Streaming for Apache Kafka (MSK)' },
+      usageType: 'Express.Storage',
+      term: 'OnDemand',
+      description: 'MSK Express storage, GB-month of data stored',
+    },
+    {
+      key: priceKeys.mskExpressDataIn,
+      serviceCode: 'AmazonMSK',
+      filters: { productFamily: 'Managed Streaming for Apache Kafka (MSK)' },
+      usageType: 'Express.DataIn',
+      term: 'OnDemand',
+      description: 'MSK Express data written into the cluster, per GB',
+    },
     {
       key: priceKeys.ebsGp3Storage,
       serviceCode: 'AmazonEC2',
@@ -160,6 +192,113 @@ export function priceQueries(region: SupportedRegion): PriceQuery[] {
       usageType: 'NatGateway-Hours',
       term: 'OnDemand',
       description: 'NAT gateway hour',
+    },
+    {
+      key: priceKeys.natProcessed,
+      serviceCode: 'AmazonEC2',
+      filters: { productFamily: 'NAT Gateway' },
+      usageType: 'NatGateway-Bytes',
+      term: 'OnDemand',
+      description: 'NAT gateway data processed, per GB',
+    },
+    // One outbound SKU with one price dimension per tier, told apart by beginRange.
+    ...INTERNET_OUT_TIERS.map(
+      ({ tier, fromGB }): PriceQuery => ({
+        key: priceKeys.internetOut(tier),
+        serviceCode: 'AWSDataTransfer',
+        filters: { transferType: 'AWS Outbound', usagetype: `${EC2_USAGE_TYPE_PREFIX[region]}DataTransfer-Out-Bytes` },
+        beginRange: String(fromGB),
+        term: 'OnDemand',
+        description: `Data transfer out to the internet, ${tier.replace('-', ' ').replace('tb', ' TB')} a month, per GB`,
+      }),
+    ),
+    {
+      // Public or elastic IPs within the region bill as regional transfer, per GB and direction.
+      key: priceKeys.sameRegionPublicTransfer,
+      serviceCode: 'AWSDataTransfer',
+      filters: { transferType: 'IntraRegion', usagetype: `${EC2_USAGE_TYPE_PREFIX[region]}DataTransfer-Regional-Bytes` },
+      term: 'OnDemand',
+      description: 'Data transfer in the region over public IPv4 addresses, per GB and direction',
+    },
+    {
+      key: priceKeys.vpcEndpointHour,
+      serviceCode: 'AmazonVPC',
+      filters: { productFamily: 'VpcEndpoint' },
+      usageType: 'VpcEndpoint-Hours',
+      term: 'OnDemand',
+      description: 'VPC interface endpoint hour, per AZ',
+    },
+    {
+      key: priceKeys.vpcEndpointProcessed,
+      serviceCode: 'AmazonVPC',
+      filters: { productFamily: 'VpcEndpoint' },
+      usageType: 'VpcEndpoint-Bytes',
+      term: 'OnDemand',
+      description: 'VPC interface endpoint data processed, first PB, per GB',
+    },
+    {
+      key: priceKeys.publicIpv4Hour,
+      serviceCode: 'AmazonVPC',
+      filters: { productFamily: 'VPC Public IPv4 Address' },
+      usageType: 'PublicIPv4:InUseAddress',
+      term: 'OnDemand',
+      description: 'Public IPv4 address in use, hour',
+    },
+    {
+      key: priceKeys.kmsKey,
+      serviceCode: 'awskms',
+      filters: { productFamily: 'Encryption Key' },
+      usageType: 'KMS-Keys',
+      term: 'OnDemand',
+      description: 'KMS customer managed key, month',
+    },
+    {
+      key: priceKeys.secret,
+      serviceCode: 'AWSSecretsManager',
+      filters: { productFamily: 'Secret' },
+      usageType: 'AWSSecretsManager-Secrets',
+      term: 'OnDemand',
+      description: 'Secrets Manager secret, month',
+    },
+    {
+      key: priceKeys.cloudwatchAlarmMetric,
+      serviceCode: 'AmazonCloudWatch',
+      filters: { productFamily: 'Alarm' },
+      usageType: 'CW:AlarmMonitorUsage',
+      term: 'OnDemand',
+      description: 'CloudWatch standard-resolution alarm metric, month',
+    },
+    {
+      key: priceKeys.cloudwatchDashboard,
+      serviceCode: 'AmazonCloudWatch',
+      filters: { productFamily: 'Dashboard' },
+      usageType: 'DashboardsUsageHour',
+      term: 'OnDemand',
+      description: 'CloudWatch dashboard, month',
+    },
+    {
+      key: priceKeys.cloudwatchMetric,
+      serviceCode: 'AmazonCloudWatch',
+      filters: { productFamily: 'Metric' },
+      usageType: 'CW:MetricMonitorUsage',
+      term: 'OnDemand',
+      description: 'CloudWatch custom metric, first 10,000, month',
+    },
+    {
+      key: priceKeys.cloudwatchLogsIngestion,
+      serviceCode: 'AmazonCloudWatch',
+      filters: { productFamily: 'Data Payload' },
+      usageType: 'DataProcessing-Bytes',
+      term: 'OnDemand',
+      description: 'CloudWatch Logs standard ingestion, per GB',
+    },
+    {
+      key: priceKeys.cloudwatchLogsStorage,
+      serviceCode: 'AmazonCloudWatch',
+      filters: { productFamily: 'Storage Snapshot' },
+      usageType: 'TimedStorage-ByteHrs',
+      term: 'OnDemand',
+      description: 'CloudWatch Logs archived storage, GB-month',
     },
   ];
 }

@@ -7,6 +7,7 @@
 import { GetProductsCommand, type Filter, type PricingClient } from '@aws-sdk/client-pricing';
 import { SUPPORTED_REGIONS, type SupportedRegion } from '../plan/instance-types';
 import type { PriceEntry, PriceSnapshot } from './price-catalog';
+import { seededOnlyPriceKeys } from './price-keys';
 import { filtersByRegion, priceQueries, type PriceQuery, type ReservedTermSelector } from './price-queries';
 
 /** Hours a 1-year reservation's upfront fee is spread over. */
@@ -83,8 +84,10 @@ export function selectPrice(query: PriceQuery, items: readonly PriceListItem[], 
   const dimensions = Object.values(term.priceDimensions);
   const upfront = dimensions.filter((d) => d.unit === 'Quantity').reduce((sum, d) => sum + usd(d, fail), 0);
   const rates = dimensions.filter((d) => d.unit !== 'Quantity');
-  // Tiered prices (S3 Standard) list one dimension per tier; the first tier starts at 0.
-  const rate = rates.length === 1 ? rates[0] : rates.find((d) => d.beginRange === '0');
+  // Tiered prices (S3 Standard, data out) list one dimension per tier; a query names its tier by
+  // beginRange, else the first tier (from 0).
+  const wanted = query.beginRange ?? '0';
+  const rate = rates.length === 1 && query.beginRange === undefined ? rates[0] : rates.find((d) => d.beginRange === wanted);
   if (!rate) fail(`no usage dimension on term ${term.offerTermCode} of SKU ${item.product.sku}`);
 
   return {
@@ -100,8 +103,11 @@ export function selectPrice(query: PriceQuery, items: readonly PriceListItem[], 
   };
 }
 
-/** Rebuilds a region's snapshot; one GetProducts conversation per distinct service and filter set. */
-export async function refreshPriceSnapshot(client: PricingClient, region: string, asOf: string): Promise<PriceSnapshot> {
+/**
+ * Rebuilds a region's snapshot; one GetProducts conversation per distinct service and filter set.
+ * The prices GetProducts does not serve (seededOnlyPriceKeys) are carried over from `previous`.
+ */
+export async function refreshPriceSnapshot(client: PricingClient, region: string, asOf: string, previous?: PriceSnapshot): Promise<PriceSnapshot> {
   if (!(SUPPORTED_REGIONS as readonly string[]).includes(region)) {
     throw new PriceRefreshError(`region "${region}" is not supported: expected one of ${SUPPORTED_REGIONS.join(', ')}`);
   }
@@ -120,6 +126,10 @@ export async function refreshPriceSnapshot(client: PricingClient, region: string
     }
   }
   if (failures.length > 0) throw new PriceRefreshError(`${failures.length} price(s) could not be refreshed:\n  ${failures.join('\n  ')}`);
+  for (const key of seededOnlyPriceKeys()) {
+    const kept = previous?.prices[key];
+    if (kept) prices[key] = kept;
+  }
   return {
     region,
     currency: 'USD',
@@ -139,7 +149,10 @@ function usageTypeMatches(usageType: string | undefined, wanted: string): boolea
 
 /** Services spell an hour differently (Hrs, hours, KPU-Hr); the snapshot uses Hrs for all. */
 function normalizeUnit(unit: string): string {
-  return /^(hrs|hours?|kpu-hrs?)$/i.test(unit) ? 'Hrs' : unit;
+  if (/^(hrs|hours?|kpu-hrs?)$/i.test(unit)) return 'Hrs';
+  // Per-resource monthly prices (alarms, metrics, dashboards, keys, secrets): one unit, a month of one.
+  if (/^(alarms?|metrics?|dashboards?|keys?|secrets?|months?|mo)$/i.test(unit)) return 'Mo';
+  return unit;
 }
 
 function reservedTermMatches(term: PriceTerm, selector: ReservedTermSelector): boolean {

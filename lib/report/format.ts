@@ -16,6 +16,11 @@ export function formatCount(value: number): string {
   return Number.isInteger(value) ? integer.format(value) : value.toFixed(2);
 }
 
+/** Monthly quantities: whole numbers with separators, small ones with 2 decimals. */
+export function formatQuantity(value: number): string {
+  return value >= 100 ? integer.format(value) : value.toFixed(2);
+}
+
 export function formatInteger(value: number): string {
   return integer.format(value);
 }

@@ -4,7 +4,7 @@
 import type { CapacityPlan } from '../plan';
 import { MEASURED_SOURCE } from '../plan/measurements';
 import type { CostReport } from '../pricing/cost-model';
-import { formatCount, formatInteger, formatUnitPrice, formatUsd, textTable } from './format';
+import { formatCount, formatInteger, formatQuantity, formatUnitPrice, formatUsd, textTable } from './format';
 
 export interface PlanReportJson {
   readonly environment: string;
@@ -19,6 +19,8 @@ export interface PlanReportJson {
     unit: string;
     monthlyQuantity: number;
     monthlyUsd: number;
+    assumption?: string;
+    priceSource?: string;
   }[];
   readonly monthlyUsdByTier: Record<string, number>;
   readonly totalMonthlyUsd: number;
@@ -34,7 +36,7 @@ export function planReportJson(plan: CapacityPlan, cost: CostReport, alternative
     environment: cost.environment,
     region: cost.region,
     pricing: cost.pricing,
-    lines: cost.lines.map(({ tier, resource, type, count, unitPriceUsd, unit, monthlyQuantity, monthlyUsd }) => ({
+    lines: cost.lines.map(({ tier, resource, type, count, unitPriceUsd, unit, monthlyQuantity, monthlyUsd, assumption, priceSource }) => ({
       tier,
       resource,
       type,
@@ -43,6 +45,8 @@ export function planReportJson(plan: CapacityPlan, cost: CostReport, alternative
       unit,
       monthlyQuantity,
       monthlyUsd,
+      ...(assumption ? { assumption } : {}),
+      priceSource,
     })),
     monthlyUsdByTier: { ...cost.monthlyUsdByTier },
     totalMonthlyUsd: cost.totalMonthlyUsd,
@@ -75,15 +79,15 @@ export function planReportText(plan: CapacityPlan, cost: CostReport, alternative
     ...plan.warnings.map((w) => `warning: ${w.tier}: ${w.message} [${w.field}]`),
   ];
   const table = textTable(
-    ['tier', 'resource', 'type', 'count', 'unit price', 'unit', 'monthly'],
+    ['tier', 'resource', 'type', 'count', 'quantity/month', 'unit', 'unit price', 'monthly', 'usage assumption'],
     [
-      ...cost.lines.map((l) => [l.tier, l.resource, l.type, formatCount(l.count), formatUnitPrice(l.unitPriceUsd), l.unit, formatUsd(l.monthlyUsd)]),
+      ...cost.lines.map((l) => [l.tier, l.resource, l.type, formatCount(l.count), formatQuantity(l.monthlyQuantity), l.unit, formatUnitPrice(l.unitPriceUsd), formatUsd(l.monthlyUsd), l.assumption ?? '']),
       ...Object.entries(cost.monthlyUsdByTier)
         .filter(([tier]) => cost.lines.some((l) => l.tier === tier))
-        .map(([tier, usd]) => [tier, 'subtotal', '', '', '', '', formatUsd(usd)]),
-      ['total', '', '', '', '', '', formatUsd(cost.totalMonthlyUsd)],
+        .map(([tier, usd]) => [tier, 'subtotal', '', '', '', '', '', formatUsd(usd), '']),
+      ['total', '', '', '', '', '', '', formatUsd(cost.totalMonthlyUsd), ''],
     ],
-    [false, false, false, true, true, false, true],
+    [false, false, false, true, true, false, true, true, false],
   );
   const footer = [
     `cost per million metrics: ${formatUnitPrice(cost.costPerMillionMetricsUsd)} (${formatInteger(cost.millionMetricsPerMonth)} million metrics/month at the average rate)`,

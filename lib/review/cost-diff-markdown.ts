@@ -10,7 +10,7 @@ export function costDiffMarkdown(report: CostDiffReport, headingLevel = 2): stri
     '',
     summaryTable(report),
     '',
-    `Counts come from the synthesized templates; usage lines (ALB LCUs, inter-AZ traffic, backups) from each side's plan; prices from the snapshot of ${report.pricesAsOf}.`,
+    `Counts come from the synthesized templates; usage lines (LCUs, data transfer, log and access-log volumes, backups) from each side's plan; prices from the snapshot of ${report.pricesAsOf}.`,
   ];
   for (const env of report.environments) parts.push('', environmentSection(env, `${h}#`));
   return parts.join('\n');

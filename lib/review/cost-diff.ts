@@ -6,7 +6,7 @@
 import type { CapacityPlan } from '../plan';
 import { byTier, ec2Term, priceItems, type CostLine, type Tier } from '../pricing/cost-model';
 import type { PriceSnapshot } from '../pricing/price-catalog';
-import { resourceItemsFromTemplates, type SynthesizedStack } from '../pricing/template-items';
+import { resourceItemsFromTemplates, templateUsageFromPlan, type SynthesizedStack } from '../pricing/template-items';
 import { usageItemsFromPlan } from '../pricing/billable-items';
 
 export interface PricedSide {
@@ -18,7 +18,7 @@ export interface PricedSide {
 
 /** Prices one environment of one side: template counts + the plan's usage lines. */
 export function priceSide(stacks: readonly SynthesizedStack[], plan: CapacityPlan, prices: PriceSnapshot): PricedSide {
-  const items = [...resourceItemsFromTemplates(stacks, ec2Term(plan.pricing)), ...usageItemsFromPlan(plan)];
+  const items = [...resourceItemsFromTemplates(stacks, ec2Term(plan.pricing), templateUsageFromPlan(plan)), ...usageItemsFromPlan(plan)];
   const lines = priceItems(byTier(items), prices);
   return { region: plan.region, pricing: plan.pricing, lines, totalMonthlyUsd: lines.reduce((sum, l) => sum + l.monthlyUsd, 0) };
 }

@@ -1,4 +1,5 @@
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { AGENT_DISK_PATHS } from '../plan/observability';
 import { cloudWatchAgentConfig } from './cloudwatch-agent';
 
 /**
@@ -87,7 +88,7 @@ export function influxNodeUserData(s: InfluxNodeSettings): ec2.UserData {
     `influx -port ${s.port} -execute 'CREATE DATABASE "${s.database}" WITH DURATION ${s.retentionDays}d REPLICATION 1 NAME "${s.retentionPolicy}"'`,
     `influx -port ${s.port} -execute 'CREATE RETENTION POLICY "${s.retentionPolicy}" ON "${s.database}" DURATION ${s.retentionDays}d REPLICATION 1 DEFAULT' || true`,
     "cat > /opt/aws/amazon-cloudwatch-agent/etc/amazon-cloudwatch-agent.json <<'CWA'",
-    cloudWatchAgentConfig(s.environment, 'influx', [DATA_DIR], s.node),
+    cloudWatchAgentConfig(s.environment, 'influx', AGENT_DISK_PATHS.influx, s.node),
     'CWA',
     'systemctl enable --now amazon-cloudwatch-agent',
   );

@@ -1,6 +1,7 @@
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import type { IngestLifecyclePlan } from '../plan/ingest';
+import { AGENT_DISK_PATHS } from '../plan/observability';
 import { cloudWatchAgentConfig } from './cloudwatch-agent';
 import { AL2023_NODE } from './node-runtime';
 import { imdsFunction } from './imds';
@@ -69,7 +70,7 @@ export function ingestNodeUserData(s: IngestNodeSettings): ec2.UserData {
     'systemctl daemon-reload',
     'systemctl enable --now metricstream-ingest',
     "cat > /opt/aws/amazon-cloudwatch-agent/etc/amazon-cloudwatch-agent.json <<'CWA'",
-    cloudWatchAgentConfig(s.environment, 'ingest', ['/']),
+    cloudWatchAgentConfig(s.environment, 'ingest', AGENT_DISK_PATHS.ingest),
     'CWA',
     'systemctl enable --now amazon-cloudwatch-agent',
     // Liveness: only a dead service gets the instance replaced (the ASG itself uses EC2 checks only).

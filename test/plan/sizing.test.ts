@@ -193,6 +193,8 @@ describe('backups and transfer', () => {
     const config = CAPACITY_CONFIGS.prod;
     const { transfer } = planCapacity(config);
     const produced = 100_000 * config.kafka.storedBytesPerRecord.value;
-    expect(transfer.interAzBytesPerMonth).toBeCloseTo(2 * produced * (2 / 3) * SECONDS_PER_MONTH, 0);
+    const flows = Object.fromEntries(transfer.crossAzFlows.map((f) => [f.name, f.crossAzBytesPerMonth]));
+    expect(flows['ingest → MSK']).toBeCloseTo(produced * (2 / 3) * SECONDS_PER_MONTH, 0);
+    expect(flows['MSK → Flink']).toBeCloseTo(produced * (2 / 3) * SECONDS_PER_MONTH, 0);
   });
 });

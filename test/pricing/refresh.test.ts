@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { PricingClient } from '@aws-sdk/client-pricing';
-import { priceKeys, requiredPriceKeys } from '../../lib/pricing/price-keys';
+import { INTERNET_OUT_TIERS, priceKeys, requiredPriceKeys, seededOnlyPriceKeys } from '../../lib/pricing/price-keys';
+import { loadPriceSnapshot } from '../../lib/pricing/price-catalog';
 import type { PriceSnapshot } from '../../lib/pricing/price-catalog';
 import { priceQueries } from '../../lib/pricing/price-queries';
 import { PriceRefreshError, refreshPriceSnapshot, selectPrice, type PriceListItem } from '../../lib/pricing/refresh';
@@ -48,8 +49,8 @@ describe('the refresher against a local Price List endpoint', () => {
     );
     const continued = server.requests.filter((r) => r.body.NextToken);
     expect(continued.length).toBeGreaterThan(0);
-    // MSK's family holds 9 items: with 2 a page the refresher must fetch 5 pages to see them all.
-    expect(server.requests.filter((r) => r.body.ServiceCode === 'AmazonMSK')).toHaveLength(5);
+    // MSK's family holds 15 items: with 2 a page the refresher must fetch 8 pages to see them all.
+    expect(server.requests.filter((r) => r.body.ServiceCode === 'AmazonMSK')).toHaveLength(8);
   });
 
   test('asks once per distinct service and filter set', () => {
@@ -57,8 +58,9 @@ describe('the refresher against a local Price List endpoint', () => {
     expect(new Set(keys).size).toBe(keys.length);
   });
 
-  test('produces every price the cost model needs, each with its SKU and term', () => {
-    expect(Object.keys(snapshot.prices).sort()).toEqual(requiredPriceKeys().sort());
+  test('produces every price the cost model needs, each with its SKU and term (Savings Plans rates aside)', () => {
+    const seededOnly = new Set(seededOnlyPriceKeys());
+    expect(Object.keys(snapshot.prices).sort()).toEqual(requiredPriceKeys().filter((k) => !seededOnly.has(k)).sort());
     for (const entry of Object.values(snapshot.prices)) {
       expect(entry).toMatchObject({ region: 'us-east-1', asOf: '2026-11-27', refreshedFromApi: true });
       expect(entry.sku).toMatch(/^[0-9A-F]{16}$/);
@@ -92,6 +94,14 @@ describe('the refresher against a local Price List endpoint', () => {
     expect(snapshot.prices[priceKeys.s3Standard]).toMatchObject({ usd: 0.023, unit: 'GB-Mo' });
   });
 
+  test('picks each tier of data transfer out by its beginRange, and per-resource monthly units as Mo', () => {
+    expect(INTERNET_OUT_TIERS.map(({ tier }) => snapshot.prices[priceKeys.internetOut(tier)].usd)).toEqual([0.09, 0.085, 0.07, 0.05]);
+    expect(snapshot.prices[priceKeys.vpcEndpointProcessed]).toMatchObject({ usd: 0.01, unit: 'GB' });
+    expect(snapshot.prices[priceKeys.cloudwatchMetric]).toMatchObject({ usd: 0.3, unit: 'Mo' });
+    expect(snapshot.prices[priceKeys.cloudwatchAlarmMetric]).toMatchObject({ usd: 0.1, unit: 'Mo' });
+    expect(snapshot.prices[priceKeys.kmsKey]).toMatchObject({ usd: 1, unit: 'Mo' });
+  });
+
   test('the CLI writes the snapshot file', async () => {
     const out = mkdtempSync(join(tmpdir(), 'prices-'));
     const { stdout } = await run('npx', ['tsx', 'scripts/refresh-prices.ts', '--region', 'us-east-1', '--endpoint', server.endpoint, '--out', out], {
@@ -100,6 +110,10 @@ describe('the refresher against a local Price List endpoint', () => {
     expect(stdout).toContain(`wrote ${requiredPriceKeys().length} prices`);
     const written = JSON.parse(readFileSync(join(out, 'us-east-1.json'), 'utf8')) as PriceSnapshot;
     expect(written.prices[priceKeys.natGatewayHour]).toMatchObject({ usd: 0.045, refreshedFromApi: true });
+    // Savings Plans rates are carried over from the committed snapshot, still marked seeded.
+    const csp = priceKeys.ec2Instance('c6i.2xlarge', 'compute-savings-plan-1yr-no-upfront');
+    expect(written.prices[csp]).toEqual(loadPriceSnapshot('us-east-1').prices[csp]);
+    expect(written.prices[csp].refreshedFromApi).toBe(false);
   });
 });
 

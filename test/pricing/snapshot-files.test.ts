@@ -13,7 +13,7 @@ describe.each(SUPPORTED_REGIONS)('the committed %s price snapshot', (region) => 
     for (const [key, entry] of Object.entries(snapshot.prices)) {
       expect({ key, region: entry.region }).toEqual({ key, region });
       expect(entry.usd).toBeGreaterThan(0);
-      expect(entry.unit).toMatch(/^(Hrs|GB-Mo|LCU-Hrs|GB)$/);
+      expect(entry.unit).toMatch(/^(Hrs|GB-Mo|LCU-Hrs|GB|Mo)$/);
       expect(entry.asOf).toMatch(/^\d{4}-\d{2}-\d{2}$/);
       expect(entry.description.length).toBeGreaterThan(5);
       // A seeded entry names the public AWS page it is from; a refreshed one its SKU.

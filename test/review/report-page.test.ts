@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { CAPACITY_CONFIGS } from '../../lib/capacity-config';
 import { planCapacity } from '../../lib/plan';
-import { applyWhatIf } from '../../lib/plan/what-if';
+import { applyWhatIf, telegrafDefaults } from '../../lib/plan/what-if';
 import { costPlan } from '../../lib/pricing/cost-model';
 import { loadPriceSnapshot } from '../../lib/pricing/price-catalog';
 import { planPageHtml } from '../../lib/report/html/plan-page';
@@ -68,6 +68,16 @@ test('cost by resource and instances: the plan’s lines and counts', () => {
   const counts = Object.fromEntries([...dom.matchAll(/<tr data-tier="(\w+)" data-count="(\d+)"/g)].map((m) => [m[1], Number(m[2])]));
   expect(counts).toEqual({ ingest: plan.ingest.desiredInstances, kafka: plan.kafka.brokers, flink: plan.flink.billedKpus, influx: plan.influx.nodes });
   expect(counts).toEqual({ ingest: 14, kafka: 6, flink: 13, influx: 3 });
+});
+
+test('what batching does: the configured workload beside Telegraf’s defaults, each the cost model’s total', () => {
+  const rows = elements(dom, 'tr', 'batching-row');
+  expect(rows).toHaveLength(3);
+  const telegraf = costPlan(planCapacity(applyWhatIf(prod, telegrafDefaults(prod))), prices).totalMonthlyUsd;
+  const full = costPlan(planCapacity(applyWhatIf(prod, telegrafDefaults(prod, true))), prices).totalMonthlyUsd;
+  expect(rows.map((r) => num(r['data-monthly-usd']))).toEqual([cost.totalMonthlyUsd, telegraf, full].map((usd) => expect.closeTo(usd, 6)));
+  // Every cost line shows its usage assumption.
+  for (const line of cost.lines) expect(dom).toContain(line.assumption!.replace(/&/g, '&amp;'));
 });
 
 test('what-if cost curve: 41 loads from 10,000 to 1,000,000 metrics/s, each the cost model’s total for that load', () => {

@@ -45,6 +45,9 @@ const cli = (script: string, head: keyof typeof dirs, ...args: string[]) => run(
 const costDiff = async (head: keyof typeof dirs, ...args: string[]) => JSON.parse((await cli('cost-diff', head, '--json', ...args)).stdout) as CostDiffReport;
 const row = (report: CostDiffReport, tier: string, resource: string) => report.environments[0].rows.find((r) => r.tier === tier && r.resource === resource);
 
+/** An InfluxDB node added outside the plan: its hours, and the agent's memory and disk metrics. */
+const extraNodeUsd = () => HOURS_PER_MONTH * priceOf(prices, priceKeys.ec2Instance('i3.2xlarge', 'on-demand')).usd + 2 * priceOf(prices, priceKeys.cloudwatchMetric).usd;
+
 describe('npm run cost:diff', () => {
   test('doubling prod’s metrics per second shows the plan’s new counts and the cost model’s delta', async () => {
     const report = await costDiff('moreLoad');
@@ -60,7 +63,7 @@ describe('npm run cost:diff', () => {
     expect(env.deltaUsd).toBeCloseTo(costPlan(after, prices).totalMonthlyUsd - costPlan(before, prices).totalMonthlyUsd, 6);
     expect(env.deltaPercent).toBeCloseTo((env.deltaUsd / env.totalMonthlyUsdBefore) * 100, 6);
     // Usage lines follow each side's plan: twice the traffic, twice the inter-AZ bytes.
-    const interAz = row(report, 'kafka', 'client traffic across AZs');
+    const interAz = row(report, 'kafka', 'inter-AZ: ingest → MSK');
     expect(interAz?.quantityAfter).toBeCloseTo((interAz?.quantityBefore ?? 0) * 2, 6);
   });
 
@@ -80,15 +83,16 @@ describe('npm run cost:diff', () => {
     const report = await costDiff('extraInstance');
     const influx = row(report, 'influx', 'EC2 instances');
     expect(influx).toMatchObject({ countBefore: 3, countAfter: 4, changed: true });
-    const expected = HOURS_PER_MONTH * priceOf(prices, priceKeys.ec2Instance('i3.2xlarge', 'on-demand')).usd;
-    expect(report.environments[0].deltaUsd).toBeCloseTo(expected, 6);
-    expect(report.environments[0].rows.filter((r) => r.changed)).toHaveLength(1);
+    expect(report.environments[0].deltaUsd).toBeCloseTo(extraNodeUsd(), 6);
+    // The instance, and the CloudWatch agent metrics it publishes.
+    expect(report.environments[0].rows.filter((r) => r.changed).map((r) => `${r.resource} ${r.type}`)).toEqual(['EC2 instances i3.2xlarge', 'CloudWatch metrics agent']);
   });
 
   test('Markdown: changed lines with count and dollar deltas, totals and the percentage', async () => {
     const { stdout } = await cli('cost-diff', 'extraInstance');
-    const node = HOURS_PER_MONTH * priceOf(prices, priceKeys.ec2Instance('i3.2xlarge', 'on-demand')).usd;
-    expect(stdout).toContain(`| influx | EC2 instances | i3.2xlarge | 3 → 4 | ${formatUsd(3 * node)} | ${formatUsd(4 * node)} | +${formatUsd(node)} |`);
+    const instance = HOURS_PER_MONTH * priceOf(prices, priceKeys.ec2Instance('i3.2xlarge', 'on-demand')).usd;
+    const node = extraNodeUsd();
+    expect(stdout).toContain(`| influx | EC2 instances | i3.2xlarge | 3 → 4 | ${formatUsd(3 * instance)} | ${formatUsd(4 * instance)} | +${formatUsd(instance)} |`);
     const before = costPlan(planCapacity(CAPACITY_CONFIGS.prod), prices).totalMonthlyUsd;
     const percent = ((node / before) * 100).toFixed(1);
     expect(stdout).toContain(`| **${formatUsd(before)}** | **${formatUsd(before + node)}** | **+${formatUsd(node)} (+${percent} %)** |`);
@@ -97,14 +101,14 @@ describe('npm run cost:diff', () => {
   test('guardrails: --fail-over and --fail-over-percent exit 2 past the threshold, 0 under it', async () => {
     const failure = await cli('cost-diff', 'extraInstance', '--fail-over', '400').then(() => undefined, (err: { code: number; stderr: string }) => err);
     expect(failure?.code).toBe(2);
-    const node = HOURS_PER_MONTH * priceOf(prices, priceKeys.ec2Instance('i3.2xlarge', 'on-demand')).usd;
+    const node = extraNodeUsd();
     expect(failure?.stderr).toContain(`cost:diff: prod: monthly cost rises by ${formatUsd(node)}, over --fail-over 400`);
-    // One i3.2xlarge on prod's $9,837.47: a 4.6 % rise.
-    await expect(cli('cost-diff', 'extraInstance', '--fail-over', '500', '--fail-over-percent', '5')).resolves.toBeDefined();
-    const percent = await cli('cost-diff', 'extraInstance', '--fail-over-percent', '4').then(() => undefined, (err: { code: number; stderr: string }) => err);
+    await expect(cli('cost-diff', 'extraInstance', '--fail-over', '500', '--fail-over-percent', '6')).resolves.toBeDefined();
+    // One i3.2xlarge is 2.9 % of prod's whole bill.
+    const percent = await cli('cost-diff', 'extraInstance', '--fail-over-percent', '2').then(() => undefined, (err: { code: number; stderr: string }) => err);
     expect(percent?.code).toBe(2);
     const rise = ((node / costPlan(planCapacity(CAPACITY_CONFIGS.prod), prices).totalMonthlyUsd) * 100).toFixed(1);
-    expect(percent?.stderr).toContain(`rises by ${rise} %, over --fail-over-percent 4`);
+    expect(percent?.stderr).toContain(`rises by ${rise} %, over --fail-over-percent 2`);
   });
 
   test.each([

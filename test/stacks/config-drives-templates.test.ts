@@ -43,3 +43,32 @@ test('an environment in a region without a pinned AMI stops synthesis naming the
 test('an invalid config stops synthesis naming the field', () => {
   expect(() => synthesizeStage(configWith('prod', { kafka: { brokers: 4 } }))).toThrow('capacity config "prod": kafka.brokers (4) must be a multiple of availabilityZones (3)');
 });
+
+test('private clients get an internal ALB in the private subnets, without public addresses', () => {
+  const { templates, stage } = synthesizeStage(configWith('prod', { workload: { clientNetwork: 'private' } }));
+  templates.Ingest.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', { Scheme: 'internal' });
+  expect(stage.plan.network.publicIpv4Addresses).toBe(3); // the NAT gateways' only
+});
+
+test('log retention, monitoring levels, endpoints and the access-log lifecycle are the plan’s', () => {
+  const { templates, stage } = synthesizeStage(configWith('prod', {}));
+  const { observability: o, network } = stage.plan;
+  for (const tier of ['Network', 'Kafka', 'Flink'] as const) {
+    templates[tier].hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: o.logGroups.find((g) => g.tier === tier.toLowerCase())!.retentionDays });
+  }
+  templates.Kafka.hasResourceProperties('AWS::MSK::Cluster', { EnhancedMonitoring: o.mskEnhancedMonitoring });
+  templates.Flink.hasResourceProperties('AWS::KinesisAnalyticsV2::Application', {
+    ApplicationConfiguration: Match.objectLike({ FlinkApplicationConfiguration: Match.objectLike({ MonitoringConfiguration: Match.objectLike({ MetricsLevel: o.flinkMetricsLevel, LogLevel: o.flinkLogLevel }) }) }),
+  });
+  expect(Object.keys(templates.Network.findResources('AWS::EC2::VPCEndpoint', { Properties: { VpcEndpointType: 'Interface' } }))).toHaveLength(network.interfaceEndpoints.length);
+  templates.Ingest.hasResourceProperties('AWS::S3::Bucket', {
+    VersioningConfiguration: { Status: 'Enabled' },
+    LifecycleConfiguration: { Rules: [Match.objectLike({ ExpirationInDays: o.accessLogs.expirationDays, NoncurrentVersionExpiration: { NoncurrentDays: o.accessLogs.noncurrentDays } })] },
+  });
+});
+
+test('a Graviton ingest type stops synthesis until an arm64 image is pinned (the pinned AMIs are x86_64)', () => {
+  expect(() => synthesizeStage(configWith('prod', { ingest: { instanceType: 'c7g.2xlarge' } }))).toThrow(
+    'capacity config "prod": hostImage.amiIds pins x86_64 images only; c7g.2xlarge is arm64 (Graviton): pin an arm64 image before choosing it',
+  );
+});

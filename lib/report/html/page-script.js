@@ -30,7 +30,7 @@
   function titled(node, text) { node.appendChild(svgEl('title', {}, text)); return node; }
   function row(table, cells, attrs) {
     var tr = el('tr', attrs);
-    cells.forEach(function (c) { var td = el(c.head ? 'th' : 'td', c.num ? { class: 'num' } : {}, c.text); if (c.swatch) td.prepend(el('span', { class: 'swatch', style: 'background:' + TIER_COLOR[c.swatch] })); tr.appendChild(td); });
+    cells.forEach(function (c) { var attrs = c.num ? { class: 'num' } : {}; if (c.title) attrs.title = c.title; var td = el(c.head ? 'th' : 'td', attrs, c.text); if (c.swatch) td.prepend(el('span', { class: 'swatch', style: 'background:' + TIER_COLOR[c.swatch] })); tr.appendChild(td); });
     table.appendChild(tr);
     return tr;
   }
@@ -64,12 +64,23 @@
       row(table, [{ text: i.tier, swatch: i.tier }, { text: i.label }, { text: i.type }, { text: count(i.count), num: true }, { text: i.detail }], { 'data-tier': i.tier, 'data-count': String(i.count) });
     });
     var lines = document.getElementById('lines');
-    row(lines, ['tier', 'resource', 'type', 'count', 'unit price', 'monthly'].map(function (h, k) { return { head: true, text: h, num: k >= 3 }; }));
+    row(lines, ['tier', 'resource', 'type', 'count', 'quantity/month', 'unit price', 'monthly', 'usage assumption'].map(function (h, k) { return { head: true, text: h, num: k >= 3 && k <= 6 }; }));
     data.lines.forEach(function (l) {
-      row(lines, [{ text: l.tier, swatch: l.tier }, { text: l.resource }, { text: l.type }, { text: count(l.count), num: true }, { text: '$' + Number(l.unitPriceUsd.toPrecision(6)) + ' / ' + l.unit, num: true }, { text: usd.format(l.monthlyUsd), num: true }],
+      row(lines, [{ text: l.tier, swatch: l.tier }, { text: l.resource }, { text: l.type }, { text: count(l.count), num: true }, { text: count(Math.round(l.monthlyQuantity * 100) / 100) + ' ' + l.unit, num: true }, { text: '$' + Number(l.unitPriceUsd.toPrecision(6)) + ' / ' + l.unit, num: true, title: l.priceSource }, { text: usd.format(l.monthlyUsd), num: true }, { text: l.assumption }],
         { class: 'cost-line-row', 'data-tier': l.tier, 'data-resource': l.resource, 'data-type': l.type, 'data-count': String(l.count), 'data-monthly-usd': String(l.monthlyUsd) });
     });
-    row(lines, [{ text: 'total' }, { text: '' }, { text: '' }, { text: '' }, { text: '' }, { text: usd.format(data.totalMonthlyUsd), num: true }], { class: 'total' });
+    row(lines, [{ text: 'total' }, { text: '' }, { text: '' }, { text: '' }, { text: '' }, { text: '' }, { text: usd.format(data.totalMonthlyUsd), num: true }, { text: '' }], { class: 'total' });
+  })();
+
+  // Batching: the configured workload beside Telegraf's defaults.
+  (function () {
+    var table = document.getElementById('batching');
+    row(table, ['workload', 'metrics/request', 'requests/s', 'LCU', 'LCU cost', 'data out', 'data out cost', 'access logs', 'ingest instances', 'monthly'].map(function (h, k) { return { head: true, text: h, num: k >= 1 }; }));
+    data.batching.forEach(function (b) {
+      row(table, [{ text: b.label + (b.compression === 'gzip' ? ' (gzip)' : '') }, { text: int.format(b.metricsPerRequest), num: true }, { text: int.format(b.requestsPerSecond), num: true }, { text: b.lcus.toFixed(1), num: true },
+        { text: usd.format(b.lcuUsd), num: true }, { text: b.dataOutTB.toFixed(2) + ' TB', num: true }, { text: usd.format(b.dataOutUsd), num: true }, { text: usd.format(b.accessLogUsd), num: true },
+        { text: int.format(b.ingestInstances), num: true }, { text: usd.format(b.totalMonthlyUsd), num: true }], { class: 'batching-row', 'data-monthly-usd': String(b.totalMonthlyUsd) });
+    });
   })();
 
   // What-if charts: x is metrics/s on a log scale; invalid loads are shaded gaps.

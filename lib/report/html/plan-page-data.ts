@@ -7,6 +7,7 @@ import type { CapacityConfig } from '../../capacity-config';
 import { planCapacity } from '../../plan';
 import { costPlan, TIERS, type Tier } from '../../pricing/cost-model';
 import type { PriceSnapshot } from '../../pricing/price-catalog';
+import { batchingComparison, type BatchingRow } from '../batching';
 import { COUNTED_TIER_NAMES, COUNTED_TIERS, logSpaced, tierSteps, whatIfCurve, type CountedTier, type CurvePoint, type TierStep } from './what-if-curve';
 
 export interface PlanPageData {
@@ -19,8 +20,10 @@ export interface PlanPageData {
   readonly totalMonthlyUsd: number;
   readonly costPerMillionMetricsUsd: number;
   readonly monthlyUsdByTier: readonly { readonly tier: Tier; readonly monthlyUsd: number }[];
-  readonly lines: readonly { readonly tier: Tier; readonly resource: string; readonly type: string; readonly count: number; readonly unit: string; readonly unitPriceUsd: number; readonly monthlyUsd: number }[];
+  readonly lines: readonly { readonly tier: Tier; readonly resource: string; readonly type: string; readonly count: number; readonly monthlyQuantity: number; readonly unit: string; readonly unitPriceUsd: number; readonly monthlyUsd: number; readonly assumption: string; readonly priceSource: string }[];
   readonly instances: readonly { readonly tier: CountedTier; readonly label: string; readonly type: string; readonly count: number; readonly detail: string }[];
+  /** The configured workload beside Telegraf's defaults (lib/report/batching.ts). */
+  readonly batching: readonly BatchingRow[];
   readonly curve: { readonly from: number; readonly to: number; readonly points: readonly CurvePoint[]; readonly steps: readonly TierStep[] };
 }
 
@@ -42,10 +45,16 @@ export function planPageData(config: CapacityConfig, prices: PriceSnapshot): Pla
     totalMonthlyUsd: cost.totalMonthlyUsd,
     costPerMillionMetricsUsd: cost.costPerMillionMetricsUsd,
     monthlyUsdByTier: TIERS.filter((tier) => cost.lines.some((l) => l.tier === tier)).map((tier) => ({ tier, monthlyUsd: cost.monthlyUsdByTier[tier] })),
-    lines: cost.lines.map(({ tier, resource, type, count, unit, unitPriceUsd, monthlyUsd }) => ({ tier, resource, type, count, unit, unitPriceUsd, monthlyUsd })),
+    lines: cost.lines.map(({ tier, resource, type, count, monthlyQuantity, unit, unitPriceUsd, monthlyUsd, assumption, priceSource }) => ({ tier, resource, type, count, monthlyQuantity, unit, unitPriceUsd, monthlyUsd, assumption: assumption ?? '', priceSource: pageText(priceSource ?? '') })),
     instances: COUNTED_TIER_NAMES.map((tier) => ({ tier, label: COUNTED_TIERS[tier].label, count: COUNTED_TIERS[tier].count(plan), ...instanceDetail(tier, plan) })),
+    batching: batchingComparison(config, prices),
     curve: { from: CURVE_FROM, to: CURVE_TO, points, steps: tierSteps(config, points) },
   };
+}
+
+/** Sources without their scheme: the page is self-contained and links to nothing. */
+function pageText(source: string): string {
+  return source.replace(/https?:\/\//g, '');
 }
 
 function instanceDetail(tier: CountedTier, plan: ReturnType<typeof planCapacity>): { type: string; detail: string } {

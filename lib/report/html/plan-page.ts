@@ -31,6 +31,7 @@ ${PAGE_CSS}
   <section><h2>Cost by tier</h2><div id="tier-chart" class="chart"></div></section>
   <section><h2>Instances</h2><table id="instances"></table></section>
   <section class="wide"><h2>Cost by resource</h2><table id="lines"></table></section>
+  <section class="wide"><h2>What batching does</h2><p>The configured workload beside Telegraf's defaults (1,000-metric batches flushed every 10 s, gzip): ALB capacity units, bytes out to clients, access logs and the ingest fleet.</p><table id="batching"></table></section>
   <section class="wide"><h2>What if the load grows: monthly cost</h2><div id="cost-curve" class="chart"></div></section>
   <section class="wide"><h2>What if the load grows: instances</h2><div id="count-curve" class="chart"></div><div id="steps"></div></section>
 </main>
