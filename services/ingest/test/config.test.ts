@@ -29,7 +29,7 @@ describe('config', () => {
 
   test('KAFKA_BROKERS selects the Kafka sink with its defaults', () => {
     const c = loadConfig({ ...base, KAFKA_BROKERS: '127.0.0.1:9092, b2:9094' });
-    expect(c.kafka).toMatchObject({ brokers: ['127.0.0.1:9092', 'b2:9094'], topic: 'metrics', auth: 'none', lingerMs: 20, partitioner: 'sticky' });
+    expect(c.kafka).toMatchObject({ brokers: ['127.0.0.1:9092', 'b2:9094'], topic: 'metrics', auth: 'none', lingerMs: 30, partitioner: 'sticky' });
   });
 
   test('every problem is reported at once, naming the variable', () => {

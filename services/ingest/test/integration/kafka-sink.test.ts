@@ -145,7 +145,7 @@ test('one point per request over 12 partitions: each send is one full record in 
     expect(points).toHaveLength(ackedCount);
     expect(verify(points, acked)).toBe(0);
     // Before: one send every few ms spread over 12 partitions, ~1 point per record. Now a send lingers
-    // 20 ms (~10 points here) and goes to one partition: one record per send.
+    // KAFKA_LINGER_MS (30 ms: ~15 points here) and goes to one partition: one record per send.
     const perRecord = points.length / records.length;
     console.log(`production shape: ${points.length} points in ${records.length} records (${perRecord.toFixed(1)} per record)`);
     expect(perRecord).toBeGreaterThanOrEqual(6);
