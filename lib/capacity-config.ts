@@ -291,16 +291,17 @@ export const MEASURED = {
   },
   /**
    * The ingest service at prod's per-worker rate (the plan's peak points/s over instances x workers, 1
-   * point per request) with its default batching (KAFKA_LINGER_MS=5, series-key partitions): 2.2 points
-   * per record batch. A batch of 1 point takes 265 B, of 4-7 points ~78 B, of 16+ points 43 B.
+   * point per request) with its default batching (KAFKA_LINGER_MS=30, one partition per send): 34 points
+   * per record batch, 1.33x the bulk figure. Before (5 ms linger, series-key partitions): 2.2 points per
+   * batch, 137.1 B. A batch of 1 point takes 265 B, of 4-7 points ~75 B, of 16+ points 29-43 B.
    */
   kafkaStoredBytesProductionShape: {
-    value: 137.1,
-    unit: 'bytes of log segments per point, ingest bundle (point-json-lines-v1, gzip) at 1,042 points/s per worker, 2 workers, 12 partitions, KAFKA_LINGER_MS=5',
+    value: 35.1,
+    unit: 'bytes of log segments per point, ingest bundle (point-json-lines-v1, gzip) at 893 points/s per worker, 2 workers, 12 partitions, KAFKA_LINGER_MS=30, KAFKA_PARTITIONER=sticky',
     cores: 2,
     machine: MACHINE,
     date: '2026-12-01',
-    command: 'npm run bench:kafka-shape -- --workers 2 --duration 15',
+    command: 'npm run bench:kafka-shape -- --workers 2 --duration 15 --linger 30',
     rule: 'as-measured',
   },
   flinkSlot: {
@@ -358,10 +359,11 @@ function kafkaCapacity(brokerType: string): Capacity {
 }
 /**
  * What the brokers store (and replicate, and send to consumers) per point as the ingest service batches
- * at production's per-worker rate, not with bulk batches: small batches cost 5x the bulk bytes per point.
+ * at production's per-worker rate, not with bulk batches: a send's ~30 ms of points make smaller batches
+ * than bulk, 1.3x its bytes per point.
  */
 const KAFKA_STORED_BYTES: SizeFactor = {
-  value: 140,
+  value: 36,
   unit: 'bytes per record on disk',
   source: `measured ${MEASURED.kafkaStoredBytesProductionShape.value} at the production shape (bulk batches: ${MEASURED.kafkaStoredBytes.value}), rounded up`,
   measured: MEASURED.kafkaStoredBytesProductionShape,

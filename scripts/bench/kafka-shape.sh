@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# npm run bench:kafka-shape [-- --workers 4 --duration 20 --linger "5 20 50 100" --env prod --partitions N]
+# npm run bench:kafka-shape [-- --workers 4 --duration 20 --linger "5 20 30 50 100" --env prod --partitions N]
 #
 # Kafka bytes per point at the production shape: the real ingest bundle (services/ingest/dist/ingest.js)
 # with --workers cluster workers, each loaded at the rate the plan gives one prod worker (peak points/s
@@ -19,7 +19,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$ROOT"
 source scripts/kafka/common.sh
-WORKERS=4 DURATION=20 LINGERS="5 20 50 100" ENV_NAME=prod KEEP="" PARTITIONS=""
+WORKERS=4 DURATION=20 LINGERS="5 20 30 50 100" ENV_NAME=prod KEEP="" PARTITIONS=""
 while (($#)); do
   case "$1" in
     --workers) WORKERS="$2"; shift 2 ;;

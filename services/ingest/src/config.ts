@@ -8,6 +8,15 @@ import { MAX_MESSAGE_BYTES, TOPICS } from '../../../lib/topics';
 import type { RecordFormat } from './kafka-pack';
 import { FORMAT_HEADER, FORMAT_LINES_HEADER } from './record';
 
+/**
+ * How long a send waits for more points after the first one it carries (as Kafka's linger.ms). At prod's
+ * ~900 points/s per worker, 30 ms makes record batches of ~34 points, 35 B per point on the brokers, 1.3x
+ * the bulk figure (20 ms: ~20 points, 41 B, 1.56x; docs/benchmarks.md, "Kafka bytes per point at the
+ * production shape"). It is 3 % of the 1 s p99 budget and well below the ~100 ms interval of a prod
+ * connection that sends one point per request, so such a client does not wait on itself.
+ */
+export const DEFAULT_LINGER_MS = 30;
+
 export interface KafkaConfig {
   readonly brokers: string[];
   readonly topic: string;
@@ -18,6 +27,8 @@ export interface KafkaConfig {
   /** Producer-side batching: flush when this many bytes wait, or after lingerMs. */
   readonly batchBytes: number;
   readonly lingerMs: number;
+  /** `sticky`: one partition per send, rotating (full batches); `series`: murmur2 of the series key per point. */
+  readonly partitioner: 'sticky' | 'series';
   /** A send slower than this is treated as failed and its records go to the spool. */
   readonly sendTimeoutMs: number;
   /** Batch compression: gzip (default; smaller on the wire and on the brokers' disks) or none (least CPU). */
@@ -126,7 +137,8 @@ export function loadConfig(env: Env = process.env): Config {
       auth: kafkaAuth,
       region,
       batchBytes: int('KAFKA_BATCH_BYTES', 512 * 1024, 1024, 64 * MiB),
-      lingerMs: int('KAFKA_LINGER_MS', 5, 0, 1000),
+      lingerMs: int('KAFKA_LINGER_MS', DEFAULT_LINGER_MS, 0, 1000),
+      partitioner: oneOf('KAFKA_PARTITIONER', 'sticky', ['sticky', 'series'] as const),
       sendTimeoutMs: int('KAFKA_SEND_TIMEOUT_MS', 10_000, 100, 120_000),
       compression: oneOf('KAFKA_COMPRESSION', 'gzip', ['gzip', 'none'] as const),
       recordFormat: oneOf('KAFKA_RECORD_FORMAT', FORMAT_LINES_HEADER, [FORMAT_LINES_HEADER, FORMAT_HEADER] as const),

@@ -5,9 +5,11 @@
  *   record, their values joined by LF, in acceptance order. Per-record work (kafkajs' message and record
  *   objects, the broker's per-record validation, the consumer's per-record bookkeeping) is paid once per
  *   partition and send instead of once per point; at 10 points per request that per-record work was the
- *   larger half of a worker's Kafka CPU. The partition is the series key's murmur2, as for `point-json-v1`,
- *   so one series still lands in one partition in acceptance order.
+ *   larger half of a worker's Kafka CPU.
  * - `point-json-v1`: one record per point, keyed by its series key (for consumers that need per-point keys).
+ *
+ * The partition is either one for the whole send (`sticky`, the default: the send's partition is passed
+ * in) or the series key's murmur2 (`series`: one series in one partition, as Kafka's default partitioner).
  */
 import type { Message } from 'kafkajs';
 import { partitionFor } from './partitioner';
@@ -29,26 +31,31 @@ const HEADERS: Record<RecordFormat, { 'ms-format': string }> = {
  */
 export const MAX_LINES_RECORD_CHARS = 256 * 1024;
 
-/** One record per point, keyed by series. */
-export function perPointMessages(records: readonly PointRecord[]): Message[] {
+/**
+ * One record per point, keyed by series; in `partition` when given (sticky), else left to the producer's
+ * partitioner (murmur2 of the key).
+ */
+export function perPointMessages(records: readonly PointRecord[], partition?: number): Message[] {
   const headers = HEADERS[FORMAT_HEADER];
   const out: Message[] = new Array(records.length);
-  for (let i = 0; i < records.length; i++) out[i] = { key: records[i].key, value: records[i].value, headers };
+  if (partition === undefined) for (let i = 0; i < records.length; i++) out[i] = { key: records[i].key, value: records[i].value, headers };
+  else for (let i = 0; i < records.length; i++) out[i] = { partition, key: records[i].key, value: records[i].value, headers };
   return out;
 }
 
 /**
- * Records grouped by partition (murmur2 of the series key over `partitions`), each group's values
- * joined by LF into records of at most `maxChars`. Messages carry their partition, so kafkajs'
- * partitioner is not consulted; within a partition they keep the order of `records`.
+ * Records grouped by partition, each group's values joined by LF into records of at most `maxChars`.
+ * The partition is `sticky` for every record when given, else the murmur2 of the series key over
+ * `partitions`. Messages carry their partition, so kafkajs' partitioner is not consulted; within a
+ * partition they keep the order of `records`.
  */
-export function packedMessages(records: readonly PointRecord[], partitions: number, maxChars = MAX_LINES_RECORD_CHARS): Message[] {
+export function packedMessages(records: readonly PointRecord[], partitions: number, sticky?: number, maxChars = MAX_LINES_RECORD_CHARS): Message[] {
   const headers = HEADERS[FORMAT_LINES_HEADER];
   const open: Array<{ values: string[]; chars: number } | undefined> = new Array(partitions);
   const out: Message[] = [];
   const close = (partition: number, group: { values: string[] }) => out.push({ partition, key: null, value: group.values.join('\n'), headers });
   for (const r of records) {
-    const p = partitionFor(r.key, partitions);
+    const p = sticky ?? partitionFor(r.key, partitions);
     let group = open[p];
     if (group && group.chars + 1 + r.value.length > maxChars) {
       close(p, group);

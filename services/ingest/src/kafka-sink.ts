@@ -16,9 +16,16 @@
  * - holding: the replay sends the last (formerly active) spool segment; new batches wait in the queue,
  *   neither spooled (the replay would chase them) nor sent (they would overtake the spooled ones).
  *
- * Ordering: exactly one send is in flight at a time and the spool is strictly FIFO, so one series'
- * records reach a partition in acceptance order. Delivery is at-least-once: a send that timed out may
- * still land, and then its spooled copy is sent again.
+ * Batching: a send waits until its oldest point has waited KAFKA_LINGER_MS (or KAFKA_BATCH_BYTES are
+ * queued), also right after the previous send, as Kafka's linger.ms; with the sticky partitioner (the
+ * default) all of it goes to one partition, the next send to the next (RotatingPartition), so a send is
+ * one full record batch instead of one nearly empty batch per partition.
+ *
+ * Ordering: exactly one send is in flight at a time and the spool is strictly FIFO, so a worker's
+ * records reach Kafka in acceptance order: within a partition in offset order, and across partitions in
+ * send order (docs/wire-format.md, "Ordering"). With KAFKA_PARTITIONER=series one series' records reach
+ * one partition in acceptance order. Delivery is at-least-once: a send that timed out may still land,
+ * and then its spooled copy is sent again.
  *
  * Nothing accepted is undeliverable: points are bounded by the topic's max.message.bytes at parse time
  * (maxPointBytes), each partition's batch is packed under it (kafka-pack.ts splitRounds), and a batch the
@@ -32,7 +39,7 @@ import { DeadLetterFile } from './dead-letter';
 import { IngestError } from './errors';
 import { MAX_SERIES_KEY_BYTES } from './line-protocol';
 import type { Metrics } from './metrics';
-import { partitionFor, SeriesKeyPartitioner } from './partitioner';
+import { partitionFor, RotatingPartition, SeriesKeyPartitioner } from './partitioner';
 import {
   batchRecordBytesLimit, headerBytes, messageBytes, packedMessages, perPointMessages, RECORD_FRAMING_BYTES, splitRounds, type RecordFormat,
 } from './kafka-pack';
@@ -93,6 +100,8 @@ interface Why {
 interface Pending {
   records: PointRecord[];
   bytes: number;
+  /** performance.now() at acceptance: the linger runs from the oldest queued batch. */
+  at: number;
   resolve: () => void;
   reject: (e: Error) => void;
 }
@@ -112,6 +121,10 @@ export class KafkaSink implements Sink {
   private connecting: Promise<Producer> | undefined;
   private readonly format: RecordFormat;
   private readonly deadLetters: DeadLetterFile;
+  /** The partition of each send under KAFKA_PARTITIONER=sticky. */
+  private readonly rotation = new RotatingPartition();
+  /** Set by close(): what is queued goes out now, without lingering. */
+  private flushing = false;
 
   private mode: SinkMode = 'direct';
   /** Why the sink is spooling (undefined while direct). */
@@ -361,7 +374,7 @@ export class KafkaSink implements Sink {
     let bytes = 0;
     for (const r of records) bytes += r.key.length + r.value.length; // chars ≈ bytes: only a batching heuristic
     return new Promise<void>((resolve, reject) => {
-      this.queue.push({ records, bytes, resolve, reject });
+      this.queue.push({ records, bytes, at: performance.now(), resolve, reject });
       this.queuedBytes += bytes;
       this.schedule();
     });
@@ -369,12 +382,31 @@ export class KafkaSink implements Sink {
 
   private schedule(): void {
     if (this.sendLoopRun) return; // the running send loop picks the queue up when it finishes
-    if (this.queuedBytes >= this.o.kafka.batchBytes || this.o.kafka.lingerMs === 0 || !this.is('direct')) {
+    const wait = this.lingerLeft();
+    if (wait <= 0) {
       if (this.lingerTimer) { clearTimeout(this.lingerTimer); this.lingerTimer = undefined; }
       this.runSendLoop();
-    } else if (!this.lingerTimer) {
-      this.lingerTimer = setTimeout(() => { this.lingerTimer = undefined; this.runSendLoop(); }, this.o.kafka.lingerMs);
+    } else {
+      this.lingerFor(wait);
     }
+  }
+
+  /**
+   * Milliseconds the next send should still wait for more points: KAFKA_LINGER_MS after the oldest queued
+   * batch was accepted, unless a full KAFKA_BATCH_BYTES is queued, or the batches go to the spool (which
+   * answers only once they are fsynced), or the sink is closing. Applies before EVERY send, also right
+   * after one finished: a send that follows its predecessor at once would carry only what arrived during
+   * that one send.
+   */
+  private lingerLeft(): number {
+    const linger = this.o.kafka.lingerMs;
+    if (linger === 0 || !this.queue.length || this.flushing || !this.is('direct') || this.queuedBytes >= this.o.kafka.batchBytes) return 0;
+    return linger - (performance.now() - this.queue[0].at);
+  }
+
+  private lingerFor(ms: number): void {
+    if (this.lingerTimer) return; // armed for the same oldest batch (a later batch only shortens nothing)
+    this.lingerTimer = setTimeout(() => { this.lingerTimer = undefined; this.runSendLoop(); }, Math.ceil(ms));
   }
 
   private runSendLoop(): void {
@@ -382,9 +414,17 @@ export class KafkaSink implements Sink {
     this.sendLoopRun = this.sendLoop().finally(() => (this.sendLoopRun = undefined));
   }
 
-  /** Sends (or spools) queued batches one at a time until the queue is empty or the replay holds it. */
+  /**
+   * Sends (or spools) queued batches one at a time until the queue is empty, the replay holds it, or the
+   * next send should linger (then a timer runs the loop again).
+   */
   private async sendLoop(): Promise<void> {
     while (this.queue.length && !this.is('holding')) {
+      const wait = this.lingerLeft();
+      if (wait > 0) {
+        this.lingerFor(wait);
+        return;
+      }
       // This loop is the spool's only writer and no append of it is in flight here, so an empty spool
       // means the replay has delivered everything: back to direct sends (under steady load the replay
       // loop may never see the loop idle, so the switch must also happen here). Only with a producer:
@@ -421,10 +461,11 @@ export class KafkaSink implements Sink {
   /**
    * Sends `records`; when the broker refuses a batch itself (too large, corrupt, invalid), narrows the
    * refusal down until each refused point is alone and sets those aside, so one bad point never blocks
-   * the rest. The broker answers per partition but kafkajs reports only the first error, so the records
-   * are first resent partition by partition (the partitions that had landed arrive twice: at-least-once);
-   * within one partition a batch lands whole or not at all, so halving it resends nothing that landed.
-   * Other failures throw.
+   * the rest. With KAFKA_PARTITIONER=series the broker answers per partition but kafkajs reports only the
+   * first error, so the records are first resent partition by partition (the partitions that had landed
+   * arrive twice: at-least-once); within one partition a batch lands whole or not at all, so halving it
+   * resends nothing that landed. A sticky send is one partition already: it is halved (each half goes to
+   * the next partition in turn). Other failures throw.
    */
   private async deliver(records: PointRecord[]): Promise<void> {
     try {
@@ -435,11 +476,13 @@ export class KafkaSink implements Sink {
       this.refreshTopicSoon(); // the topic's bound may have shrunk: later points then get a 400 instead
       if (records.length === 1) return this.deadLetter(records[0], `${type}: ${firstLine(errorText(e))}`, type);
       const groups = new Map<number, PointRecord[]>();
-      for (const r of records) {
-        const p = this.partitions ? partitionFor(r.key, this.partitions) : 0;
-        let g = groups.get(p);
-        if (!g) groups.set(p, (g = []));
-        g.push(r);
+      if (this.o.kafka.partitioner === 'series') {
+        for (const r of records) {
+          const p = this.partitions ? partitionFor(r.key, this.partitions) : 0;
+          let g = groups.get(p);
+          if (!g) groups.set(p, (g = []));
+          g.push(r);
+        }
       }
       const parts = groups.size > 1 ? [...groups.values()] : [records.slice(0, records.length >>> 1), records.slice(records.length >>> 1)];
       for (const part of parts) await this.deliver(part);
@@ -464,7 +507,8 @@ export class KafkaSink implements Sink {
     // take many seconds, and every request waits behind this one send.
     const attempt = this.getProducer().then(async (producer) => {
       const packs = this.format === FORMAT_LINES_HEADER;
-      const messages = packs ? packedMessages(records, this.partitions) : perPointMessages(records);
+      const sticky = this.o.kafka.partitioner === 'sticky' ? this.rotation.next(this.partitions) : undefined;
+      const messages = packs ? packedMessages(records, this.partitions, sticky) : perPointMessages(records, sticky);
       const partitionOf = (m: Message) => m.partition ?? (this.partitions ? partitionFor(m.key as string, this.partitions) : 0);
       const rounds = splitRounds(messages, partitionOf, (m) => messageBytes(m, this.format), batchRecordBytesLimit(this.maxMessageBytes));
       for (const round of rounds) {
@@ -573,6 +617,7 @@ export class KafkaSink implements Sink {
 
   async close(): Promise<void> {
     // Send or spool everything already accepted, then stop.
+    this.flushing = true;
     if (this.lingerTimer) { clearTimeout(this.lingerTimer); this.lingerTimer = undefined; }
     while (this.queue.length || this.sendLoopRun) {
       if (this.is('holding') || this.sendLoopRun) {

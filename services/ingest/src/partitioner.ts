@@ -54,3 +54,25 @@ export const SeriesKeyPartitioner = () => ({ partitionMetadata, message }: { par
   if (message.partition !== null && message.partition !== undefined) return message.partition;
   return partitionFor(String(message.key), partitionMetadata.length);
 };
+
+/**
+ * The partition of each send under `KAFKA_PARTITIONER=sticky` (the default): all points of one send go to
+ * one partition, the next send to the next one, round the topic. One send then makes one record batch
+ * (not one per partition, each holding a point or two at one point per request), which is what Kafka's
+ * own sticky partitioner does for records without a key (KIP-480). Each worker starts at a random
+ * partition so that many workers spread over the partitions from the first send on.
+ */
+export class RotatingPartition {
+  private last: number;
+
+  constructor(start = Math.floor(Math.random() * 0x7fffffff)) {
+    this.last = start - 1;
+  }
+
+  /** The partition for the next send over `numPartitions`. */
+  next(numPartitions: number): number {
+    this.last = (this.last + 1) % numPartitions;
+    if (this.last < 0) this.last += numPartitions;
+    return this.last;
+  }
+}

@@ -29,7 +29,7 @@ describe('config', () => {
 
   test('KAFKA_BROKERS selects the Kafka sink with its defaults', () => {
     const c = loadConfig({ ...base, KAFKA_BROKERS: '127.0.0.1:9092, b2:9094' });
-    expect(c.kafka).toMatchObject({ brokers: ['127.0.0.1:9092', 'b2:9094'], topic: 'metrics', auth: 'none', lingerMs: 5 });
+    expect(c.kafka).toMatchObject({ brokers: ['127.0.0.1:9092', 'b2:9094'], topic: 'metrics', auth: 'none', lingerMs: 30, partitioner: 'sticky' });
   });
 
   test('every problem is reported at once, naming the variable', () => {
@@ -60,6 +60,12 @@ test('KAFKA_RECORD_FORMAT: many points per record by default, one per point on r
   expect(loadConfig(base).kafka?.recordFormat).toBe('point-json-lines-v1');
   expect(loadConfig({ ...base, KAFKA_RECORD_FORMAT: 'point-json-v1' }).kafka?.recordFormat).toBe('point-json-v1');
   expect(() => loadConfig({ ...base, KAFKA_RECORD_FORMAT: 'v2' })).toThrow(/KAFKA_RECORD_FORMAT="v2": expected one of point-json-lines-v1, point-json-v1/);
+});
+
+test('KAFKA_PARTITIONER: one partition per send by default, per series on request, anything else refused', () => {
+  const base = { INGEST_AUTH: 'none', KAFKA_BROKERS: '127.0.0.1:9092' };
+  expect(loadConfig({ ...base, KAFKA_PARTITIONER: 'series' }).kafka?.partitioner).toBe('series');
+  expect(() => loadConfig({ ...base, KAFKA_PARTITIONER: 'random' })).toThrow(/KAFKA_PARTITIONER="random": expected one of sticky, series/);
 });
 
 describe('config: the record batch bound', () => {

@@ -46,7 +46,7 @@ describe('packedMessages (point-json-lines-v1)', () => {
 
   it('splits a partition into several records at the size bound, keeping the order', () => {
     const max = 1000;
-    const messages = packedMessages(recs, 2, max);
+    const messages = packedMessages(recs, 2, undefined, max);
     expect(messages.length).toBeGreaterThan(4);
     for (const p of [0, 1]) {
       const mine = messages.filter((m) => m.partition === p);
@@ -64,6 +64,20 @@ describe('packedMessages (point-json-lines-v1)', () => {
 
   it('one partition: one record holding everything', () => {
     expect(packedMessages(recs, 1)).toEqual([{ partition: 0, key: null, value: recs.map((r) => r.value).join('\n'), headers: { 'ms-format': 'point-json-lines-v1' } }]);
+  });
+});
+
+describe('sticky partition (KAFKA_PARTITIONER=sticky)', () => {
+  const recs = records(9, 4);
+
+  it('packs a whole send into one record of the given partition, in acceptance order', () => {
+    expect(packedMessages(recs, 12, 7)).toEqual([{ partition: 7, key: null, value: recs.map((r) => r.value).join('\n'), headers: { 'ms-format': 'point-json-lines-v1' } }]);
+  });
+
+  it('point-json-v1: every keyed record in the given partition', () => {
+    const messages = perPointMessages(recs, 4);
+    expect(messages.map((m) => m.partition)).toEqual(recs.map(() => 4));
+    expect(messages.map((m) => m.key)).toEqual(recs.map((r) => r.key));
   });
 });
 
@@ -85,7 +99,7 @@ describe('the record batch bound', () => {
 
   it('splitRounds keeps every partition\'s batch under the limit and its messages in order', () => {
     const recs = records(40, 50);
-    const messages = packedMessages(recs, 3, 2000); // many small records per partition
+    const messages = packedMessages(recs, 3, undefined, 2000); // many small records per partition
     const bytes = (m: Message) => messageBytes(m, 'point-json-lines-v1');
     const limit = 5000;
     const rounds = splitRounds(messages, (m) => m.partition!, bytes, limit);

@@ -1,4 +1,4 @@
-import { murmur2, partitionFor, SeriesKeyPartitioner } from '../src/partitioner';
+import { murmur2, partitionFor, RotatingPartition, SeriesKeyPartitioner } from '../src/partitioner';
 // kafkajs' own (Long-based) murmur2: the partition of a key must not change with our faster version.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const kafkajsMurmur2: (key: string) => number = require('kafkajs/src/producer/partitioners/default/murmur2');
@@ -29,5 +29,22 @@ describe('partitioner', () => {
     expect(p({ partitionMetadata: meta, message: { key: '21' } })).toBe((-973932308 & 0x7fffffff) % 3);
     expect(partitionFor('foobar', 7)).toBe((-790332482 & 0x7fffffff) % 7);
     expect(p({ partitionMetadata: meta, message: { key: 'x', partition: 2 } })).toBe(2);
+  });
+});
+
+describe('RotatingPartition (KAFKA_PARTITIONER=sticky)', () => {
+  it('gives each send the next partition, round the topic, from its start', () => {
+    const r = new RotatingPartition(10);
+    expect(Array.from({ length: 14 }, () => r.next(12))).toEqual([10, 11, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+  });
+
+  it('follows a changed partition count and any start', () => {
+    const r = new RotatingPartition(0x7ffffffe);
+    const first = r.next(12);
+    expect(first).toBe(0x7ffffffe % 12);
+    expect(r.next(3)).toBe((first + 1) % 3);
+    const random = new RotatingPartition();
+    const seen = new Set(Array.from({ length: 5 }, () => random.next(5)));
+    expect(seen).toEqual(new Set([0, 1, 2, 3, 4]));
   });
 });

@@ -25,10 +25,11 @@ function expectedValue(series: number, seq: number, rcv: number): string {
 const PARTITIONS = 3;
 
 /**
- * Checks every acknowledged point is in the topic exactly as sent, in the expected format, in its series'
- * partition, each series in acceptance order.
+ * Checks every acknowledged point is in the topic exactly as sent, in the expected format, each series in
+ * acceptance order within every partition (one worker, one send at a time: a partition holds the worker's
+ * sends in order); with KAFKA_PARTITIONER=series also in its series' partition.
  */
-function verify(points: ConsumedPoint[], acked: Map<number, number[]>, format = 'point-json-lines-v1') {
+function verify(points: ConsumedPoint[], acked: Map<number, number[]>, format = 'point-json-lines-v1', partitioner = 'sticky') {
   const bySeries = new Map<string, Array<{ seq: number; partition: number }>>();
   for (const p of points) {
     expect(p.format).toBe(format);
@@ -37,7 +38,7 @@ function verify(points: ConsumedPoint[], acked: Map<number, number[]>, format = 
     const seq = Number(v.f.seq.i);
     const key = `load,host=h${series % 7},series=s${series}`;
     if (format === 'point-json-v1') expect(p.key).toBe(key); // lines records carry no key: the partition says it
-    expect(p.partition).toBe(partitionFor(key, PARTITIONS));
+    if (partitioner === 'series') expect(p.partition).toBe(partitionFor(key, PARTITIONS));
     expect(p.value).toBe(expectedValue(series, seq, v.rcv));
     const list = bySeries.get(key) ?? [];
     list.push({ seq, partition: p.partition });
@@ -46,16 +47,16 @@ function verify(points: ConsumedPoint[], acked: Map<number, number[]>, format = 
   let duplicates = 0;
   for (const [series, seqs] of acked) {
     const got = bySeries.get(`load,host=h${series % 7},series=s${series}`) ?? [];
-    expect(new Set(got.map((g) => g.partition)).size).toBeLessThanOrEqual(1); // one series, one partition
+    if (partitioner === 'series') expect(new Set(got.map((g) => g.partition)).size).toBeLessThanOrEqual(1); // one series, one partition
     // At-least-once: a send that timed out may be replayed, so a seq may repeat, but never go backwards
-    // past what was already delivered, and every acknowledged seq is there.
+    // within a partition past what was already delivered there, and every acknowledged seq is there.
     const seen = new Set<number>();
-    let max = -1;
+    const max = new Map<number, number>();
     for (const g of got) {
       if (seen.has(g.seq)) duplicates++;
-      else expect(g.seq).toBeGreaterThan(max);
+      else expect(g.seq).toBeGreaterThan(max.get(g.partition) ?? -1);
       seen.add(g.seq);
-      max = Math.max(max, g.seq);
+      max.set(g.partition, Math.max(max.get(g.partition) ?? -1, g.seq));
     }
     for (const s of seqs) expect(seen.has(s)).toBe(true);
   }
@@ -71,8 +72,12 @@ async function withServer(topic: string, env: Record<string, string>, fn: (srv: 
   }
 }
 
-/** Writers, one per series, each sending its points in sequence (so acceptance order per series is defined). */
-async function load(srv: TestServer, opts: { series: number; perRequest: number; until: () => boolean; maxRequests: number }) {
+/**
+ * Writers, one per series, each sending its points in sequence (so acceptance order per series is defined);
+ * with intervalMs each writer starts a request every intervalMs (staggered over the writers), as agents
+ * on a timer do, instead of back to back.
+ */
+async function load(srv: TestServer, opts: { series: number; perRequest: number; until: () => boolean; maxRequests: number; intervalMs?: number }) {
   const acked = new Map<number, number[]>();
   const statuses = new Map<number, number>();
   let requests = 0;
@@ -80,7 +85,9 @@ async function load(srv: TestServer, opts: { series: number; perRequest: number;
     Array.from({ length: opts.series }, async (_, series) => {
       let seq = 0;
       acked.set(series, []);
-      while (!opts.until() && requests < opts.maxRequests) {
+      const t0 = performance.now() + (series * (opts.intervalMs ?? 0)) / opts.series;
+      for (let k = 0; !opts.until() && requests < opts.maxRequests; k++) {
+        if (opts.intervalMs) await new Promise((r) => setTimeout(r, Math.max(0, t0 + k * opts.intervalMs! - performance.now())));
         requests++;
         const seqs = Array.from({ length: opts.perRequest }, () => seq++);
         const res = await request(srv.port, { path: '/write?db=it', headers: AUTH, body: seqs.map((s) => line(series, s)).join('\n') });
@@ -92,10 +99,15 @@ async function load(srv: TestServer, opts: { series: number; perRequest: number;
   return { acked, statuses, requests };
 }
 
-test.each(['point-json-lines-v1', 'point-json-v1'])('%s: points arrive intact, in their series\' partition, in order per series', async (format) => {
+test.each([
+  ['point-json-lines-v1', 'sticky'],
+  ['point-json-v1', 'sticky'],
+  ['point-json-lines-v1', 'series'],
+  ['point-json-v1', 'series'],
+])('%s, KAFKA_PARTITIONER=%s: points arrive intact, in order per series within each partition', async (format, partitioner) => {
   const topic = uniq();
   await createTopic(topic, PARTITIONS);
-  await withServer(topic, { KAFKA_RECORD_FORMAT: format }, async (srv) => {
+  await withServer(topic, { KAFKA_RECORD_FORMAT: format, KAFKA_PARTITIONER: partitioner }, async (srv) => {
     const deadline = Date.now() + 20_000;
     let n = 0;
     const { acked, statuses } = await load(srv, { series: 12, perRequest: 10, until: () => ++n > 600 || Date.now() > deadline, maxRequests: 600 });
@@ -103,10 +115,43 @@ test.each(['point-json-lines-v1', 'point-json-v1'])('%s: points arrive intact, i
     const records = await readTopic(topic);
     const points = pointsOf(records);
     expect(points).toHaveLength([...acked.values()].reduce((a, s) => a + s.length, 0));
-    expect(verify(points, acked, format)).toBe(0);
+    expect(verify(points, acked, format, partitioner)).toBe(0);
     // Packed: far fewer records than points (12 writers share each send); per point: one each.
     if (format === 'point-json-lines-v1') expect(records.length).toBeLessThan(points.length / 5);
     else expect(records.length).toBe(points.length);
+  });
+});
+
+/**
+ * Prod's shape (docs/benchmarks.md, "Kafka bytes per point at the production shape"): one point per
+ * request from many clients, the plan's 12 partitions. Each send must make one well-filled record batch:
+ * all of it in one partition, the partitions in turn, and the linger applied before every send (not only
+ * when none is in flight), so a batch holds about KAFKA_LINGER_MS worth of points, not one or two.
+ */
+test('one point per request over 12 partitions: each send is one full record in the next partition', async () => {
+  const topic = uniq();
+  const partitions = 12;
+  await createTopic(topic, partitions);
+  await withServer(topic, {}, async (srv) => {
+    // 40 agents, one point per request each, every 80 ms: 500 points/s, whatever the sends take (an
+    // answer takes ~linger + send, well under 80 ms). A send that followed its predecessor at once
+    // would carry what arrived during one local send (a few ms): one or two points.
+    const deadline = Date.now() + 4000;
+    const { acked, statuses } = await load(srv, { series: 40, perRequest: 1, intervalMs: 80, until: () => Date.now() > deadline, maxRequests: 20_000 });
+    expect([...statuses.keys()]).toEqual([204]);
+    const records = await readTopic(topic);
+    const points = pointsOf(records);
+    const ackedCount = [...acked.values()].reduce((a, s) => a + s.length, 0);
+    expect(points).toHaveLength(ackedCount);
+    expect(verify(points, acked)).toBe(0);
+    // Before: one send every few ms spread over 12 partitions, ~1 point per record. Now a send lingers
+    // KAFKA_LINGER_MS (30 ms: ~15 points here) and goes to one partition: one record per send.
+    const perRecord = points.length / records.length;
+    console.log(`production shape: ${points.length} points in ${records.length} records (${perRecord.toFixed(1)} per record)`);
+    expect(perRecord).toBeGreaterThanOrEqual(6);
+    // Round the partitions in turn: record counts per partition differ by at most one.
+    const counts = Array.from({ length: partitions }, (_, p) => records.filter((r) => r.partition === p).length);
+    expect(Math.max(...counts) - Math.min(...counts)).toBeLessThanOrEqual(1);
   });
 });
 
