@@ -39,7 +39,7 @@ describe('invalid configs fail naming the field and the rule', () => {
     ['storage utilization above 1', { kafka: { storageTargetUtilization: 1.5 } }, /kafka\.storageTargetUtilization \(1\.5\) must be in \(0, 1\]/],
     ['pinned brokers too few for the load', { kafka: { brokers: 3 }, workload: { monitoredServers: 100_000 } }, /kafka\.brokers \(3\) cannot carry 3000000 replica writes\/s at 100000 per broker/],
     ['too many partitions per broker', { kafka: { partitions: 3200 } }, /kafka\.partitions \(3200\) puts 1600 partition replicas on each broker, over the 1500 above which MSK refuses configuration updates and resizing of kafka\.m5\.xlarge/],
-    ['retention over the MSK volume limit', { kafka: { retentionHours: 24 * 80 } }, /kafka\.retentionHours \(1920\) needs \d+ GiB per broker, over MSK's 16384 GiB limit/],
+    ['retention over the MSK volume limit', { kafka: { retentionHours: 24 * 200 } }, /kafka\.retentionHours \(4800\) needs \d+ GiB per broker, over MSK's 16384 GiB limit/],
     ['pinned shards over write capacity', { influx: { shards: 1, pointsPerSecondPerNode: { value: 100 } } }, /influx\.shards \(1\) gives each node 1667 writes\/s, over its 100\/s capacity/],
     ['disk warning above 100', { influx: { diskWarningPercent: 120 } }, /influx\.diskWarningPercent \(120\) must be in \(0, 100\]/],
     ['plain HTTP in prod', { access: { plainHttp: true, ingestDomainName: undefined } }, /access\.plainHttp is not allowed in prod/],
