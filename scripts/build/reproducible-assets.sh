@@ -16,7 +16,7 @@ trap 'rm -rf "$work"' EXIT
 sides=("$work/a/metricstream" "$work/b/another/checkout")
 for dir in "${sides[@]}"; do
   mkdir -p "$dir"
-  git ls-files -z --cached --others --exclude-standard -- package.json package-lock.json tsconfig.json services/ingest services/flink-job \
+  git ls-files -z --cached --others --exclude-standard -- .node-version package.json package-lock.json tsconfig.json services/ingest services/flink-job \
     | tar -c --null -T - | tar -x -C "$dir"
   cp -al node_modules "$dir/node_modules"
   (cd "$dir/services/ingest" && node build.mjs >/dev/null)
