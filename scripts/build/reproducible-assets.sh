@@ -16,7 +16,8 @@ trap 'rm -rf "$work"' EXIT
 sides=("$work/a/metricstream" "$work/b/another/checkout")
 for dir in "${sides[@]}"; do
   mkdir -p "$dir"
-  git ls-files -z --cached --others --exclude-standard -- .node-version package.json package-lock.json tsconfig.json services/ingest services/flink-job \
+  # The whole tree: the ingest bundle imports lib/ (topics, limits) and reads .node-version.
+  git ls-files -z --cached --others --exclude-standard \
     | tar -c --null -T - | tar -x -C "$dir"
   cp -al node_modules "$dir/node_modules"
   (cd "$dir/services/ingest" && node build.mjs >/dev/null)
