@@ -6,12 +6,13 @@
  * client then retries) — and never by the client giving up on a silent server.
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import * as http from 'node:http';
 import * as net from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { AUTH, KEY, request } from '../helpers';
+import { children, freePort, waitFor } from './cluster-helpers';
 import { BROKER, createTopic, ensureKafka } from './kafka-helpers';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -23,32 +24,6 @@ beforeAll(async () => {
   await ensureKafka();
   execFileSync('node', ['build.mjs'], { cwd: ROOT, stdio: 'inherit' });
 }, 300_000);
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-function children(pid: number): number[] {
-  try {
-    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
-  } catch {
-    return [];
-  }
-}
-
-async function waitFor(what: string, cond: () => Promise<boolean> | boolean, ms: number) {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (await cond()) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 type Outcome = 'answered' | 'closed' | 'unanswered';
 
@@ -87,8 +62,8 @@ test('SIGKILL of a worker under load: every request is answered or its connectio
   const outcomes: Record<Outcome, number> = { answered: 0, closed: 0, unanswered: 0 };
   const keepAlive = new http.Agent({ keepAlive: true, maxSockets: 8 });
   try {
-    await waitFor('the service', async () => (await request(port, { method: 'GET', path: '/health', timeoutMs: 2000 }).catch(() => undefined))?.status === 200, 30_000);
-    await waitFor('two workers', () => children(svc.pid!).length === 2, 10_000);
+    await waitFor('the service', async () => (await request(port, { method: 'GET', path: '/health', timeoutMs: 2000 }).catch(() => undefined))?.status === 200, 30_000, 50);
+    await waitFor('two workers', () => children(svc.pid!).length === 2, 10_000, 50);
 
     let stop = false;
     const started = Date.now();
@@ -104,9 +79,9 @@ test('SIGKILL of a worker under load: every request is answered or its connectio
       await new Promise((r) => setTimeout(r, 1000));
       const [victim] = children(svc.pid!);
       process.kill(victim, 'SIGKILL');
-      await waitFor('a replacement worker', () => children(svc.pid!).length === 2 && !children(svc.pid!).includes(victim), 10_000);
+      await waitFor('a replacement worker', () => children(svc.pid!).length === 2 && !children(svc.pid!).includes(victim), 10_000, 50);
       // The replacement must be serving (it listens before it reports ready) before the next kill.
-      await waitFor('the service again', async () => (await request(port, { method: 'GET', path: '/health', timeoutMs: 2000 }).catch(() => undefined))?.status === 200, 10_000);
+      await waitFor('the service again', async () => (await request(port, { method: 'GET', path: '/health', timeoutMs: 2000 }).catch(() => undefined))?.status === 200, 10_000, 50);
     }
     await new Promise((r) => setTimeout(r, 1000));
     stop = true;

@@ -5,11 +5,11 @@
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, existsSync, rmSync } from 'node:fs';
-import * as net from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { parseSegment } from '../../src/spool';
 import { AUTH, KEY, request } from '../helpers';
+import { children, freePort, waitFor } from './cluster-helpers';
 import { BROKER, createTopic, ensureKafka, pointsOf, readTopic } from './kafka-helpers';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -18,32 +18,6 @@ beforeAll(async () => {
   await ensureKafka();
   execFileSync('node', ['build.mjs'], { cwd: ROOT, stdio: 'inherit' });
 }, 300_000);
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-function children(pid: number): number[] {
-  try {
-    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
-  } catch {
-    return [];
-  }
-}
-
-async function waitFor(what: string, cond: () => Promise<boolean> | boolean, ms: number) {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (await cond()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 test('SIGKILL of a worker mid-load: every 204-acknowledged point is in Kafka or the spool', async () => {
   const topic = `it-kill-${Date.now()}`;
