@@ -44,6 +44,11 @@ export interface LoaderConfigInput {
   metricBatchSize?: number;
   /** How often the output flushes, Telegraf duration (default "1s"). */
   flushInterval?: string;
+  /**
+   * The Kafka protocol version the client speaks (Telegraf's `kafka_version`, default "3.9.0"). Telegraf
+   * defaults to 0.10.2.0, whose fetch requests Kafka 4 brokers no longer accept (KIP-896).
+   */
+  kafkaVersion?: string;
   /** Kafka client id (default the consumer group). */
   clientId?: string;
   /** Written into the [agent] section; a file path or "" for stderr (default ""). */
@@ -59,6 +64,7 @@ const NAME = /^[a-zA-Z0-9_.-]{1,255}$/;
 const ENV = /^[A-Z_][A-Z0-9_]*$/;
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
 const DURATION = /^\d+(ms|s|m|h)$/;
+const KAFKA_VERSION = /^\d+\.\d+\.\d+(\.\d+)?$/;
 
 export class LoaderConfigError extends Error {}
 
@@ -97,6 +103,8 @@ export function telegrafLoaderConfig(input: LoaderConfigInput): string {
   check(Number.isInteger(maxUndelivered) && maxUndelivered >= 1 && maxUndelivered <= 1_000_000, 'maxUndeliveredMessages', `must be an integer 1..1000000, got ${maxUndelivered}`);
   check(Number.isInteger(batch) && batch >= 1 && batch <= maxUndelivered * LINES_PER_MESSAGE, 'metricBatchSize', `must be an integer 1..maxUndeliveredMessages (${maxUndelivered}) so a batch can fill, got ${batch}`);
   check(DURATION.test(flush), 'flushInterval', `must be a Telegraf duration such as 1s or 500ms, got ${q(flush)}`);
+  const kafkaVersion = input.kafkaVersion ?? '3.9.0';
+  check(KAFKA_VERSION.test(kafkaVersion), 'kafkaVersion', `must be a version such as 3.9.0, got ${q(kafkaVersion)}`);
   const clientId = input.clientId ?? input.consumerGroup;
   check(NAME.test(clientId), 'clientId', `must be 1-255 of [a-zA-Z0-9_.-], got ${q(clientId)}`);
 
@@ -116,6 +124,7 @@ export function telegrafLoaderConfig(input: LoaderConfigInput): string {
     '',
     '[[inputs.kafka_consumer]]',
     `  brokers = ${list(input.brokers)}`,
+    `  kafka_version = ${q(kafkaVersion)}`,
     `  topics = ${list(input.topics)}`,
     `  consumer_group = ${q(input.consumerGroup)}`,
     `  client_id = ${q(clientId)}`,

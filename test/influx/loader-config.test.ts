@@ -29,6 +29,8 @@ describe('telegrafLoaderConfig', () => {
       data_format: 'influx',
       influx_timestamp_precision: '1ms',
       max_undelivered_messages: 10_000,
+      // Telegraf's default 0.10.2.0 speaks fetch versions Kafka 4 brokers refuse
+      kafka_version: '3.9.0',
     });
     expect(k.sasl_mechanism).toBeUndefined();
     expect(c.outputs.influxdb).toHaveLength(1);
@@ -78,6 +80,7 @@ describe('telegrafLoaderConfig', () => {
     [{ maxUndeliveredMessages: 0 }, 'maxUndeliveredMessages must be an integer'],
     [{ maxUndeliveredMessages: 100, metricBatchSize: 101 }, 'metricBatchSize must be an integer 1..maxUndeliveredMessages (100)'],
     [{ flushInterval: '1 second' }, 'flushInterval must be a Telegraf duration'],
+    [{ kafkaVersion: '4' }, 'kafkaVersion must be a version such as 3.9.0'],
   ] as [Partial<LoaderConfigInput>, string][])('rejects %j naming the field', (bad, message) => {
     expect(() => telegrafLoaderConfig({ ...base, ...bad })).toThrow(message);
   });
