@@ -63,3 +63,27 @@ describe.each(ENVIRONMENT_NAMES)('%s: the Flink stack sends what the job reads',
     stages[env].templates.Flink.hasResourceProperties('AWS::KinesisAnalyticsV2::Application', { ApplicationDescription: Match.not(Match.stringLikeRegexp('InfluxDB')) });
   });
 });
+
+describe.each(ENVIRONMENT_NAMES)('%s: the aggregates topic is planned', (env) => {
+  test('the Kafka stack creates it with the plan\'s partitions, replication and restore-covering retention', () => {
+    const { templates, stage } = stages[env];
+    const { kafka, deployment } = stage.plan;
+    const topics = templates.Kafka.findResources('AWS::MSK::Topic', { Properties: { TopicName: TOPICS.aggregates } });
+    expect(Object.keys(topics)).toHaveLength(1);
+    const topic = Object.values(topics)[0];
+    expect(topic.Properties).toMatchObject({ PartitionCount: kafka.aggregatesTopicPartitions, ReplicationFactor: kafka.replicationFactor });
+    const configs = JSON.parse(Buffer.from(topic.Properties.Configs, 'base64').toString('utf8'));
+    expect(configs['retention.ms']).toBe(String(kafka.aggregates.retentionHours * 3_600_000));
+    expect(configs['min.insync.replicas']).toBe(String(kafka.minInSyncReplicas));
+    // Deleting the topic would delete what the nodes rebuild from.
+    if (deployment.protectFromDeletion) expect(topic).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+  });
+
+  test('the brokers\' volumes hold the aggregates too', () => {
+    const { kafka } = stages[env].stage.plan;
+    stages[env].templates.Kafka.hasResourceProperties('AWS::MSK::Cluster', {
+      BrokerNodeGroupInfo: Match.objectLike({ StorageInfo: { EBSStorageInfo: { VolumeSize: kafka.storagePerBrokerGiB } } }),
+    });
+    expect(kafka.storagePerBrokerGiB * 1024 ** 3 * CAPACITY_CONFIGS[env].kafka.storageTargetUtilization).toBeGreaterThanOrEqual(kafka.retainedBytesPerBroker);
+  });
+});
