@@ -69,11 +69,8 @@ export class MetricStreamStage extends Stage {
       jarPath: assets.flinkJar,
       kafkaBootstrapBrokers: this.kafka.bootstrapBrokers,
       kafkaClusterArn: this.kafka.clusterArn,
-      influxEndpoints: this.influx.endpoints,
       logsKey,
     });
-    // The endpoints are DNS names from the plan, not references: order the deploys explicitly.
-    this.flink.addStackDependency(this.influx);
     this.ingest = new IngestStack(this, 'Ingest', {
       stackName: name('Ingest'),
       plan,

@@ -77,9 +77,9 @@ export function planCapacity(config: CapacityConfig): CapacityPlan {
   validateTransferConfig(config);
   const workload = planWorkload(config);
   const redundancy = planRedundancy(config);
-  const brokers = planKafkaBrokers(config, workload, redundancy);
-  const flink = planFlink(config, workload, brokers.brokers, redundancy);
   const influx = planInflux(config, workload, redundancy);
+  const brokers = planKafkaBrokers(config, workload, redundancy, influx);
+  const flink = planFlink(config, workload, brokers.brokers, redundancy);
   const ingest = planIngest(config, workload, redundancy);
   const tiers = { ingest: ingest.azLoss, kafka: brokers.azLoss, flink: flink.azLoss, influx: influx.azLoss };
   const kafka = planKafka(config, brokers, flink.parallelism);

@@ -9,6 +9,7 @@ import { loadPriceSnapshot } from '../../lib/pricing/price-catalog';
 import { BYTES_PER_GIB, SECONDS_PER_MONTH } from '../../lib/plan/units';
 import { applyWhatIf, telegrafDefaults } from '../../lib/plan/what-if';
 import { configWith } from '../helpers';
+import { TOPICS } from '../../lib/topics';
 
 const prices = loadPriceSnapshot('us-east-1');
 const linesOf = (config = CAPACITY_CONFIGS.prod) => costPlan(planCapacity(config), prices).lines;
@@ -88,7 +89,10 @@ test('CloudWatch: alarms by metric, the dashboard, detailed monitoring and agent
   expect(get('CloudWatch dashboards', 'dashboard').monthlyUsd).toBe(3);
   expect(get('CloudWatch metrics', 'detailed monitoring', 'ingest').count).toBe(plan.ingest.desiredInstances * 7);
   expect(get('CloudWatch metrics', 'agent', 'ingest').count).toBe(plan.ingest.desiredInstances * 2 + 2);
-  expect(get('CloudWatch metrics', 'MSK PER_TOPIC_PER_BROKER').count).toBe(plan.kafka.brokers * (50 + 3 * 5));
+  expect(get('CloudWatch metrics', 'MSK PER_TOPIC_PER_BROKER').count).toBe(
+    // 50 per broker and 5 per topic per broker; our topics plus __consumer_offsets.
+    plan.kafka.brokers * (50 + (Object.keys(TOPICS).length + 1) * 5),
+  );
   expect(plan.observability.logGroups.map((g) => g.retentionDays)).toEqual([30, 30, 30, 30, 30, 30]);
   const flow = get('log storage: VPC flow logs', 'CloudWatch Logs');
   const ingested = plan.observability.logGroups[0].ingestedBytesPerMonth;

@@ -81,10 +81,12 @@ describe('kafka sizing', () => {
     expect(planCapacity(configWith('prod', { workload: { monitoredServers: 70_000 } })).kafka.brokers).toBe(expected(2_100_000));
   });
 
-  test('broker storage = peak bytes x retention x RF / brokers over the target utilization, in 10 GiB steps', () => {
+  test('broker storage = (metrics peak bytes x retention + aggregates bytes x their retention) x RF / brokers over the target utilization, in 10 GiB steps', () => {
     const config = CAPACITY_CONFIGS.prod;
     const plan = planCapacity(config);
-    const retained = (100_000 * config.kafka.storedBytesPerRecord.value * 24 * 3600 * 3) / 6;
+    const { aggregates } = plan.kafka;
+    const retained = ((100_000 * config.kafka.storedBytesPerRecord.value * 24 * 3600 + aggregates.bytesPerSecond * aggregates.retentionHours * 3600) * 3) / 6;
+    expect(aggregates.bytesPerSecond).toBeGreaterThan(0);
     expect(plan.kafka.retainedBytesPerBroker).toBe(retained);
     const expectedGiB = Math.ceil(retained / 0.8 / BYTES_PER_GIB / BROKER_STORAGE_STEP_GIB) * BROKER_STORAGE_STEP_GIB;
     expect(plan.kafka.storagePerBrokerGiB).toBe(expectedGiB);

@@ -1,6 +1,7 @@
 /** The capacity config is the only edit needed to resize a deployment. */
 import { Match } from 'aws-cdk-lib/assertions';
 import { CAPACITY_CONFIGS } from '../../lib/capacity-config';
+import { planCapacity } from '../../lib/plan';
 import { configWith } from '../helpers';
 import { synthesizeStage } from './synth';
 
@@ -8,7 +9,7 @@ jest.setTimeout(120_000);
 
 test('doubling prod’s load resizes every tier, with no other edit', () => {
   const doubled = configWith('prod', { workload: { monitoredServers: 20_000 } });
-  const { templates } = synthesizeStage(doubled);
+  const { templates, stage } = synthesizeStage(doubled);
   // 200,000 req/s / 10,000 = 20 needed; an AZ loss must leave ceil(200,000 / (10,000 / 0.7 x 0.85)) = 17,
   // so 26 over 3 AZs (9 + 9 + 8); max 40.
   templates.Ingest.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', { MinSize: '26', DesiredCapacity: Match.absent(), MaxSize: '40' });
@@ -17,8 +18,12 @@ test('doubling prod’s load resizes every tier, with no other edit', () => {
     ApplicationConfiguration: Match.objectLike({ FlinkApplicationConfiguration: Match.objectLike({ ParallelismConfiguration: Match.objectLike({ Parallelism: 27 }) }) }),
   });
   templates.Kafka.hasResourceProperties('AWS::MSK::Topic', { TopicName: 'metrics', PartitionCount: 27 });
-  // 200,000 x 3 replica writes over 100,000 per broker at 85 % -> 8 -> 9 brokers, each with a ninth of the storage.
-  const storage = Math.ceil((200_000 * doubled.kafka.storedBytesPerRecord.value * 24 * 3600 * 3) / 9 / 0.8 / 2 ** 30 / 10) * 10;
+  // 200,000 x 3 replica writes over 100,000 per broker at 85 % -> 8 -> 9 brokers, each with a ninth of
+  // the storage: the metrics topic's 24 h and the aggregates topic (twice the series) for its retention.
+  const { aggregates } = stage.plan.kafka;
+  expect(aggregates.bytesPerSecond).toBe(2 * planCapacity(CAPACITY_CONFIGS.prod).kafka.aggregates.bytesPerSecond);
+  const retained = 200_000 * doubled.kafka.storedBytesPerRecord.value * 24 * 3600 + aggregates.bytesPerSecond * aggregates.retentionHours * 3600;
+  const storage = Math.ceil((retained * 3) / 9 / 0.8 / 2 ** 30 / 10) * 10;
   templates.Kafka.hasResourceProperties('AWS::MSK::Cluster', { NumberOfBrokerNodes: 9, BrokerNodeGroupInfo: Match.objectLike({ StorageInfo: { EBSStorageInfo: { VolumeSize: storage } } }) });
 });
 

@@ -333,7 +333,7 @@ describe.each(ENVIRONMENT_NAMES)('item 7: %s InfluxDB nodes are addressed by nam
     for (const alarm of nodeCpu) expect(alarm.Properties.Dimensions.map((d: { Name: string }) => d.Name).sort()).toEqual(['Environment', 'Node', 'Tier']);
   });
 
-  test('each node has a stable name in a private zone; Flink writes to those names', () => {
+  test('each node has a stable name in a private zone', () => {
     const { templates, stage } = stages[env];
     const { influx } = stage.plan;
     templates.Influx.hasResourceProperties('AWS::Route53::HostedZone', { Name: `${influx.zoneName}.`, VPCs: [{ VPCId: Match.anyValue(), VPCRegion: 'us-east-1' }] });
@@ -345,13 +345,6 @@ describe.each(ENVIRONMENT_NAMES)('item 7: %s InfluxDB nodes are addressed by nam
         TTL: String(influx.dnsTtlSeconds),
         ResourceRecords: [{ 'Fn::GetAtt': [nodes[node].id, 'PrivateIp'] }],
       });
-    });
-    templates.Flink.hasResourceProperties('AWS::KinesisAnalyticsV2::Application', {
-      ApplicationConfiguration: Match.objectLike({
-        EnvironmentProperties: {
-          PropertyGroups: Match.arrayWith([Match.objectLike({ PropertyGroupId: 'influx', PropertyMap: Match.objectLike({ endpoints: influx.hostNames.map((n) => `http://${n}:8086`).join(',') }) })]),
-        },
-      }),
     });
   });
 

@@ -204,7 +204,7 @@ describe.each(ENVIRONMENT_NAMES)('%s templates follow the plan', (env) => {
     const { templates, stage } = stages[env];
     const bound = stage.plan.kafka.maxMessageBytes;
     const topics = Object.values(templates.Kafka.findResources('AWS::MSK::Topic'));
-    expect(topics).toHaveLength(2);
+    expect(topics).toHaveLength(3);
     for (const t of topics) {
       const configs = JSON.parse(Buffer.from(t.Properties.Configs, 'base64').toString('utf8'));
       expect(configs['max.message.bytes']).toBe(String(bound));
