@@ -24,11 +24,12 @@ export const SERVICE_QUOTAS = {
     raise: `${SERVICE_QUOTAS_CONSOLE} (Managed Service for Apache Flink); parallelism is capped at this times ParallelismPerKPU`,
     source: 'https://docs.aws.amazon.com/managed-flink/latest/java/how-scaling.html',
   },
-  // 30 for ZooKeeper-based clusters, 60 for KRaft; the lower one holds for either mode.
+  // 60 for KRaft-based clusters, 30 for ZooKeeper-based ones; lib/plan/msk-versions.ts admits KRaft
+  // versions only, so 60 is the default every cluster of ours starts with.
   mskBrokersPerCluster: {
     name: 'MSK brokers per cluster',
-    defaultValue: 30,
-    raise: `${SERVICE_QUOTAS_CONSOLE} (Amazon MSK, "Number of brokers per cluster"; KRaft clusters start at 60)`,
+    defaultValue: 60,
+    raise: `${SERVICE_QUOTAS_CONSOLE} (Amazon MSK, "Number of brokers per cluster")`,
     source: 'https://docs.aws.amazon.com/msk/latest/developerguide/limits.html',
   },
   mskBrokersPerAccount: {

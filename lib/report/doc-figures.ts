@@ -208,7 +208,7 @@ export const FIGURES: Readonly<Record<string, (c: FigureContext) => string>> = {
       const { plan } = c.priced('prod', { metricsPerSecond });
       return `${int(plan.flink.kpus)} KPUs and ${int(plan.kafka.brokers)} brokers`;
     };
-    return `at 1,000,000 metrics/s (\`npm run plan -- --env prod --metrics-per-second 1000000\`) the plan needs ${at(1_000_000)}; at 50,000,000 it needs ${at(50_000_000)}`;
+    return `at 2,000,000 metrics/s (\`npm run plan -- --env prod --metrics-per-second 2000000\`) the plan needs ${at(2_000_000)}; at 50,000,000 it needs ${at(50_000_000)}`;
   },
   'prod.influx.rowsPerSecond': (c) => `${int(c.prod().plan.influx.aggregateRowsPerSecond)} rows/s`,
   'prod.reference-vs-ours': (c) => {

@@ -6,15 +6,15 @@ import { configWith } from '../helpers';
 const warningsOf = (config: Parameters<typeof planCapacity>[0]) => planCapacity(config).warnings;
 
 describe('soft quotas the plan exceeds are warnings naming the field, the quota and how to raise it', () => {
-  test('1,000,000 metrics/s: 108 KPUs over Managed Flink’s 64 per application, 36 brokers over MSK’s 30 per cluster', () => {
-    const plan = planCapacity(applyWhatIf(CAPACITY_CONFIGS.prod, { metricsPerSecond: 1_000_000 }));
-    expect(plan.flink.kpus).toBe(108);
+  test('2,000,000 metrics/s: 216 KPUs over Managed Flink’s 64 per application, 72 brokers over MSK’s 60 per KRaft cluster', () => {
+    const plan = planCapacity(applyWhatIf(CAPACITY_CONFIGS.prod, { metricsPerSecond: 2_000_000 }));
+    expect(plan.flink.kpus).toBe(216);
     const flink = plan.warnings.find((w) => w.id === 'flinkKpusPerApplication');
     expect(flink).toMatchObject({ tier: 'flink', field: 'flink.parallelismPerKpu' });
-    expect(flink?.message).toMatch(/the plan needs 108 KPUs, over the Managed Flink KPUs per application quota of 64 \(default\): request an increase in the Service Quotas console/);
+    expect(flink?.message).toMatch(/the plan needs 216 KPUs, over the Managed Flink KPUs per application quota of 64 \(default\): request an increase in the Service Quotas console/);
     const brokers = plan.warnings.find((w) => w.id === 'mskBrokersPerCluster');
     expect(brokers).toMatchObject({ tier: 'kafka', field: 'kafka.brokerInstanceType' });
-    expect(brokers?.message).toMatch(/the plan needs 36 brokers, over the MSK brokers per cluster quota of 30/);
+    expect(brokers?.message).toMatch(/the plan needs 72 brokers, over the MSK brokers per cluster quota of 60/);
     expect(plan.warnings.find((w) => w.id === 'mskBrokersPerAccount')).toBeUndefined();
   });
 

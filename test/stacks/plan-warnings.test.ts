@@ -9,13 +9,13 @@ jest.setTimeout(180_000);
 /** The plan's warnings, acknowledgeable by their id (CDK adds warnings of its own). */
 const OURS = Match.stringLikeRegexp('\\[ack: metricstream:plan:');
 
-test('1,000,000 metrics/s: the KPU and broker quotas are warnings on the Flink and Kafka stacks', () => {
-  const { stage } = synthesizeStage(applyWhatIf(CAPACITY_CONFIGS.prod, { metricsPerSecond: 1_000_000 }));
+test('2,000,000 metrics/s: the KPU and broker quotas are warnings on the Flink and Kafka stacks', () => {
+  const { stage } = synthesizeStage(applyWhatIf(CAPACITY_CONFIGS.prod, { metricsPerSecond: 2_000_000 }));
   Annotations.fromStack(stage.flink).hasWarning(
     '/MetricStream-prod/Flink',
-    Match.stringLikeRegexp('^flink\\.parallelismPerKpu: the plan needs 108 KPUs, over the Managed Flink KPUs per application quota of 64 \\(default\\): request an increase'),
+    Match.stringLikeRegexp('^flink\\.parallelismPerKpu: the plan needs 216 KPUs, over the Managed Flink KPUs per application quota of 64 \\(default\\): request an increase'),
   );
-  Annotations.fromStack(stage.kafka).hasWarning('/MetricStream-prod/Kafka', Match.stringLikeRegexp('^kafka\\.brokerInstanceType: the plan needs 36 brokers, over the MSK brokers per cluster quota of 30'));
+  Annotations.fromStack(stage.kafka).hasWarning('/MetricStream-prod/Kafka', Match.stringLikeRegexp('^kafka\\.brokerInstanceType: the plan needs 72 brokers, over the MSK brokers per cluster quota of 60'));
   Annotations.fromStack(stage.ingest).hasWarning('/MetricStream-prod/Ingest', Match.stringLikeRegexp('^ingest\\.instanceType: the plan needs \\d+ vCPUs'));
   // Static stability the target asks for and a regional service cannot give.
   Annotations.fromStack(stage.influx).hasWarning('/MetricStream-prod/Influx', Match.stringLikeRegexp('^redundancy\\.availabilityTarget: influx is not statically stable'));
