@@ -9,7 +9,7 @@
  * 2 spare instances, 3 AZs, Kafka replication 3, 12 partitions, 3 InfluxDB nodes on i3.2xlarge.
  */
 
-import { EC2_INSTANCE_TYPES, MSK_BROKER_TYPES } from './plan/instance-types';
+import { EC2_INSTANCE_TYPES, MSK_BROKER_TYPES } from './catalog/instance-types';
 import { SMT_DERATE, type Measurement } from './plan/measurements';
 import type { QuotaName } from './plan/quotas';
 import type { ClientNetwork, RequestCompression } from './plan/transfer';
@@ -124,7 +124,7 @@ export interface KafkaConfig {
   /** Pin the partition count instead of deriving it from Flink parallelism. */
   readonly partitions?: number;
   /**
-   * MSK Kafka version; a KRaft version offered on the broker type (lib/plan/msk-versions.ts).
+   * MSK Kafka version; a KRaft version offered on the broker type (lib/catalog/msk-versions.ts).
    * @default '4.1.x.kraft'
    */
   readonly version?: string;
@@ -337,7 +337,7 @@ export const MEASURED = {
 const perCore = (m: Measurement): string => Math.round(m.value / m.cores).toLocaleString('en-US');
 /** The same per hyperthread vCPU of a planned instance (lib/plan/measurements.ts SMT_DERATE). */
 const perVcpu = (m: Measurement): string => Math.round((m.value / m.cores) * SMT_DERATE).toLocaleString('en-US');
-/** Capacities scale with the type's vCPUs (lib/plan/instance-types.ts); unknown types fail validation, naming the field. */
+/** Capacities scale with the type's vCPUs (lib/catalog/instance-types.ts); unknown types fail validation, naming the field. */
 const ec2Vcpus = (instanceType: string): number => EC2_INSTANCE_TYPES[instanceType]?.vcpus ?? NaN;
 
 /**

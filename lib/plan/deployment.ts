@@ -6,7 +6,7 @@
 import type { CapacityConfig } from '../capacity-config';
 import { availabilityZoneIdsProblem } from './availability-zones';
 import { CapacityConfigError } from './errors';
-import { DEFAULT_MSK_KAFKA_VERSION, mskVersionProblem } from './msk-versions';
+import { DEFAULT_MSK_KAFKA_VERSION, mskVersionProblem } from '../catalog/msk-versions';
 
 /** A setting still at a value that cannot work in a real account, and why. */
 export interface PlaceholderSetting {

@@ -1,5 +1,5 @@
 import type { CapacityConfig } from '../capacity-config';
-import { EC2_INSTANCE_TYPES } from './instance-types';
+import { EC2_INSTANCE_TYPES } from '../catalog/instance-types';
 import { staticallyStableCount, survivorsOf, pct, type AzLossPlan, type RedundancyPlan } from './redundancy';
 import type { WorkloadPlan } from './workload';
 

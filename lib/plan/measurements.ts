@@ -6,7 +6,7 @@
  * See docs/benchmarks.md for the runs.
  */
 import type { Capacity, CapacityConfig } from '../capacity-config';
-import { EC2_INSTANCE_TYPES, MSK_BROKER_TYPES } from './instance-types';
+import { EC2_INSTANCE_TYPES, MSK_BROKER_TYPES } from '../catalog/instance-types';
 
 /**
  * - `per-vcpu`: the service runs one share-nothing worker per vCPU (ingest cluster workers, Kafka
@@ -30,7 +30,7 @@ export interface Measurement {
   readonly rule: ScalingRule;
 }
 
-/** vCPUs of an EC2 or MSK instance type; the plan's catalogue (lib/plan/instance-types.ts). */
+/** vCPUs of an EC2 or MSK instance type; the plan's catalogue (lib/catalog/instance-types.ts). */
 export function vcpusOf(instanceType: string): number {
   const type = EC2_INSTANCE_TYPES[instanceType] ?? MSK_BROKER_TYPES[instanceType];
   if (!type) throw new Error(`unknown instance type "${instanceType}"`);

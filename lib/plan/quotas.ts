@@ -1,5 +1,5 @@
 import type { CapacityConfig } from '../capacity-config';
-import { EC2_INSTANCE_TYPES } from './instance-types';
+import { EC2_INSTANCE_TYPES } from '../catalog/instance-types';
 
 /**
  * AWS service quotas the plan can outgrow: adjustable defaults an account may have raised. A plan

@@ -1,6 +1,6 @@
 import type { CapacityConfig } from '../capacity-config';
 import { CapacityConfigError } from './errors';
-import { EC2_INSTANCE_TYPES, MSK_BROKER_TYPES, SUPPORTED_REGIONS } from './instance-types';
+import { EC2_INSTANCE_TYPES, MSK_BROKER_TYPES, SUPPORTED_REGIONS } from '../catalog/instance-types';
 import { FLINK_MAX_PARALLELISM_PER_KPU, SERVICE_QUOTAS } from './quotas';
 
 /**

@@ -6,7 +6,7 @@
  */
 import type { CapacityConfig, PricingModel } from '../capacity-config';
 import { CapacityConfigError, planCapacity } from '../plan';
-import { MSK_BROKER_TYPES } from '../plan/instance-types';
+import { MSK_BROKER_TYPES } from '../catalog/instance-types';
 import { planMskExpress, type MskExpressPlan } from '../plan/msk-express';
 import { BYTES_PER_GIB, HOURS_PER_MONTH } from '../plan/units';
 import { byTier, costPlan, costReport, priceItems, type CostLine } from './cost-model';
