@@ -10,7 +10,7 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
-import type { AccessConfig } from './capacity-config';
+import type { AccessConfig } from './config/schema';
 import type { CapacityPlan } from './plan';
 import { PORTS } from './ports';
 import { TOPICS } from './topics';

@@ -3,7 +3,7 @@
  * CIDR, protection of stateful resources, and which access settings are still placeholders. Pure:
  * the stacks read this plan and decide nothing themselves.
  */
-import type { CapacityConfig } from '../capacity-config';
+import type { CapacityConfig } from '../config/schema';
 import { availabilityZoneIdsProblem } from './availability-zones';
 import { CapacityConfigError } from './errors';
 import { DEFAULT_MSK_KAFKA_VERSION, mskVersionProblem } from '../catalog/msk-versions';

@@ -1,4 +1,4 @@
-import type { CapacityConfig } from '../capacity-config';
+import type { CapacityConfig } from '../config/schema';
 import { pct, type AzLossPlan, type RedundancyPlan } from './redundancy';
 import { roundUpToMultiple } from './units';
 import type { WorkloadPlan } from './workload';

@@ -2,7 +2,7 @@
  * The plan: every size the stacks and the cost model use, derived by pure functions from one
  * capacity config. No CDK imports here: the stacks depend on the plan, never the other way round.
  */
-import type { CapacityConfig, EnvironmentName, PricingModel } from '../capacity-config';
+import type { CapacityConfig, EnvironmentName, PricingModel } from '../config/schema';
 import { planBackups, type BackupPlan } from './backups';
 import { planDeployment, validateDeployment, type DeploymentPlan } from './deployment';
 import { planFlink, type FlinkPlan } from './flink';
@@ -119,7 +119,7 @@ export function planCapacity(config: CapacityConfig): CapacityPlan {
     observability: planObservability(config, workload, ingest, kafka, flink, influx, transfer, Object.keys(TOPICS).length),
     network: planNetworkCharges(config, ingest, influx, transfer),
     warnings,
-    capacities: capacityEntries(config).map(({ path, capacity: { value, unit, source } }) => ({ path, value, unit, source })),
+    capacities: Object.values(capacityEntries(config)).map(({ path, capacity: { value, unit, source } }) => ({ path, value, unit, source })),
     deployment: planDeployment(config),
     hostImage: planHostImage(config),
   };

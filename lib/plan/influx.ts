@@ -1,4 +1,4 @@
-import type { CapacityConfig } from '../capacity-config';
+import type { CapacityConfig } from '../config/schema';
 import { CapacityConfigError } from './errors';
 import { EC2_INSTANCE_TYPES } from '../catalog/instance-types';
 import type { AzLossPlan, RedundancyPlan } from './redundancy';

@@ -1,4 +1,4 @@
-import type { CapacityConfig } from '../capacity-config';
+import type { CapacityConfig } from '../config/schema';
 import { EC2_INSTANCE_TYPES } from '../catalog/instance-types';
 import { staticallyStableCount, survivorsOf, pct, type AzLossPlan, type RedundancyPlan } from './redundancy';
 import type { WorkloadPlan } from './workload';

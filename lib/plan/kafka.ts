@@ -1,4 +1,4 @@
-import type { CapacityConfig } from '../capacity-config';
+import type { CapacityConfig } from '../config/schema';
 import { MAX_MESSAGE_BYTES } from '../topics';
 import { CapacityConfigError } from './errors';
 import { MSK_BROKER_TYPES, MSK_MAX_STORAGE_GIB, MSK_MIN_STORAGE_GIB } from '../catalog/instance-types';

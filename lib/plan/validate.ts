@@ -1,4 +1,4 @@
-import type { CapacityConfig } from '../capacity-config';
+import type { CapacityConfig } from '../config/schema';
 import { CapacityConfigError } from './errors';
 import { EC2_INSTANCE_TYPES, MSK_BROKER_TYPES, SUPPORTED_REGIONS } from '../catalog/instance-types';
 import { FLINK_MAX_PARALLELISM_PER_KPU, SERVICE_QUOTAS } from './quotas';
