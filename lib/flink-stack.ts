@@ -10,7 +10,7 @@ import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import type { Construct } from 'constructs';
-import { flinkAlertProperties } from './monitoring/thresholds';
+import { flinkAlertProperties } from './plan/thresholds';
 import { logRetention } from './log-retention';
 import type { FlinkStartLogGroup } from './plan/observability';
 import type { CapacityPlan } from './plan';

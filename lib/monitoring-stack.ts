@@ -6,7 +6,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
-import { THRESHOLDS, type Threshold, type WarningAndCritical } from './monitoring/thresholds';
+import { THRESHOLDS, type Threshold, type WarningAndCritical } from './plan/thresholds';
 import type { CapacityPlan } from './plan';
 import { HOST_METRICS_NAMESPACE } from './user-data/cloudwatch-agent';
 
