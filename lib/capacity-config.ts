@@ -73,6 +73,7 @@ const MANAGED_FLINK: FlinkConfig = {
   autoScalingEnabled: true,
   windowSeconds: 60,
   checkpointIntervalSeconds: 60,
+  minPauseBetweenCheckpointsSeconds: 5,
 };
 
 /**
@@ -121,6 +122,7 @@ const dev: CapacityConfig = {
     autoScalingEnabled: false,
     windowSeconds: 60,
     checkpointIntervalSeconds: 60,
+    minPauseBetweenCheckpointsSeconds: 5,
   },
   influx: {
     instanceType: 'i3.large',

@@ -203,7 +203,7 @@ export class IngestStack extends Stack {
       namespace: 'AWS/EC2',
       metricName: 'CPUUtilization',
       dimensionsMap: { AutoScalingGroupName: this.autoScalingGroup.autoScalingGroupName },
-      period: Duration.minutes(1),
+      period: Duration.seconds(ingest.scalingMetricPeriodSeconds),
       statistic: 'Average',
     });
     // Reference intent (the plan's numbers): above 70 % for 3 minutes add 2 instances; below 40 % for 10 minutes remove 1.
@@ -215,8 +215,7 @@ export class IngestStack extends Stack {
         { lower: ingest.scaleOutCpuPercent, change: ingest.scaleOutInstances },
       ],
       adjustmentType: autoscaling.AdjustmentType.CHANGE_IN_CAPACITY,
-      // One-minute periods: the minutes are the evaluation periods.
-      evaluationPeriods: ingest.scaleOutAfterMinutes,
+      evaluationPeriods: ingest.scaleOutEvaluationPeriods,
       estimatedInstanceWarmup: Duration.minutes(ingest.instanceWarmupMinutes),
     });
     new autoscaling.StepScalingPolicy(this, 'ScaleIn', {
@@ -227,7 +226,7 @@ export class IngestStack extends Stack {
         { lower: ingest.scaleInCpuPercent, change: 0 },
       ],
       adjustmentType: autoscaling.AdjustmentType.CHANGE_IN_CAPACITY,
-      evaluationPeriods: ingest.scaleInAfterMinutes,
+      evaluationPeriods: ingest.scaleInEvaluationPeriods,
     });
 
     const accessLogs = accessLogBucket(this, 'AlbAccessLogs', props.plan);
@@ -238,7 +237,7 @@ export class IngestStack extends Stack {
       vpcSubnets: { subnetType: props.plan.network.internetFacingLoadBalancer ? ec2.SubnetType.PUBLIC : ec2.SubnetType.PRIVATE_WITH_EGRESS },
       securityGroup: props.albSecurityGroup,
       dropInvalidHeaderFields: true,
-      idleTimeout: Duration.seconds(60),
+      idleTimeout: Duration.seconds(lifecycle.loadBalancerIdleTimeoutSeconds),
       deletionProtection: props.access.protectFromDeletion,
     });
     if (!props.access.protectFromDeletion) {

@@ -159,6 +159,12 @@ export interface FlinkConfig {
   readonly autoScalingEnabled: boolean;
   readonly windowSeconds: number;
   readonly checkpointIntervalSeconds: number;
+  /**
+   * Managed Flink MinPauseBetweenCheckpoints: a checkpoint starts at least this long after the last
+   * one completed, so a slow checkpoint cannot make checkpointing continuous. Below the interval.
+   * @see https://docs.aws.amazon.com/managed-flink/latest/apiv2/API_CheckpointConfiguration.html
+   */
+  readonly minPauseBetweenCheckpointsSeconds: number;
 }
 
 export interface InfluxConfig {

@@ -42,6 +42,10 @@ export interface IngestPlan {
   readonly scaleInInstances: number;
   readonly scaleInAfterMinutes: number;
   readonly instanceWarmupMinutes: number;
+  /** Period of the CPU metric the step scaling reads; the `...AfterMinutes` are whole periods of it. */
+  readonly scalingMetricPeriodSeconds: number;
+  readonly scaleOutEvaluationPeriods: number;
+  readonly scaleInEvaluationPeriods: number;
   readonly lifecycle: IngestLifecyclePlan;
 }
 
@@ -82,6 +86,10 @@ export interface IngestLifecyclePlan {
   /** Rolling update: instances replaced at a time, and kept in service meanwhile (< maxInstances). */
   readonly maxBatchSize: number;
   readonly minInstancesInService: number;
+  /** systemd restarts a crashed service after this (RestartSec). */
+  readonly serviceRestartSeconds: number;
+  /** The ALB closes a client or target connection idle this long (its default; clients keep theirs alive for less). */
+  readonly loadBalancerIdleTimeoutSeconds: number;
 }
 
 // Lifecycle policy: the ALB's checks, the service's drain and the boot allowance.
@@ -102,6 +110,11 @@ const READINESS_TIMEOUT_SECONDS = 300;
 const READINESS_POLL_SECONDS = 5;
 const LIVENESS_INTERVAL_SECONDS = 10;
 const LIVENESS_FAILURES = 3;
+const SERVICE_RESTART_SECONDS = 2;
+/** @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/edit-load-balancer-attributes.html#connection-idle-timeout */
+const LOAD_BALANCER_IDLE_TIMEOUT_SECONDS = 60;
+/** One-minute CPU (EC2 detailed monitoring), so the step policies count the reference's minutes exactly. */
+const SCALING_METRIC_PERIOD_SECONDS = 60;
 
 /**
  * Reference rule: instances = ceil(peak requests/s / per-instance capacity) + spares
@@ -163,6 +176,8 @@ export function planIngest(config: CapacityConfig, workload: WorkloadPlan, redun
     livenessFailures: LIVENESS_FAILURES,
     maxBatchSize: rollingUpdateBatchSize,
     minInstancesInService,
+    serviceRestartSeconds: SERVICE_RESTART_SECONDS,
+    loadBalancerIdleTimeoutSeconds: LOAD_BALANCER_IDLE_TIMEOUT_SECONDS,
   };
   return {
     instanceType: ingest.instanceType,
@@ -190,6 +205,9 @@ export function planIngest(config: CapacityConfig, workload: WorkloadPlan, redun
     scaleInInstances: ingest.scaleInInstances,
     scaleInAfterMinutes: ingest.scaleInAfterMinutes,
     instanceWarmupMinutes: ingest.instanceWarmupMinutes,
+    scalingMetricPeriodSeconds: SCALING_METRIC_PERIOD_SECONDS,
+    scaleOutEvaluationPeriods: Math.ceil((ingest.scaleOutAfterMinutes * 60) / SCALING_METRIC_PERIOD_SECONDS),
+    scaleInEvaluationPeriods: Math.ceil((ingest.scaleInAfterMinutes * 60) / SCALING_METRIC_PERIOD_SECONDS),
     lifecycle,
   };
 }

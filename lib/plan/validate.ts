@@ -42,7 +42,7 @@ export function validateCapacityConfig(config: CapacityConfig): void {
     const value = valueAt(config, path);
     if (!Number.isInteger(value) || value < 1) fail(path, `(${value}) must be a positive integer`);
   }
-  const nonNegativeIntegers = ['natGateways', 'ingest.spareInstances', 'ingest.volumeGiB', 'influx.rootVolumeGiB', 'backups.standardDays'];
+  const nonNegativeIntegers = ['natGateways', 'ingest.spareInstances', 'ingest.volumeGiB', 'influx.rootVolumeGiB', 'backups.standardDays', 'flink.minPauseBetweenCheckpointsSeconds'];
   for (const path of nonNegativeIntegers) {
     const value = valueAt(config, path);
     if (!Number.isInteger(value)) fail(path, `(${value}) must be a whole number`);
@@ -130,6 +130,12 @@ export function validateCapacityConfig(config: CapacityConfig): void {
 
   if (config.flink.parallelismPerKpu > FLINK_MAX_PARALLELISM_PER_KPU) {
     fail('flink.parallelismPerKpu', `(${config.flink.parallelismPerKpu}) is over Managed Flink's maximum of ${FLINK_MAX_PARALLELISM_PER_KPU} slots per KPU, a limit that cannot be raised`);
+  }
+  if (config.flink.minPauseBetweenCheckpointsSeconds >= config.flink.checkpointIntervalSeconds) {
+    fail(
+      'flink.minPauseBetweenCheckpointsSeconds',
+      `(${config.flink.minPauseBetweenCheckpointsSeconds}) must be below flink.checkpointIntervalSeconds (${config.flink.checkpointIntervalSeconds}): otherwise checkpoints come every pause, not every interval`,
+    );
   }
   for (const [name, value] of Object.entries(config.serviceQuotas ?? {})) {
     if (!(name in SERVICE_QUOTAS)) fail(`serviceQuotas.${name}`, `is not a quota the plan checks: expected one of ${Object.keys(SERVICE_QUOTAS).join(', ')}`);
