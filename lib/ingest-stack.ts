@@ -116,6 +116,7 @@ export class IngestStack extends Stack {
         KAFKA_TOPIC: TOPICS.metrics,
         KAFKA_MAX_MESSAGE_BYTES: String(props.plan.kafka.maxMessageBytes),
         INGEST_SPOOL_DIR: '/var/lib/metricstream/spool',
+        INGEST_SPOOL_MAX_BYTES: String(ingest.spoolMaxBytes),
         // On SIGTERM, fail /health this long before closing, so the ALB stops routing first.
         INGEST_DRAIN_DELAY_MS: String(lifecycle.drainDelaySeconds * 1000),
         INGEST_DRAIN_TIMEOUT_MS: String(lifecycle.drainTimeoutSeconds * 1000),

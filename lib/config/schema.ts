@@ -110,7 +110,7 @@ export interface IngestConfig {
   readonly spareInstances: number;
   /** ASG max = ceil(needed × scaleOutFactor). */
   readonly scaleOutFactor: number;
-  /** Root + spool volume per instance, gp3. */
+  /** Root + spool volume per instance, gp3; the spool gets all but the OS's reserve (plan: ingest.spoolMaxBytes). */
   readonly volumeGiB: number;
   /** ASG CPU target: scale out above, scale in below `scaleInCpuPercent`. */
   readonly scaleOutCpuPercent: number;

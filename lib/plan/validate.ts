@@ -1,6 +1,7 @@
 import type { CapacityConfig } from '../config/schema';
 import { CapacityConfigError } from './errors';
 import { EC2_INSTANCE_TYPES, MSK_BROKER_TYPES, SUPPORTED_REGIONS } from '../catalog/instance-types';
+import { INGEST_VOLUME_RESERVE_GIB, MIN_SPOOL_GIB } from './ingest';
 import { FLINK_MAX_PARALLELISM_PER_KPU, SERVICE_QUOTAS } from './quotas';
 
 /**
@@ -95,6 +96,12 @@ export function validateCapacityConfig(config: CapacityConfig): void {
     );
   }
 
+  if (config.ingest.volumeGiB < INGEST_VOLUME_RESERVE_GIB + MIN_SPOOL_GIB) {
+    fail(
+      'ingest.volumeGiB',
+      `(${config.ingest.volumeGiB}) must be at least ${INGEST_VOLUME_RESERVE_GIB + MIN_SPOOL_GIB}: ${INGEST_VOLUME_RESERVE_GIB} GiB for the OS, packages and journal, and ${MIN_SPOOL_GIB} GiB of spool at least`,
+    );
+  }
   if (!EC2_INSTANCE_TYPES[config.ingest.instanceType]) {
     fail('ingest.instanceType', `("${config.ingest.instanceType}") is not a known EC2 instance type: expected one of ${Object.keys(EC2_INSTANCE_TYPES).join(', ')}`);
   }

@@ -78,6 +78,15 @@ test('a Graviton ingest type stops synthesis until an arm64 image is pinned (the
   );
 });
 
+test('the ingest spool is the volume less the OS’s reserve, from the config', () => {
+  const { templates } = synthesizeStage(configWith('prod', { ingest: { volumeGiB: 100 } }));
+  templates.Ingest.hasResourceProperties('AWS::EC2::LaunchTemplate', {
+    LaunchTemplateData: Match.objectLike({ BlockDeviceMappings: [Match.objectLike({ Ebs: Match.objectLike({ VolumeSize: 100 }) })] }),
+  });
+  // 100 GiB less 8 GiB for the OS, packages and journal.
+  expect(JSON.stringify(templates.Ingest.findResources('AWS::EC2::LaunchTemplate'))).toContain(`Environment=INGEST_SPOOL_MAX_BYTES=${92 * 2 ** 30}`);
+});
+
 test('the checkpoint interval and the pause between checkpoints are the config’s', () => {
   const { templates } = synthesizeStage(configWith('prod', { flink: { checkpointIntervalSeconds: 120, minPauseBetweenCheckpointsSeconds: 20 } }));
   templates.Flink.hasResourceProperties('AWS::KinesisAnalyticsV2::Application', {
