@@ -7,6 +7,10 @@
  * where it comes from. `prod` reproduces the reference capacity-planning document
  * (shared/reference): 100,000 metrics/s, 10,000 requests/s per c6i.2xlarge, one metric per request,
  * 2 spare instances, 3 AZs, Kafka replication 3, 12 partitions, 3 InfluxDB nodes on i3.2xlarge.
+ *
+ * This file holds the environments and their lookup only: the fields and their meaning are in
+ * lib/config/schema.ts, our measurements in lib/config/measured.ts, the per-vCPU rules that turn them
+ * into capacities in lib/plan/capacities.ts, and the instance types in lib/catalog/instance-types.ts.
  */
 
 import { ingestCapacity, influxCapacity, INFLUX_BYTES_PER_VALUE, flinkSlotCapacity, kafkaCapacity, KAFKA_STORED_BYTES } from './plan/capacities';
