@@ -10,7 +10,7 @@ import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import type { Construct } from 'constructs';
-import { flinkAlertProperties } from './monitoring/thresholds';
+import { flinkAlertProperties } from './plan/thresholds';
 import { logRetention } from './log-retention';
 import type { FlinkStartLogGroup } from './plan/observability';
 import type { CapacityPlan } from './plan';
@@ -107,7 +107,7 @@ export class FlinkStack extends Stack {
         'group.id': FLINK_CONSUMER_GROUP,
       },
       window: { size: windowSize },
-      alerts: flinkAlertProperties(),
+      alerts: flinkAlertProperties(props.plan.alarms.thresholds),
       job: { 'checkpoint.interval': `${flink.checkpointIntervalSeconds} s` },
     };
 
@@ -130,7 +130,7 @@ export class FlinkStack extends Stack {
             configurationType: 'CUSTOM',
             checkpointingEnabled: true,
             checkpointInterval: flink.checkpointIntervalSeconds * 1000,
-            minPauseBetweenCheckpoints: 5000,
+            minPauseBetweenCheckpoints: flink.minPauseBetweenCheckpointsSeconds * 1000,
           },
           monitoringConfiguration: { configurationType: 'CUSTOM', logLevel: props.plan.observability.flinkLogLevel, metricsLevel: props.plan.observability.flinkMetricsLevel },
           parallelismConfiguration: {
@@ -162,7 +162,7 @@ export class FlinkStack extends Stack {
         runtime: lambda.Runtime.NODEJS_22_X,
         handler: `index.${handler}`,
         code,
-        timeout: Duration.minutes(1),
+        timeout: Duration.seconds(flink.start.handlerTimeoutSeconds),
         logGroup: new logs.LogGroup(this, `${id}Logs`, { retention: logRetention(props.plan, logGroupName), encryptionKey: props.logsKey }),
       });
       fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['kinesisanalytics:DescribeApplication', 'kinesisanalytics:StartApplication'], resources: [appArn] }));
@@ -171,9 +171,8 @@ export class FlinkStack extends Stack {
     const provider = new cr.Provider(this, 'StartProvider', {
       onEventHandler: startFunction('StartOnEvent', 'onEvent', 'Flink start: on-event logs'),
       isCompleteHandler: startFunction('StartIsComplete', 'isComplete', 'Flink start: is-complete logs'),
-      queryInterval: Duration.seconds(30),
-      // Managed Flink starts in minutes; an application that is not RUNNING by then has failed.
-      totalTimeout: Duration.minutes(30),
+      queryInterval: Duration.seconds(flink.start.pollSeconds),
+      totalTimeout: Duration.minutes(flink.start.timeoutMinutes),
       waiterStateMachineLogOptions: {
         destination: new logs.LogGroup(this, 'StartWaiterLogs', { retention: logRetention(props.plan, 'Flink start: waiter logs'), encryptionKey: props.logsKey }),
         level: sfn.LogLevel.ALL,

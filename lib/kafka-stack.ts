@@ -56,7 +56,7 @@ export class KafkaStack extends Stack {
 
     this.cluster = new msk.CfnCluster(this, 'Cluster', {
       clusterName: this.clusterName,
-      // KRaft: the metadata mode is chosen at creation and never changes (lib/plan/msk-versions.ts).
+      // KRaft: the metadata mode is chosen at creation and never changes (lib/catalog/msk-versions.ts).
       kafkaVersion: deployment.kafkaVersion,
       numberOfBrokerNodes: kafka.brokers,
       brokerNodeGroupInfo: {

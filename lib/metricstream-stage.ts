@@ -1,7 +1,7 @@
 import { Annotations, Stage, type StageProps, Tags } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { ASSET_PATHS, builtAsset } from './assets';
-import type { CapacityConfig } from './capacity-config';
+import type { CapacityConfig } from './config/schema';
 import { refuseDeployWithPlaceholders } from './deploy-guard';
 import { FlinkStack } from './flink-stack';
 import { InfluxStack } from './influx-stack';

@@ -65,8 +65,8 @@ export class NetworkStack extends Stack {
       natGateways: plan.natGateways,
       subnetConfiguration: [
         // Only the ALB and the NAT gateways (with their own elastic IPs) live here.
-        { name: 'public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24, mapPublicIpOnLaunch: false },
-        { name: 'private', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 20 },
+        { name: 'public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: plan.deployment.subnetCidrMasks.public, mapPublicIpOnLaunch: false },
+        { name: 'private', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: plan.deployment.subnetCidrMasks.private },
       ],
       gatewayEndpoints: { S3: { service: ec2.GatewayVpcEndpointAwsService.S3 } },
     });

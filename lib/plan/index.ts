@@ -2,7 +2,7 @@
  * The plan: every size the stacks and the cost model use, derived by pure functions from one
  * capacity config. No CDK imports here: the stacks depend on the plan, never the other way round.
  */
-import type { CapacityConfig, EnvironmentName, PricingModel } from '../capacity-config';
+import type { CapacityConfig, EnvironmentName, PricingModel } from '../config/schema';
 import { planBackups, type BackupPlan } from './backups';
 import { planDeployment, validateDeployment, type DeploymentPlan } from './deployment';
 import { planFlink, type FlinkPlan } from './flink';
@@ -19,12 +19,13 @@ import { planObservability, type ObservabilityPlan } from './observability';
 import { planTransfer, validateTransferConfig, type TransferPlan } from './transfer';
 import { TOPICS } from '../topics';
 import { validateCapacityConfig } from './validate';
+import { planAlarms, type AlarmPlan } from './thresholds';
 import { planWorkload, type WorkloadPlan } from './workload';
 
 export { CapacityConfigError } from './errors';
 export { requireAmiId } from './hosts';
 export type { DeploymentPlan, PlaceholderSetting } from './deployment';
-export type { AzLossPlan, RedundancyPlan, BackupPlan, HostImagePlan, FlinkPlan, InfluxPlan, IngestPlan, KafkaPlan, LoadBalancerPlan, TransferPlan, WorkloadPlan, NetworkChargesPlan, ObservabilityPlan };
+export type { AlarmPlan, AzLossPlan, RedundancyPlan, BackupPlan, HostImagePlan, FlinkPlan, InfluxPlan, IngestPlan, KafkaPlan, LoadBalancerPlan, TransferPlan, WorkloadPlan, NetworkChargesPlan, ObservabilityPlan };
 
 export interface CapacityPlan {
   readonly environment: EnvironmentName;
@@ -43,6 +44,8 @@ export interface CapacityPlan {
   readonly backups: BackupPlan;
   readonly transfer: TransferPlan;
   readonly observability: ObservabilityPlan;
+  /** Alarm thresholds and their period (lib/plan/thresholds.ts), for the alarms and the Flink job's alert rules. */
+  readonly alarms: AlarmPlan;
   readonly network: NetworkChargesPlan;
   /** Kafka version, AZ IDs, VPC CIDR, protection and placeholder settings (lib/plan/deployment.ts). */
   readonly deployment: DeploymentPlan;
@@ -117,9 +120,10 @@ export function planCapacity(config: CapacityConfig): CapacityPlan {
     backups: planBackups(config, influx),
     transfer,
     observability: planObservability(config, workload, ingest, kafka, flink, influx, transfer, Object.keys(TOPICS).length),
+    alarms: planAlarms(),
     network: planNetworkCharges(config, ingest, influx, transfer),
     warnings,
-    capacities: capacityEntries(config).map(({ path, capacity: { value, unit, source } }) => ({ path, value, unit, source })),
+    capacities: Object.values(capacityEntries(config)).map(({ path, capacity: { value, unit, source } }) => ({ path, value, unit, source })),
     deployment: planDeployment(config),
     hostImage: planHostImage(config),
   };

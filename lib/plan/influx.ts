@@ -1,6 +1,6 @@
-import type { CapacityConfig } from '../capacity-config';
+import type { CapacityConfig } from '../config/schema';
 import { CapacityConfigError } from './errors';
-import { EC2_INSTANCE_TYPES } from './instance-types';
+import { EC2_INSTANCE_TYPES } from '../catalog/instance-types';
 import type { AzLossPlan, RedundancyPlan } from './redundancy';
 import { BYTES_PER_GB, SECONDS_PER_DAY } from './units';
 import type { WorkloadPlan } from './workload';

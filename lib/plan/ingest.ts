@@ -1,6 +1,7 @@
-import type { CapacityConfig } from '../capacity-config';
-import { EC2_INSTANCE_TYPES } from './instance-types';
+import type { CapacityConfig } from '../config/schema';
+import { EC2_INSTANCE_TYPES } from '../catalog/instance-types';
 import { staticallyStableCount, survivorsOf, pct, type AzLossPlan, type RedundancyPlan } from './redundancy';
+import { BYTES_PER_GIB } from './units';
 import type { WorkloadPlan } from './workload';
 
 /** The ingest fleet behind the ALB. */
@@ -21,6 +22,12 @@ export interface IngestPlan {
   /** Share of the planned per-instance capacity used at peak with `desiredInstances`. */
   readonly utilizationAtPeak: number;
   readonly volumeGiB: number;
+  /**
+   * The disk spool's bound per instance (INGEST_SPOOL_MAX_BYTES, split over the workers): the volume
+   * less what the OS, the packages, the bundle and the journal keep on it. While Kafka is unreachable
+   * accepted points wait there; a full spool turns /health to 503.
+   */
+  readonly spoolMaxBytes: number;
   /** Cluster workers per instance: one per vCPU. */
   readonly workersPerInstance: number;
   /** Instances replaced at a time when the bundle changes: the spares' worth, at least one. */
@@ -42,6 +49,10 @@ export interface IngestPlan {
   readonly scaleInInstances: number;
   readonly scaleInAfterMinutes: number;
   readonly instanceWarmupMinutes: number;
+  /** Period of the CPU metric the step scaling reads; the `...AfterMinutes` are whole periods of it. */
+  readonly scalingMetricPeriodSeconds: number;
+  readonly scaleOutEvaluationPeriods: number;
+  readonly scaleInEvaluationPeriods: number;
   readonly lifecycle: IngestLifecyclePlan;
 }
 
@@ -82,6 +93,10 @@ export interface IngestLifecyclePlan {
   /** Rolling update: instances replaced at a time, and kept in service meanwhile (< maxInstances). */
   readonly maxBatchSize: number;
   readonly minInstancesInService: number;
+  /** systemd restarts a crashed service after this (RestartSec). */
+  readonly serviceRestartSeconds: number;
+  /** The ALB closes a client or target connection idle this long (its default; clients keep theirs alive for less). */
+  readonly loadBalancerIdleTimeoutSeconds: number;
 }
 
 // Lifecycle policy: the ALB's checks, the service's drain and the boot allowance.
@@ -102,6 +117,18 @@ const READINESS_TIMEOUT_SECONDS = 300;
 const READINESS_POLL_SECONDS = 5;
 const LIVENESS_INTERVAL_SECONDS = 10;
 const LIVENESS_FAILURES = 3;
+/**
+ * Of an ingest volume, what is not the spool: AL2023 with its packages (~2 GiB), the Node runtime,
+ * bundle and CloudWatch agent, and the journal (journald keeps up to 10 % of the file system, 4 GiB at most).
+ */
+export const INGEST_VOLUME_RESERVE_GIB = 8;
+/** The service refuses a spool below 1 MiB; the plan asks for a whole GiB at least. */
+export const MIN_SPOOL_GIB = 1;
+const SERVICE_RESTART_SECONDS = 2;
+/** @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/edit-load-balancer-attributes.html#connection-idle-timeout */
+const LOAD_BALANCER_IDLE_TIMEOUT_SECONDS = 60;
+/** One-minute CPU (EC2 detailed monitoring), so the step policies count the reference's minutes exactly. */
+const SCALING_METRIC_PERIOD_SECONDS = 60;
 
 /**
  * Reference rule: instances = ceil(peak requests/s / per-instance capacity) + spares
@@ -163,6 +190,8 @@ export function planIngest(config: CapacityConfig, workload: WorkloadPlan, redun
     livenessFailures: LIVENESS_FAILURES,
     maxBatchSize: rollingUpdateBatchSize,
     minInstancesInService,
+    serviceRestartSeconds: SERVICE_RESTART_SECONDS,
+    loadBalancerIdleTimeoutSeconds: LOAD_BALANCER_IDLE_TIMEOUT_SECONDS,
   };
   return {
     instanceType: ingest.instanceType,
@@ -176,6 +205,7 @@ export function planIngest(config: CapacityConfig, workload: WorkloadPlan, redun
     requestsPerSecondPerInstanceAtPeak,
     utilizationAtPeak: requestsPerSecondPerInstanceAtPeak / perInstance,
     volumeGiB: ingest.volumeGiB,
+    spoolMaxBytes: (ingest.volumeGiB - INGEST_VOLUME_RESERVE_GIB) * BYTES_PER_GIB,
     workersPerInstance: EC2_INSTANCE_TYPES[ingest.instanceType].vcpus,
     rollingUpdateBatchSize,
     scaleOutCpuPercent: ingest.scaleOutCpuPercent,
@@ -190,6 +220,9 @@ export function planIngest(config: CapacityConfig, workload: WorkloadPlan, redun
     scaleInInstances: ingest.scaleInInstances,
     scaleInAfterMinutes: ingest.scaleInAfterMinutes,
     instanceWarmupMinutes: ingest.instanceWarmupMinutes,
+    scalingMetricPeriodSeconds: SCALING_METRIC_PERIOD_SECONDS,
+    scaleOutEvaluationPeriods: Math.ceil((ingest.scaleOutAfterMinutes * 60) / SCALING_METRIC_PERIOD_SECONDS),
+    scaleInEvaluationPeriods: Math.ceil((ingest.scaleInAfterMinutes * 60) / SCALING_METRIC_PERIOD_SECONDS),
     lifecycle,
   };
 }

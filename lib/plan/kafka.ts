@@ -1,7 +1,7 @@
-import type { CapacityConfig } from '../capacity-config';
+import type { CapacityConfig } from '../config/schema';
 import { MAX_MESSAGE_BYTES } from '../topics';
 import { CapacityConfigError } from './errors';
-import { MSK_BROKER_TYPES, MSK_MAX_STORAGE_GIB, MSK_MIN_STORAGE_GIB } from './instance-types';
+import { MSK_BROKER_TYPES, MSK_MAX_STORAGE_GIB, MSK_MIN_STORAGE_GIB } from '../catalog/instance-types';
 import { replicasLeft, survivorsOf, pct, type AzLossPlan, type RedundancyPlan } from './redundancy';
 import type { InfluxPlan } from './influx';
 import { BYTES_PER_GIB, SECONDS_PER_DAY, SECONDS_PER_HOUR, roundUpToMultiple } from './units';

@@ -1,4 +1,4 @@
-import type { CapacityConfig } from '../capacity-config';
+import type { CapacityConfig } from '../config/schema';
 import { BYTES_PER_GIB, SECONDS_PER_HOUR } from './units';
 import { requestBodyBytes } from './transfer';
 import type { WorkloadPlan } from './workload';

@@ -1,4 +1,4 @@
-import type { CapacityConfig } from '../capacity-config';
+import type { CapacityConfig } from '../config/schema';
 import type { IngestPlan } from './ingest';
 import type { InfluxPlan } from './influx';
 import type { TransferPlan } from './transfer';

@@ -1,4 +1,4 @@
-import type { CapacityConfig } from '../capacity-config';
+import { CLIENT_NETWORKS, REQUEST_COMPRESSIONS, type CapacityConfig, type ClientNetwork, type RequestCompression } from '../config/schema';
 import { CapacityConfigError } from './errors';
 import { SECONDS_PER_MONTH } from './units';
 import type { WorkloadPlan } from './workload';
@@ -11,13 +11,8 @@ import type { WorkloadPlan } from './workload';
  * @see https://aws.amazon.com/msk/pricing/ (no charge for data transfer between brokers)
  */
 
-/** Where clients sit decides the rate (`workload.clientNetwork`). */
-export const CLIENT_NETWORKS = ['internet', 'same-region', 'private'] as const;
-export type ClientNetwork = (typeof CLIENT_NETWORKS)[number];
-
-/** Request body encodings the what-ifs can plan for (`workload.requestCompression`). */
-export const REQUEST_COMPRESSIONS = ['none', 'gzip'] as const;
-export type RequestCompression = (typeof REQUEST_COMPRESSIONS)[number];
+// The config's vocabulary (lib/config/schema.ts), for the plan's importers.
+export { CLIENT_NETWORKS, REQUEST_COMPRESSIONS, type ClientNetwork, type RequestCompression } from '../config/schema';
 
 /**
  * Wire overhead per HTTP exchange on a keep-alive TLS connection: a TLS 1.3 record adds a 5 B

@@ -4,9 +4,9 @@
  * Graviton (c7g ingest, kafka.m7g brokers), MSK Express brokers, i4i for InfluxDB, and the two
  * ways of committing to EC2 (1-year reserved, Compute Savings Plans). Pure: config and prices in.
  */
-import type { CapacityConfig, PricingModel } from '../capacity-config';
+import type { CapacityConfig, PricingModel } from '../config/schema';
 import { CapacityConfigError, planCapacity } from '../plan';
-import { MSK_BROKER_TYPES } from '../plan/instance-types';
+import { MSK_BROKER_TYPES } from '../catalog/instance-types';
 import { planMskExpress, type MskExpressPlan } from '../plan/msk-express';
 import { BYTES_PER_GIB, HOURS_PER_MONTH } from '../plan/units';
 import { byTier, costPlan, costReport, priceItems, type CostLine } from './cost-model';

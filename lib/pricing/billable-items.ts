@@ -4,7 +4,7 @@
  * from synthesized templates: lib/pricing/template-items.ts); usage-driven items (ALB LCUs,
  * inter-AZ traffic, backup storage) come from the plan's traffic and data estimates.
  */
-import type { PricingModel } from '../capacity-config';
+import type { PricingModel } from '../config/schema';
 import type { CapacityPlan } from '../plan';
 import { RUNNING_STORAGE_GB_PER_KPU } from '../plan/flink';
 import { DETAILED_MONITORING_METRICS_PER_INSTANCE, logStorageGB } from '../plan/observability';

@@ -2,7 +2,7 @@
  * The names of the prices the cost model looks up. One key per billable unit, independent of
  * region; the snapshot holds one entry per key per region.
  */
-import { EC2_INSTANCE_TYPES, MSK_BROKER_TYPES } from '../plan/instance-types';
+import { EC2_INSTANCE_TYPES, MSK_BROKER_TYPES } from '../catalog/instance-types';
 import { MSK_EXPRESS_BROKER_TYPES } from '../plan/msk-express';
 
 /** EC2 purchase options priced per instance hour; Compute Savings Plans' rates are per type too. */

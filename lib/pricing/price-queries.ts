@@ -6,7 +6,7 @@
  * their suffix after an optional prefix rather than sent as filters.
  * @see https://docs.aws.amazon.com/aws-cost-management/latest/APIReference/API_pricing_GetProducts.html
  */
-import { EC2_INSTANCE_TYPES, EC2_USAGE_TYPE_PREFIX, MSK_BROKER_TYPES, type SupportedRegion } from '../plan/instance-types';
+import { EC2_INSTANCE_TYPES, EC2_USAGE_TYPE_PREFIX, MSK_BROKER_TYPES, type SupportedRegion } from '../catalog/instance-types';
 import { MSK_EXPRESS_BROKER_TYPES } from '../plan/msk-express';
 import { INTERNET_OUT_TIERS, priceKeys } from './price-keys';
 

@@ -7,7 +7,8 @@
  * a reviewer's `npm run plan` prints. Figures that span lines (tables, CLI output) start and end with
  * a newline between the markers.
  */
-import { capacityConfigFor, type CapacityConfig, type EnvironmentName } from '../capacity-config';
+import { capacityConfigFor } from '../capacity-config';
+import type { CapacityConfig, EnvironmentName } from '../config/schema';
 import { planCapacity, type CapacityPlan } from '../plan';
 import type { AzLossPlan } from '../plan/redundancy';
 import { applyWhatIf, telegrafDefaults, type WhatIf } from '../plan/what-if';

@@ -62,7 +62,7 @@ export function ingestNodeUserData(s: IngestNodeSettings): ec2.UserData {
     'KillSignal=SIGTERM',
     `TimeoutStopSec=${l.stopTimeoutSeconds}`,
     'Restart=always',
-    'RestartSec=2',
+    `RestartSec=${l.serviceRestartSeconds}`,
     'LimitNOFILE=1048576',
     '[Install]',
     'WantedBy=multi-user.target',

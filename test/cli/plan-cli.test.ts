@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { MEASURED } from '../../lib/capacity-config';
+import { MEASURED } from '../../lib/config/measured';
 
 const run = promisify(execFile);
 // Each case starts a TypeScript process; on a busy 2-core machine that takes seconds.

@@ -2,8 +2,8 @@ import { CAPACITY_CONFIGS } from '../../lib/capacity-config';
 import { CapacityConfigError, planCapacity } from '../../lib/plan';
 import { MSK_UNSUPPORTED_AZ_IDS } from '../../lib/plan/availability-zones';
 import { placeholderSettings, validateEnvironments } from '../../lib/plan/deployment';
-import { MSK_BROKER_TYPES } from '../../lib/plan/instance-types';
-import { DEFAULT_MSK_KAFKA_VERSION, MSK_KAFKA_VERSIONS, mskVersionProblem } from '../../lib/plan/msk-versions';
+import { MSK_BROKER_TYPES } from '../../lib/catalog/instance-types';
+import { DEFAULT_MSK_KAFKA_VERSION, MSK_KAFKA_VERSIONS, mskVersionProblem } from '../../lib/catalog/msk-versions';
 import { applyWhatIf } from '../../lib/plan/what-if';
 import { configWith } from '../helpers';
 

@@ -77,3 +77,53 @@ test('a Graviton ingest type stops synthesis until an arm64 image is pinned (the
     'capacity config "prod": hostImage.amiIds pins x86_64 images only; c7g.2xlarge is arm64 (Graviton): pin an arm64 image before choosing it',
   );
 });
+
+test('the ingest spool is the volume less the OS’s reserve, from the config', () => {
+  const { templates } = synthesizeStage(configWith('prod', { ingest: { volumeGiB: 100 } }));
+  templates.Ingest.hasResourceProperties('AWS::EC2::LaunchTemplate', {
+    LaunchTemplateData: Match.objectLike({ BlockDeviceMappings: [Match.objectLike({ Ebs: Match.objectLike({ VolumeSize: 100 }) })] }),
+  });
+  // 100 GiB less 8 GiB for the OS, packages and journal.
+  expect(JSON.stringify(templates.Ingest.findResources('AWS::EC2::LaunchTemplate'))).toContain(`Environment=INGEST_SPOOL_MAX_BYTES=${92 * 2 ** 30}`);
+});
+
+test('the checkpoint interval and the pause between checkpoints are the config’s', () => {
+  const { templates } = synthesizeStage(configWith('prod', { flink: { checkpointIntervalSeconds: 120, minPauseBetweenCheckpointsSeconds: 20 } }));
+  templates.Flink.hasResourceProperties('AWS::KinesisAnalyticsV2::Application', {
+    ApplicationConfiguration: Match.objectLike({
+      FlinkApplicationConfiguration: Match.objectLike({
+        CheckpointConfiguration: { ConfigurationType: 'CUSTOM', CheckpointingEnabled: true, CheckpointInterval: 120_000, MinPauseBetweenCheckpoints: 20_000 },
+      }),
+    }),
+  });
+});
+
+test('timings, subnet sizes and alarm thresholds the stacks use are the plan’s', () => {
+  const { templates, stage } = synthesizeStage(configWith('staging', { ingest: { scaleOutAfterMinutes: 4, scaleInAfterMinutes: 12 } }));
+  const { ingest, flink, deployment, alarms } = stage.plan;
+  templates.Ingest.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
+    LoadBalancerAttributes: Match.arrayWith([{ Key: 'idle_timeout.timeout_seconds', Value: String(ingest.lifecycle.loadBalancerIdleTimeoutSeconds) }]),
+  });
+  // The step policies' alarms: the configured minutes as periods of the plan's metric period.
+  expect(ingest.scaleOutEvaluationPeriods).toBe((4 * 60) / ingest.scalingMetricPeriodSeconds);
+  templates.Ingest.hasResourceProperties('AWS::CloudWatch::Alarm', { Namespace: 'AWS/EC2', Period: ingest.scalingMetricPeriodSeconds, EvaluationPeriods: ingest.scaleOutEvaluationPeriods });
+  templates.Ingest.hasResourceProperties('AWS::CloudWatch::Alarm', { Namespace: 'AWS/EC2', Period: ingest.scalingMetricPeriodSeconds, EvaluationPeriods: ingest.scaleInEvaluationPeriods });
+  // The boot script's restart delay.
+  const userData = JSON.stringify(templates.Ingest.findResources('AWS::EC2::LaunchTemplate'));
+  expect(userData).toContain(`RestartSec=${ingest.lifecycle.serviceRestartSeconds}`);
+  // Per AZ one public and one private subnet of the planned sizes.
+  const masks = Object.values(templates.Network.findResources('AWS::EC2::Subnet')).map((s) => String(s.Properties.CidrBlock).split('/')[1]);
+  expect(masks.sort()).toEqual([...Array(3).fill(String(deployment.subnetCidrMasks.private)), ...Array(3).fill(String(deployment.subnetCidrMasks.public))].sort());
+  // The start waiter's handlers.
+  templates.Flink.hasResourceProperties('AWS::Lambda::Function', { Handler: 'index.isComplete', Timeout: flink.start.handlerTimeoutSeconds });
+  // Every alarm of the monitoring stack at the plan's period; the Flink downtime alarm at its threshold.
+  for (const alarm of Object.values(templates.Monitoring.findResources('AWS::CloudWatch::Alarm'))) {
+    const period = alarm.Properties.Period ?? alarm.Properties.Metrics?.find((m: { MetricStat?: { Period: number } }) => m.MetricStat)?.MetricStat.Period;
+    expect(period).toBe(alarms.periodSeconds);
+  }
+  templates.Monitoring.hasResourceProperties('AWS::CloudWatch::Alarm', {
+    MetricName: 'downtime',
+    Threshold: alarms.thresholds.flinkDowntimeMs.critical.value,
+    EvaluationPeriods: alarms.thresholds.flinkDowntimeMs.critical.minutes,
+  });
+});

@@ -3,7 +3,8 @@
  * asserted on the synthesized templates of every environment.
  */
 import { Match } from 'aws-cdk-lib/assertions';
-import { CAPACITY_CONFIGS, ENVIRONMENT_NAMES, type EnvironmentName } from '../../lib/capacity-config';
+import { CAPACITY_CONFIGS, ENVIRONMENT_NAMES } from '../../lib/capacity-config';
+import type { EnvironmentName } from '../../lib/config/schema';
 import type { CfnTemplate } from '../../lib/pricing/template-items';
 import { diffStacks, statefulWarnings } from '../../lib/review/template-diff';
 import { configWith } from '../helpers';

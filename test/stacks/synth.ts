@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import type { CapacityConfig } from '../../lib/capacity-config';
+import type { CapacityConfig } from '../../lib/config/schema';
 import { MetricStreamStage } from '../../lib/metricstream-stage';
 import { addNagPacks } from '../../lib/nag';
 import type { SynthesizedStack } from '../../lib/pricing/template-items';

@@ -4,7 +4,7 @@
  * Load levels the plan rejects (CapacityConfigError: a disk over 80 %, too many partitions per
  * broker, ...) become gaps that carry the reason, not failures.
  */
-import type { CapacityConfig } from '../../capacity-config';
+import type { CapacityConfig } from '../../config/schema';
 import { CapacityConfigError, planCapacity, type CapacityPlan } from '../../plan';
 import { applyWhatIf } from '../../plan/what-if';
 import { costPlan, TIERS, type Tier } from '../../pricing/cost-model';

@@ -165,7 +165,7 @@ public final class JobConfig implements Serializable {
 
     /**
      * Built-in rules from the capacity reference's thresholds, for local runs: the deployed job gets
-     * every threshold and duration in its {@code alerts} property group from lib/monitoring/thresholds.ts,
+     * every threshold and duration in its {@code alerts} property group from lib/plan/thresholds.ts,
      * the same figures as the CloudWatch alarms, and ContractFixturesTest keeps these defaults equal to
      * them. Measurement and field names are Telegraf's where Telegraf has them (cpu.usage_active needs
      * {@code report_active = true} in Telegraf's cpu input); the service-level ones are ours and
