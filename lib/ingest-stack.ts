@@ -120,6 +120,7 @@ export class IngestStack extends Stack {
         // On SIGTERM, fail /health this long before closing, so the ALB stops routing first.
         INGEST_DRAIN_DELAY_MS: String(lifecycle.drainDelaySeconds * 1000),
         INGEST_DRAIN_TIMEOUT_MS: String(lifecycle.drainTimeoutSeconds * 1000),
+        INGEST_KEEP_ALIVE_TIMEOUT_MS: String(lifecycle.keepAliveTimeoutSeconds * 1000),
         AWS_REGION: this.region,
       },
     });

@@ -97,6 +97,12 @@ export interface IngestLifecyclePlan {
   readonly serviceRestartSeconds: number;
   /** The ALB closes a client or target connection idle this long (its default; clients keep theirs alive for less). */
   readonly loadBalancerIdleTimeoutSeconds: number;
+  /**
+   * The service keeps an idle target connection open this long (INGEST_KEEP_ALIVE_TIMEOUT_MS): longer
+   * than the ALB's idle timeout, so the ALB, not the target, closes it. A target that closes first
+   * races the ALB's next request on that connection, which the client sees as a 502.
+   */
+  readonly keepAliveTimeoutSeconds: number;
 }
 
 // Lifecycle policy: the ALB's checks, the service's drain and the boot allowance.
@@ -127,6 +133,8 @@ export const MIN_SPOOL_GIB = 1;
 const SERVICE_RESTART_SECONDS = 2;
 /** @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/edit-load-balancer-attributes.html#connection-idle-timeout */
 const LOAD_BALANCER_IDLE_TIMEOUT_SECONDS = 60;
+/** AWS recommends an application idle timeout larger than the load balancer's (same page as above). */
+const KEEP_ALIVE_MARGIN_SECONDS = 5;
 /** One-minute CPU (EC2 detailed monitoring), so the step policies count the reference's minutes exactly. */
 const SCALING_METRIC_PERIOD_SECONDS = 60;
 
@@ -192,6 +200,7 @@ export function planIngest(config: CapacityConfig, workload: WorkloadPlan, redun
     minInstancesInService,
     serviceRestartSeconds: SERVICE_RESTART_SECONDS,
     loadBalancerIdleTimeoutSeconds: LOAD_BALANCER_IDLE_TIMEOUT_SECONDS,
+    keepAliveTimeoutSeconds: LOAD_BALANCER_IDLE_TIMEOUT_SECONDS + KEEP_ALIVE_MARGIN_SECONDS,
   };
   return {
     instanceType: ingest.instanceType,

@@ -104,6 +104,10 @@ test('timings, subnet sizes and alarm thresholds the stacks use are the plan’s
   templates.Ingest.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
     LoadBalancerAttributes: Match.arrayWith([{ Key: 'idle_timeout.timeout_seconds', Value: String(ingest.lifecycle.loadBalancerIdleTimeoutSeconds) }]),
   });
+  // The targets keep idle connections longer than the ALB does, so the ALB closes them (no 502s).
+  const keepAlive = /Environment=INGEST_KEEP_ALIVE_TIMEOUT_MS=(\d+)/.exec(JSON.stringify(templates.Ingest.findResources('AWS::EC2::LaunchTemplate')));
+  expect(Number(keepAlive?.[1])).toBe(ingest.lifecycle.keepAliveTimeoutSeconds * 1000);
+  expect(ingest.lifecycle.keepAliveTimeoutSeconds).toBeGreaterThan(ingest.lifecycle.loadBalancerIdleTimeoutSeconds);
   // The step policies' alarms: the configured minutes as periods of the plan's metric period.
   expect(ingest.scaleOutEvaluationPeriods).toBe((4 * 60) / ingest.scalingMetricPeriodSeconds);
   templates.Ingest.hasResourceProperties('AWS::CloudWatch::Alarm', { Namespace: 'AWS/EC2', Period: ingest.scalingMetricPeriodSeconds, EvaluationPeriods: ingest.scaleOutEvaluationPeriods });
