@@ -179,7 +179,7 @@ export class IngestStack extends Stack {
       roles: [role],
       statements: [
         new iam.PolicyStatement({
-          actions: ['autoscaling:CompleteLifecycleAction', 'autoscaling:SetInstanceHealth'],
+          actions: ['autoscaling:CompleteLifecycleAction', 'autoscaling:RecordLifecycleActionHeartbeat', 'autoscaling:SetInstanceHealth'],
           resources: [this.autoScalingGroup.autoScalingGroupArn],
         }),
         // Describe actions take no resource-level permissions.

@@ -74,11 +74,18 @@ export interface IngestLifecyclePlan {
   readonly drainTimeoutSeconds: number;
   /** systemd's TimeoutStopSec: drain delay + drain timeout + the flush of what was accepted. */
   readonly stopTimeoutSeconds: number;
-  /** A terminating instance waits at most this long for its spool to reach Kafka before it stops. */
+  /**
+   * A terminating instance waits at most this long for its spool to reach Kafka before it stops: the
+   * longest the termination hook can be held (its global timeout) less the stop and the API calls, so
+   * a scale-in or replacement during a Kafka outage keeps the acknowledged points until the broker is
+   * back instead of deleting the volume that holds them.
+   */
   readonly spoolDrainTimeoutSeconds: number;
+  /** While it drains, the host records a heartbeat this often, within terminationHeartbeatSeconds. */
+  readonly terminationHeartbeatIntervalSeconds: number;
   /** How often the host reads its lifecycle state and, when terminating, its spool size. */
   readonly lifecyclePollSeconds: number;
-  /** Termination lifecycle hook: spool drain + stop, with room for the API calls; the host completes it sooner. */
+  /** Termination lifecycle hook's HeartbeatTimeout; the host completes the hook as soon as its spool is empty. */
   readonly terminationHeartbeatSeconds: number;
   /** A booting instance polls /health this long (every readinessPollSeconds) before its boot fails. */
   readonly readinessTimeoutSeconds: number;
@@ -113,7 +120,15 @@ const DEREGISTRATION_DELAY_SECONDS = 30;
 const DRAIN_TIMEOUT_SECONDS = 30;
 /** After the drain the service flushes its queue to Kafka or the spool (one send timeout, 10 s) and exits. */
 const FLUSH_SECONDS = 20;
-const SPOOL_DRAIN_TIMEOUT_SECONDS = 300;
+/**
+ * The termination hook's HeartbeatTimeout (at most 7,200 s) and its global timeout: an instance stays
+ * in Terminating:Wait at most 48 hours or 100 x HeartbeatTimeout, whichever is smaller, however
+ * often it records heartbeats. 30 minutes makes the global timeout the full 48 hours.
+ * @see https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_LifecycleHook.html
+ */
+const TERMINATION_HEARTBEAT_SECONDS = 1_800;
+const LIFECYCLE_GLOBAL_TIMEOUT_SECONDS = Math.min(48 * 3_600, 100 * TERMINATION_HEARTBEAT_SECONDS);
+const TERMINATION_HEARTBEAT_INTERVAL_SECONDS = TERMINATION_HEARTBEAT_SECONDS / 3;
 const LIFECYCLE_POLL_SECONDS = 5;
 /** Room for the host's describe/complete calls and a slow API. */
 const LIFECYCLE_API_SECONDS = 30;
@@ -187,9 +202,10 @@ export function planIngest(config: CapacityConfig, workload: WorkloadPlan, redun
     drainDelaySeconds,
     drainTimeoutSeconds: DRAIN_TIMEOUT_SECONDS,
     stopTimeoutSeconds,
-    spoolDrainTimeoutSeconds: SPOOL_DRAIN_TIMEOUT_SECONDS,
+    spoolDrainTimeoutSeconds: LIFECYCLE_GLOBAL_TIMEOUT_SECONDS - stopTimeoutSeconds - LIFECYCLE_API_SECONDS,
     lifecyclePollSeconds: LIFECYCLE_POLL_SECONDS,
-    terminationHeartbeatSeconds: SPOOL_DRAIN_TIMEOUT_SECONDS + stopTimeoutSeconds + LIFECYCLE_API_SECONDS,
+    terminationHeartbeatSeconds: TERMINATION_HEARTBEAT_SECONDS,
+    terminationHeartbeatIntervalSeconds: TERMINATION_HEARTBEAT_INTERVAL_SECONDS,
     readinessTimeoutSeconds: READINESS_TIMEOUT_SECONDS,
     readinessPollSeconds: READINESS_POLL_SECONDS,
     signalTimeoutSeconds,

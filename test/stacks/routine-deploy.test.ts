@@ -240,23 +240,27 @@ describe.each(ENVIRONMENT_NAMES)('item 10: %s health checks replace dead instanc
     });
     const order = [
       `until [ "$(imds autoscaling/target-lifecycle-state)" = Terminated ]; do sleep ${lifecycle.lifecyclePollSeconds}; done`,
+      'hook=(--region us-east-1 --auto-scaling-group-name "$asg" --lifecycle-hook-name metricstream-drain --instance-id "$id")',
       `deadline=$((SECONDS + ${lifecycle.spoolDrainTimeoutSeconds}))`,
       '$1 == "ingest_spool_bytes"',
       'systemctl stop metricstream-ingest',
-      'aws autoscaling complete-lifecycle-action --region us-east-1 --auto-scaling-group-name "$asg" --lifecycle-hook-name metricstream-drain --instance-id "$id" --lifecycle-action-result CONTINUE',
+      'aws autoscaling complete-lifecycle-action "${hook[@]}" --lifecycle-action-result CONTINUE',
     ].map((line) => script.indexOf(line));
     expect(order.every((at) => at > 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
     expect(script).toContain(`TimeoutStopSec=${lifecycle.stopTimeoutSeconds}`);
     // The service drains for the ALB's unhealthy window, then gives in-flight requests their timeout.
     expect(script).toContain(`Environment=INGEST_DRAIN_DELAY_MS=${lifecycle.drainDelaySeconds * 1000}`);
-    expect(lifecycle.terminationHeartbeatSeconds).toBeGreaterThan(lifecycle.spoolDrainTimeoutSeconds + lifecycle.stopTimeoutSeconds);
+    // The hook's global timeout (48 h or 100 heartbeat timeouts) covers the drain and the stop.
+    expect(Math.min(48 * 3600, 100 * lifecycle.terminationHeartbeatSeconds)).toBeGreaterThan(lifecycle.spoolDrainTimeoutSeconds + lifecycle.stopTimeoutSeconds);
 
     const statements = Object.values(templates.Ingest.findResources('AWS::IAM::Policy')).flatMap(
       (p) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[],
     );
-    const lifecycleActions = statements.filter((s) => [s.Action].flat().some((a) => a === 'autoscaling:CompleteLifecycleAction' || a === 'autoscaling:SetInstanceHealth'));
+    const hostActions = ['autoscaling:CompleteLifecycleAction', 'autoscaling:RecordLifecycleActionHeartbeat', 'autoscaling:SetInstanceHealth'];
+    const lifecycleActions = statements.filter((s) => [s.Action].flat().some((a) => hostActions.includes(a)));
     expect(lifecycleActions).toHaveLength(1);
+    expect([lifecycleActions[0].Action].flat().sort()).toEqual(hostActions);
     expect(JSON.stringify(lifecycleActions[0].Resource)).toContain(`:autoScalingGroup:*:autoScalingGroupName/","{"Ref":"${id}"}`.replace('","{', '",{'));
   });
 });
