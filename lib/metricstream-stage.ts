@@ -56,6 +56,7 @@ export class MetricStreamStage extends Stage {
       plan,
       vpc,
       securityGroup: this.network.influxSecurityGroup,
+      operatorCidrs: config.access.operatorCidrs,
       backupIntervalDays: config.backups.intervalDays,
       backupStandardDays: config.backups.standardDays,
       backupRetentionDays: config.backups.retentionDays,

@@ -105,8 +105,21 @@ test('endpoints per AZ-hour, public IPv4 for NAT and ALB nodes, KMS keys and the
   expect(endpoints).toMatchObject({ count: 5 * 3, monthlyQuantity: 15 * 730, unitPriceUsd: 0.01 });
   const ipv4 = lines.filter((l) => l.resource === 'public IPv4 addresses');
   expect(ipv4.map((l) => [l.type, l.count])).toEqual([['elastic IP', 3], ['ALB node', 3]]);
-  expect(lines.filter((l) => l.resource === 'KMS keys').reduce((s, l) => s + l.count, 0)).toBe(5);
-  expect(lines.find((l) => l.resource === 'Secrets Manager secrets')!.monthlyUsd).toBeCloseTo(0.4, 9);
+  expect(lines.filter((l) => l.resource === 'KMS keys').reduce((s, l) => s + l.count, 0)).toBe(6);
+  // The ingest API keys, and the InfluxDB admin, loader and reader users.
+  const secrets = lines.filter((l) => l.resource === 'Secrets Manager secrets');
+  expect(secrets.map((l) => [l.tier, l.count])).toEqual([['ingest', 1], ['influx', 3]]);
+  expect(sum(secrets)).toBeCloseTo(4 * 0.4, 9);
+});
+
+test('the InfluxDB read NLB: hours and the NLCUs of its assumed read load, at the NLB prices', () => {
+  const lines = linesOf();
+  const hours = lines.find((l) => l.tier === 'influx' && l.resource === 'load balancer')!;
+  expect(hours).toMatchObject({ type: 'network', count: 1, monthlyQuantity: 730, unitPriceUsd: 0.0225 });
+  const nlcu = lines.find((l) => l.tier === 'influx' && l.type === 'NLCU')!;
+  // 250 kB/s = 0.9 GB an hour (the largest dimension: 1 new connection/s is 1/800, 50 active 1/2,000).
+  expect(nlcu.count).toBeCloseTo((250_000 * 3600) / BYTES_PER_GIB, 9);
+  expect(nlcu).toMatchObject({ monthlyQuantity: nlcu.count * 730, unitPriceUsd: 0.006 });
 });
 
 test('every line names its usage assumption and the source of its price', () => {

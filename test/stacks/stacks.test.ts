@@ -170,7 +170,6 @@ describe('security groups admit exactly the designed flows', () => {
         '0.0.0.0/0 -> AlbSg:80',
         '192.0.2.0/24 -> InfluxSg:8086',
         'AlbSg -> IngestSg:8080',
-        'FlinkSg -> InfluxSg:8086',
         'FlinkSg -> KafkaSg:9098',
         'IngestSg -> KafkaSg:9098',
       ].sort(),
