@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, type StackProps, Tags, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as elbv2targets from 'aws-cdk-lib/aws-elasticloadbalancingv2-targets';
@@ -9,12 +9,12 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { INFLUX_USERS, type InfluxReadAccess, type InfluxUser } from './influx/read-access';
-import type { CapacityPlan } from './plan';
+import { CapacityConfigError, type CapacityPlan } from './plan';
 import { accessLogBucket } from './log-bucket';
 import { pinnedImageFor } from './machine-image';
 import { acknowledge, acknowledgeInlinePolicy, acknowledgeInstanceRolePolicies } from './nag';
 import { PORTS } from './ports';
-import { INFLUX_DATABASE, INFLUX_RETENTION_POLICY } from './topics';
+import { aggregatesTopicOfShard, INFLUX_DATABASE, INFLUX_RETENTION_POLICY } from './topics';
 import { influxNodeUserData } from './user-data/influx-node';
 
 export interface InfluxStackProps extends StackProps {
@@ -34,10 +34,10 @@ export interface InfluxStackProps extends StackProps {
 }
 
 /**
- * The InfluxDB nodes: shards x replication factor i3 instances spread over the AZs, each formatting
- * its NVMe instance store at boot, with InfluxDB installed and its retention set from the plan.
- * Instance-store data dies with the instance, so replication (the Flink sink writes every series to
- * its replica set) and scheduled backups to S3 are what keep it.
+ * The InfluxDB nodes: exactly the plan's layout (`plan.influx.nodes`, `{ shard, replica, az }`), each
+ * in its AZ's private subnet, formatting its NVMe instance store at boot, with InfluxDB installed and
+ * its retention set from the plan. Instance-store data dies with the instance, so replicas (each node
+ * loads the aggregates topic on its own, docs/influx-loader.md) and scheduled backups to S3 keep it.
  *
  * Routine deploys: each node has a stable DNS name in a private hosted zone (other stacks address
  * it by that name, so no instance attribute is exported and a replacement is never blocked by an
@@ -56,6 +56,14 @@ export class InfluxStack extends Stack {
   constructor(scope: Construct, id: string, props: InfluxStackProps) {
     super(scope, id, props);
     const { influx, environment } = props.plan;
+    if (influx.shards > 1) {
+      // The rule of lib/topics.ts aggregatesTopicOfShard: per-shard topics the Flink job does not fill yet.
+      throw new CapacityConfigError(
+        environment,
+        'influx.shards',
+        `(${influx.shards}) needs the Flink job to write each series to its shard's topic (${aggregatesTopicOfShard(0, influx.shards)}, ...), which it does not yet: keep one shard (a larger i3 or a shorter influx.aggregateRetentionDays)`,
+      );
+    }
 
     const accessLogs = accessLogBucket(this, 'AccessLogs', props.plan);
     this.backupBucket = new s3.Bucket(this, 'Backups', {
@@ -116,14 +124,15 @@ export class InfluxStack extends Stack {
 
     const zone = new route53.PrivateHostedZone(this, 'Zone', { zoneName: influx.zoneName, vpc: props.vpc, comment: `MetricStream ${environment} InfluxDB nodes` });
 
+    // Private subnet i is in availabilityZoneIds[i] (lib/network-stack.ts), the index the plan's az is.
     const subnets = props.vpc.privateSubnets;
     this.instances = [];
-    for (let node = 0; node < influx.nodes; node++) {
-      // Node n holds replica (n % RF) of shard floor(n / RF); one replica per shard is backed up.
-      const replica = node % influx.replicationFactor;
+    // Exactly the plan's layout: node n is influx.nodes[n].
+    const layout = influx.nodes;
+    layout.forEach(({ shard, replica, az }, node) => {
       const instance = new ec2.Instance(this, `Node${node}`, {
         vpc: props.vpc,
-        vpcSubnets: { subnets: [subnets[node % subnets.length]] },
+        vpcSubnets: { subnets: [subnets[az]] },
         instanceType: new ec2.InstanceType(influx.instanceType),
         // Pinned: ImageId replaces the node and its instance store (lib/machine-image.ts).
         machineImage: pinnedImageFor(props.plan, influx.instanceType),
@@ -174,8 +183,10 @@ export class InfluxStack extends Stack {
         id: 'CloudFormation-Validate::W3010',
         reason: 'Each node is placed in a named AZ on purpose: one replica per AZ (availabilityZoneIds in the config, lib/network-stack.ts).',
       });
+      Tags.of(instance).add('metricstream:influx-shard', String(shard));
+      Tags.of(instance).add('metricstream:influx-replica', String(replica));
       this.instances.push(instance);
-    }
+    });
 
     this.read = this.readEndpoint(props);
 

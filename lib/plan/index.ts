@@ -97,7 +97,7 @@ export function planCapacity(config: CapacityConfig): CapacityPlan {
           },
         ]
       : []),
-    ...quotaExcesses(config, { flinkKpus: flink.kpus, brokers: brokers.brokers, ingestMaxInstances: ingest.maxInstances, influxNodes: influx.nodes }).map(
+    ...quotaExcesses(config, { flinkKpus: flink.kpus, brokers: brokers.brokers, ingestMaxInstances: ingest.maxInstances, influxNodes: influx.nodeCount }).map(
       ({ quota, tier, field, message }) => ({ id: quota, tier, field, message }),
     ),
   ];

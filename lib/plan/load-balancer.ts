@@ -1,6 +1,6 @@
 import type { CapacityConfig } from '../capacity-config';
 import { BYTES_PER_GIB, SECONDS_PER_HOUR } from './units';
-import { requestBodyBytes } from './transfer';
+import { OPERATOR_QUERY_BYTES_PER_SECOND, requestBodyBytes } from './transfer';
 import type { WorkloadPlan } from './workload';
 
 /**
@@ -71,12 +71,12 @@ export const NLCU = {
 
 /**
  * What reads InfluxDB through the internal NLB: Grafana's dashboards and operators' queries. No
- * measured figure exists yet; these are stated assumptions (a few dashboards refreshing every 30 s
- * over keep-alive connections), priced so the line shows and moves with them.
+ * measured figure exists yet; these are stated assumptions (the query bytes of lib/plan/transfer.ts,
+ * over a few keep-alive connections), priced so the line shows and moves with them.
  */
 export const INFLUX_READ_LOAD = {
-  /** Query responses and requests through the NLB (assumed: 250 kB/s). */
-  processedBytesPerSecond: 250_000,
+  /** Query responses through the NLB. */
+  processedBytesPerSecond: OPERATOR_QUERY_BYTES_PER_SECOND,
   activeConnections: 50,
   newConnectionsPerSecond: 1,
 } as const;

@@ -60,7 +60,7 @@ export interface NetworkChargesPlan {
 }
 
 export function planNetworkCharges(config: CapacityConfig, ingest: IngestPlan, influx: InfluxPlan, transfer: TransferPlan): NetworkChargesPlan {
-  const instances = ingest.desiredInstances + influx.nodes;
+  const instances = ingest.desiredInstances + influx.nodeCount;
   // A `private` client network is served by an internal ALB: no public addresses.
   const internetFacingLoadBalancer = transfer.clientNetwork !== 'private';
   return {

@@ -124,8 +124,8 @@ export function resourceItemsFromPlan(plan: CapacityPlan, pricing: PricingModel 
     items.mskStorage(kafka.brokers, kafka.storagePerBrokerGiB),
     items.flinkKpus(flink.billedKpus),
     items.flinkRunningStorage(flink.kpus),
-    items.ec2Instances('influx', influx.instanceType, influx.nodes, term),
-    items.ebsVolumes('influx', influx.nodes, influx.rootVolumeGiB),
+    items.ec2Instances('influx', influx.instanceType, influx.nodeCount, term),
+    items.ebsVolumes('influx', influx.nodeCount, influx.rootVolumeGiB),
     // The internal NLB readers query InfluxDB through (lib/influx-stack.ts).
     items.loadBalancers(1, 'influx', 'network'),
     ...chargeItemsFromPlan(plan),
@@ -151,9 +151,9 @@ export function chargeItemsFromPlan(plan: CapacityPlan): BillableItem[] {
   );
   if (o.detailedMonitoring) {
     found.push(items.detailedMonitoring('ingest', plan.ingest.desiredInstances));
-    found.push(items.detailedMonitoring('influx', plan.influx.nodes));
+    found.push(items.detailedMonitoring('influx', plan.influx.nodeCount));
   }
-  found.push(...agentMetricItems(plan.ingest.desiredInstances, plan.influx.nodes, o.agentMetricsPerInstance, o.agentAggregateMetrics));
+  found.push(...agentMetricItems(plan.ingest.desiredInstances, plan.influx.nodeCount, o.agentMetricsPerInstance, o.agentAggregateMetrics));
   if (o.mskMetrics > 0) found.push(mskMetricsItem(o.mskEnhancedMonitoring, o.mskMetrics));
   if (o.flinkMetrics > 0) found.push(flinkMetricsItem(o.flinkMetricsLevel, o.flinkMetrics));
   for (const group of o.logGroups) {
@@ -220,7 +220,7 @@ export function usageItemsFromPlan(plan: CapacityPlan): BillableItem[] {
       count: 1,
       quantityPerUnit: gib(plan.network.natProcessedBytesPerMonth),
       priceKey: priceKeys.natProcessed,
-      assumption: `${plan.ingest.desiredInstances + plan.influx.nodes} instances x ~0.5 GB/month (package installs, OS updates, Secrets Manager)`,
+      assumption: `${plan.ingest.desiredInstances + influxNodeCount(plan)} instances x ~0.5 GB/month (package installs, OS updates, Secrets Manager)`,
     },
     {
       tier: 'network',
@@ -229,7 +229,7 @@ export function usageItemsFromPlan(plan: CapacityPlan): BillableItem[] {
       count: 1,
       quantityPerUnit: gib(plan.network.endpointBytesPerMonth),
       priceKey: priceKeys.vpcEndpointProcessed,
-      assumption: `${plan.ingest.desiredInstances + plan.influx.nodes} instances x ~0.1 GB/month of metrics and SSM traffic`,
+      assumption: `${plan.ingest.desiredInstances + influxNodeCount(plan)} instances x ~0.1 GB/month of metrics and SSM traffic`,
     },
     { tier: 'influx', resource: 'backups (S3 Standard)', type: 's3-standard', count: plan.backups.standardCopies, quantityPerUnit: gib(plan.backups.backupBytes), priceKey: priceKeys.s3Standard, assumption: 'full copies kept in S3 Standard' },
     { tier: 'influx', resource: 'backups (S3 Glacier Deep Archive)', type: 's3-deep-archive', count: plan.backups.archiveCopies, quantityPerUnit: gib(plan.backups.backupBytes), priceKey: priceKeys.s3DeepArchive, assumption: 'full copies kept in Deep Archive until the retention ends' },
@@ -292,4 +292,10 @@ function influxReadItems(plan: CapacityPlan): BillableItem[] {
       assumption: `readers (Grafana, operators) through the InfluxDB NLB, assumed: ${fmt(read.load.processedBytesPerSecond / 1e3)} kB/s processed, ${fmt(read.load.newConnectionsPerSecond)} new connection/s, ${fmt(read.load.activeConnections)} active`,
     },
   ];
+}
+
+/** InfluxDB nodes of a plan; a cost:diff base side's plan from before the layout list has `nodes` as a count. */
+function influxNodeCount(plan: CapacityPlan): number {
+  const influx = plan.influx as CapacityPlan['influx'] & { nodes: unknown };
+  return influx.nodeCount ?? Number(influx.nodes);
 }

@@ -63,11 +63,15 @@ describe('data transfer to clients', () => {
 test('every cross-AZ flow is billed out of one AZ and into the other; MSK replication is not a flow', () => {
   const plan = planCapacity(CAPACITY_CONFIGS.prod);
   const lines = linesOf().filter((l) => l.resource.startsWith('inter-AZ: '));
-  expect(lines.map((l) => l.resource)).toEqual(['inter-AZ: ingest → MSK', 'inter-AZ: MSK → Flink', 'inter-AZ: Flink → InfluxDB', 'inter-AZ: operators → InfluxDB']);
+  expect(lines.map((l) => l.resource)).toEqual(['inter-AZ: ingest → MSK', 'inter-AZ: MSK → Flink', 'inter-AZ: Flink → MSK (aggregates)', 'inter-AZ: MSK → InfluxDB loaders', 'inter-AZ: operators → InfluxDB']);
   const produced = plan.kafka.producedBytesPerSecond * (2 / 3) * SECONDS_PER_MONTH;
   expect(lines[0].monthlyQuantity).toBeCloseTo((2 * produced) / BYTES_PER_GIB, 6);
   expect(lines[0].monthlyUsd).toBeCloseTo(((2 * produced) / BYTES_PER_GIB) * 0.01, 6);
-  expect(plan.transfer.crossAzFlows).toHaveLength(4);
+  expect(plan.transfer.crossAzFlows).toHaveLength(5);
+  // No Flink sink any more: each node's loader fetches the aggregates topic, RF copies from the leaders.
+  const aggregates = plan.kafka.aggregates.bytesPerSecond * (2 / 3) * SECONDS_PER_MONTH;
+  expect(lines[2].monthlyQuantity).toBeCloseTo((2 * aggregates) / BYTES_PER_GIB, 6);
+  expect(lines[3].monthlyQuantity).toBeCloseTo((2 * aggregates * 3) / BYTES_PER_GIB, 6);
 });
 
 test('ALB access logs: one line per request, compressed, kept for the expiration plus the noncurrent days of the versioned bucket', () => {
@@ -117,8 +121,8 @@ test('the InfluxDB read NLB: hours and the NLCUs of its assumed read load, at th
   const hours = lines.find((l) => l.tier === 'influx' && l.resource === 'load balancer')!;
   expect(hours).toMatchObject({ type: 'network', count: 1, monthlyQuantity: 730, unitPriceUsd: 0.0225 });
   const nlcu = lines.find((l) => l.tier === 'influx' && l.type === 'NLCU')!;
-  // 250 kB/s = 0.9 GB an hour (the largest dimension: 1 new connection/s is 1/800, 50 active 1/2,000).
-  expect(nlcu.count).toBeCloseTo((250_000 * 3600) / BYTES_PER_GIB, 9);
+  // 100 kB/s of query responses = 0.36 GB an hour (the largest dimension: 1 new connection/s is 1/800, 50 active 1/2,000).
+  expect(nlcu.count).toBeCloseTo((100_000 * 3600) / BYTES_PER_GIB, 9);
   expect(nlcu).toMatchObject({ monthlyQuantity: nlcu.count * 730, unitPriceUsd: 0.006 });
 });
 

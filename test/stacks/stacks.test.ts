@@ -195,7 +195,7 @@ describe.each(ENVIRONMENT_NAMES)('%s templates follow the plan', (env) => {
       MaxSize: String(plan.ingest.maxInstances),
     });
     templates.Kafka.hasResourceProperties('AWS::MSK::Cluster', { NumberOfBrokerNodes: plan.kafka.brokers });
-    templates.Influx.resourceCountIs('AWS::EC2::Instance', plan.influx.nodes);
+    templates.Influx.resourceCountIs('AWS::EC2::Instance', plan.influx.nodeCount);
     templates.Network.resourceCountIs('AWS::EC2::NatGateway', plan.natGateways);
   });
 

@@ -4,7 +4,8 @@
  */
 import { Match } from 'aws-cdk-lib/assertions';
 import { CAPACITY_CONFIGS, ENVIRONMENT_NAMES } from '../../lib/capacity-config';
-import { INFLUX_DATABASE, TOPICS } from '../../lib/topics';
+import { aggregatesTopicOfShard, INFLUX_DATABASE, TOPICS } from '../../lib/topics';
+import { configWith } from '../helpers';
 import { synthesizeStage, type SynthesizedStage } from './synth';
 
 jest.setTimeout(300_000);
@@ -119,7 +120,7 @@ describe.each(ENVIRONMENT_NAMES)('%s: readers reach InfluxDB through an internal
       Matcher: { HttpCode: '204' },
     });
     const nodeIds = Object.keys(templates.Influx.findResources('AWS::EC2::Instance')).sort();
-    expect(nodeIds).toHaveLength(stage.plan.influx.nodes);
+    expect(nodeIds).toHaveLength(stage.plan.influx.nodeCount);
     expect((groups[0].Properties.Targets as { Id: { Ref: string }; Port: number }[]).map((t) => t.Id.Ref).sort()).toEqual(nodeIds);
   });
 
@@ -166,4 +167,32 @@ describe.each(ENVIRONMENT_NAMES)('%s: readers reach InfluxDB through an internal
     expect(JSON.stringify(templates.Network.toJSON())).not.toMatch(/Flink writes aggregates/);
     expect(stage.influx).not.toHaveProperty('endpoints');
   });
+});
+
+describe.each(ENVIRONMENT_NAMES)('%s: the stack builds exactly the plan\'s layout', (env) => {
+  test('node n is plan.influx.nodes[n]: in the private subnet of its AZ, tagged with its shard and replica', () => {
+    const { templates, stage } = stages[env];
+    const layout = stage.plan.influx.nodes;
+    const instances = templates.Influx.findResources('AWS::EC2::Instance');
+    expect(Object.keys(instances)).toHaveLength(layout.length);
+    layout.forEach(({ shard, replica, az }, node) => {
+      const [, r] = Object.entries(instances).find(([id]) => id.startsWith(`Node${node}`))!;
+      // Private subnet i+1 of the VPC is in availabilityZoneIds[i] (lib/network-stack.ts placeSubnetsByAzId).
+      expect(r.Properties.SubnetId['Fn::ImportValue']).toMatch(new RegExp(`:ExportsOutputRefVpcprivateSubnet${az + 1}Subnet`));
+      const tags = Object.fromEntries((r.Properties.Tags as { Key: string; Value: string }[]).map((t) => [t.Key, t.Value]));
+      expect(tags).toMatchObject({ 'metricstream:influx-shard': String(shard), 'metricstream:influx-replica': String(replica) });
+    });
+  });
+});
+
+test('more than one shard is refused at synthesis, naming the field and why (the job does not route by shard)', () => {
+  expect(() => synthesizeStage(configWith('prod', { influx: { shards: 2 } }))).toThrow(
+    'capacity config "prod": influx.shards (2) needs the Flink job to write each series to its shard\'s topic (aggregates-shard-0, ...), which it does not yet: keep one shard (a larger i3 or a shorter influx.aggregateRetentionDays)',
+  );
+});
+
+test('the shard rule: one shard reads the aggregates topic; shard s of more would read its own', () => {
+  expect(aggregatesTopicOfShard(0, 1)).toBe(TOPICS.aggregates);
+  expect([0, 1, 2].map((s) => aggregatesTopicOfShard(s, 3))).toEqual(['aggregates-shard-0', 'aggregates-shard-1', 'aggregates-shard-2']);
+  expect(() => aggregatesTopicOfShard(1, 1)).toThrow('aggregatesTopicOfShard: shard must be an integer in 0..0, got 1');
 });
