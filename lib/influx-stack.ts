@@ -14,13 +14,17 @@ import { accessLogBucket } from './log-bucket';
 import { pinnedImageFor } from './machine-image';
 import { acknowledge, acknowledgeInlinePolicy, acknowledgeInstanceRolePolicies } from './nag';
 import { PORTS } from './ports';
-import { aggregatesTopicOfShard, INFLUX_DATABASE, INFLUX_RETENTION_POLICY } from './topics';
+import { kafkaResourceArn } from './kafka-stack';
+import { aggregatesTopicOfShard, INFLUX_DATABASE, INFLUX_RETENTION_POLICY, loaderConsumerGroup } from './topics';
 import { influxNodeUserData } from './user-data/influx-node';
 
 export interface InfluxStackProps extends StackProps {
   readonly plan: CapacityPlan;
   readonly vpc: ec2.IVpc;
   readonly securityGroup: ec2.ISecurityGroup;
+  /** MSK's IAM bootstrap brokers (the Kafka stack's fixed-id lookup, not an instance attribute) and its ARN. */
+  readonly kafkaBootstrapBrokers: string;
+  readonly kafkaClusterArn: string;
   /** Operators allowed to query InfluxDB through the NLB. */
   readonly operatorCidrs: readonly string[];
   /** Days a backup stays in S3 Standard before moving to Glacier Deep Archive. */
@@ -122,6 +126,25 @@ export class InfluxStack extends Stack {
       reader: userSecret('reader', 'ReaderUser', 'read-only'),
     };
 
+    // The nodes create the users from these at first boot: exactly these three secrets.
+    for (const secret of Object.values(this.userSecrets)) secret.grantRead(role);
+    // The loaders: connect, read the aggregates topic(s), and use their own consumer groups only
+    // (https://docs.aws.amazon.com/msk/latest/developerguide/kafka-actions.html).
+    role.addToPolicy(new iam.PolicyStatement({ actions: ['kafka-cluster:Connect'], resources: [props.kafkaClusterArn] }));
+    const loaderTopics = [...new Set(influx.nodes.map((n) => aggregatesTopicOfShard(n.shard, influx.shards)))];
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['kafka-cluster:DescribeTopic', 'kafka-cluster:ReadData'],
+        resources: loaderTopics.map((t) => kafkaResourceArn(props.kafkaClusterArn, 'topic', t)),
+      }),
+    );
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['kafka-cluster:DescribeGroup', 'kafka-cluster:AlterGroup'],
+        resources: influx.nodes.map((n) => kafkaResourceArn(props.kafkaClusterArn, 'group', loaderConsumerGroup(n.shard, n.replica))),
+      }),
+    );
+
     const zone = new route53.PrivateHostedZone(this, 'Zone', { zoneName: influx.zoneName, vpc: props.vpc, comment: `MetricStream ${environment} InfluxDB nodes` });
 
     // Private subnet i is in availabilityZoneIds[i] (lib/network-stack.ts), the index the plan's az is.
@@ -155,6 +178,9 @@ export class InfluxStack extends Stack {
           retentionPolicy: INFLUX_RETENTION_POLICY,
           retentionDays: influx.aggregateRetentionDays,
           backup: replica === 0 ? { bucketName: this.backupBucket.bucketName, intervalDays: props.backupIntervalDays } : undefined,
+          region: props.plan.region,
+          userSecretArns: { admin: this.userSecrets.admin.secretArn, loader: this.userSecrets.loader.secretArn, reader: this.userSecrets.reader.secretArn },
+          loader: { bootstrapBrokers: props.kafkaBootstrapBrokers, topic: aggregatesTopicOfShard(shard, influx.shards), consumerGroup: loaderConsumerGroup(shard, replica) },
         }),
         // A user-data change on an existing node would stop and start it: its instance store is
         // erased and the boot script does not run again, so the mount fails. Replacing it instead

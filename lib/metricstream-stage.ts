@@ -57,6 +57,8 @@ export class MetricStreamStage extends Stage {
       vpc,
       securityGroup: this.network.influxSecurityGroup,
       operatorCidrs: config.access.operatorCidrs,
+      kafkaBootstrapBrokers: this.kafka.bootstrapBrokers,
+      kafkaClusterArn: this.kafka.clusterArn,
       backupIntervalDays: config.backups.intervalDays,
       backupStandardDays: config.backups.standardDays,
       backupRetentionDays: config.backups.retentionDays,
