@@ -163,9 +163,12 @@ export interface InfluxConfig {
 }
 
 export interface BackupConfig {
-  /** A full InfluxDB backup to S3 every this many days. */
+  /** A full InfluxDB backup of every shard to S3 every this many days (1: daily, every environment). */
   readonly intervalDays: number;
-  /** Days a backup stays in S3 Standard before moving to the archival class. */
+  /**
+   * Days a backup stays in S3 Standard (restorable in minutes) before moving to Glacier Deep Archive
+   * (12-48 h to restore): 7, a week of daily backups to restore from without waiting.
+   */
   readonly standardDays: number;
   /** Days a backup is kept in total. */
   readonly retentionDays: number;
@@ -531,7 +534,7 @@ const dev: CapacityConfig = {
     diskWarningPercent: 80,
     rootVolumeGiB: 20,
   },
-  backups: { intervalDays: 7, standardDays: 14, retentionDays: 90 },
+  backups: { intervalDays: 1, standardDays: 7, retentionDays: 90 },
   hostImage: AMAZON_LINUX_2023,
   pricing: 'on-demand',
   access: { plainHttp: true, clientCidrs: ['10.0.0.0/8'], operatorCidrs: ['10.0.0.0/8'], protectFromDeletion: false },
@@ -569,7 +572,7 @@ const staging: CapacityConfig = {
     diskWarningPercent: 80,
     rootVolumeGiB: 20,
   },
-  backups: { intervalDays: 7, standardDays: 14, retentionDays: 365 },
+  backups: { intervalDays: 1, standardDays: 7, retentionDays: 365 },
   hostImage: AMAZON_LINUX_2023,
   pricing: 'on-demand',
   access: { ingestDomainName: 'ingest.staging.metricstream.example.com', clientCidrs: ['0.0.0.0/0'], operatorCidrs: ['10.0.0.0/8'], protectFromDeletion: true },
@@ -624,7 +627,7 @@ const prod: CapacityConfig = {
     diskWarningPercent: 80,
     rootVolumeGiB: 30,
   },
-  backups: { intervalDays: 7, standardDays: 14, retentionDays: 365 },
+  backups: { intervalDays: 1, standardDays: 7, retentionDays: 365 },
   hostImage: AMAZON_LINUX_2023,
   pricing: 'on-demand',
   // Placeholders (example domain and e-mail, a documentation CIDR, no account): synthesis works, and a

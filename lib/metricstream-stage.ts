@@ -59,9 +59,6 @@ export class MetricStreamStage extends Stage {
       operatorCidrs: config.access.operatorCidrs,
       kafkaBootstrapBrokers: this.kafka.bootstrapBrokers,
       kafkaClusterArn: this.kafka.clusterArn,
-      backupIntervalDays: config.backups.intervalDays,
-      backupStandardDays: config.backups.standardDays,
-      backupRetentionDays: config.backups.retentionDays,
       protectFromDeletion: config.access.protectFromDeletion,
     });
     this.flink = new FlinkStack(this, 'Flink', {

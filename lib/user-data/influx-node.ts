@@ -3,6 +3,7 @@ import { BROKERS_AT_BOOT, TELEGRAF_VERSION, telegrafLoaderConfig } from '../infl
 import { INFLUX_USERS, type InfluxUser } from '../influx/read-access';
 import { AGENT_DISK_PATHS } from '../plan/observability';
 import { cloudWatchAgentConfig } from './cloudwatch-agent';
+import { RESET_GROUP_PACKAGES, RESET_GROUP_PATH, RESET_GROUP_PY } from './reset-group';
 
 /**
  * InfluxData's package signing key (https://repos.influxdata.com/influxdata-archive.key): the primary
@@ -35,8 +36,11 @@ export interface InfluxNodeSettings {
   readonly database: string;
   readonly retentionPolicy: string;
   readonly retentionDays: number;
-  /** Set on the one replica of each shard that uploads backups. */
-  readonly backup?: { readonly bucketName: string; readonly intervalDays: number };
+  readonly shard: number;
+  /** The backup bucket; `uploads` on the replica of each shard that backs it up (plan.backups.nodes). */
+  readonly backups: { readonly bucketName: string; readonly intervalDays: number; readonly uploads: boolean };
+  /** A restored node's group is reset this long before its backup's start (plan.kafka.aggregates.retentionRule). */
+  readonly resetMarginSeconds: number;
   readonly region: string;
   /** The Secrets Manager secret (ARN) of each InfluxDB user, `{"username", "password"}`. */
   readonly userSecretArns: Readonly<Record<InfluxUser, string>>;
@@ -125,8 +129,13 @@ export function influxNodeUserData(s: InfluxNodeSettings): ec2.UserData {
     `export INFLUX_USERNAME=${INFLUX_USERS.admin} INFLUX_PASSWORD="$admin_password"`,
     `influx -port ${s.port} -execute "CREATE USER \\"${INFLUX_USERS.loader}\\" WITH PASSWORD '$loader_password'"`,
     `influx -port ${s.port} -execute "CREATE USER \\"${INFLUX_USERS.reader}\\" WITH PASSWORD '$reader_password'"`,
-    `influx -port ${s.port} -execute 'CREATE DATABASE "${s.database}" WITH DURATION ${s.retentionDays}d REPLICATION 1 NAME "${s.retentionPolicy}"'`,
-    `influx -port ${s.port} -execute 'CREATE RETENTION POLICY "${s.retentionPolicy}" ON "${s.database}" DURATION ${s.retentionDays}d REPLICATION 1 DEFAULT' || true`,
+    ...restoreLines(s),
+    // A restored database keeps its policy, set to the planned retention; a new one is created with it.
+    'if [ -n "$restored" ]; then',
+    `  influx -port ${s.port} -execute 'ALTER RETENTION POLICY "${s.retentionPolicy}" ON "${s.database}" DURATION ${s.retentionDays}d DEFAULT'`,
+    'else',
+    `  influx -port ${s.port} -execute 'CREATE DATABASE "${s.database}" WITH DURATION ${s.retentionDays}d REPLICATION 1 NAME "${s.retentionPolicy}"'`,
+    'fi',
     `influx -port ${s.port} -execute 'GRANT WRITE ON "${s.database}" TO "${INFLUX_USERS.loader}"'`,
     `influx -port ${s.port} -execute 'GRANT READ ON "${s.database}" TO "${INFLUX_USERS.reader}"'`,
     'unset INFLUX_USERNAME INFLUX_PASSWORD',
@@ -136,14 +145,17 @@ export function influxNodeUserData(s: InfluxNodeSettings): ec2.UserData {
     'CWA',
     'systemctl enable --now amazon-cloudwatch-agent',
   );
-  if (s.backup) {
+  if (s.backups.uploads) {
     userData.addCommands(
       "cat > /usr/local/bin/influx-backup <<'SH'",
       '#!/usr/bin/env bash',
+      '# A full backup of this shard under shard-<s>/<UTC start time>/; COMPLETE last, so a restore never takes a partial one.',
       'set -euo pipefail',
-      'dir=/var/lib/influxdb/backup/$(date -u +%Y%m%dT%H%M%SZ)',
+      'time=$(date -u +%Y%m%dT%H%M%SZ)',
+      'dir=/var/lib/influxdb/backup/$time',
       'influxd backup -portable -host 127.0.0.1:8088 "$dir"',
-      `aws s3 cp --recursive "$dir" "s3://${s.backup.bucketName}/node-${s.node}/$(basename "$dir")/"`,
+      `aws s3 cp --recursive "$dir" "${backupPrefix(s)}/$time/"`,
+      `echo "$time" | aws s3 cp - "${backupPrefix(s)}/$time/COMPLETE"`,
       'rm -rf "$dir"',
       'SH',
       'chmod +x /usr/local/bin/influx-backup',
@@ -156,9 +168,9 @@ export function influxNodeUserData(s: InfluxNodeSettings): ec2.UserData {
       'UNIT',
       "cat > /etc/systemd/system/influx-backup.timer <<'UNIT'",
       '[Unit]',
-      `Description=InfluxDB backup every ${s.backup.intervalDays} days`,
+      `Description=InfluxDB backup every ${s.backups.intervalDays} day(s)`,
       '[Timer]',
-      `OnUnitActiveSec=${s.backup.intervalDays}d`,
+      `OnUnitActiveSec=${s.backups.intervalDays}d`,
       'OnBootSec=1h',
       'Persistent=true',
       '[Install]',
@@ -203,8 +215,57 @@ function loaderLines(s: InfluxNodeSettings): string[] {
     'After=influxdb.service',
     'Requires=influxdb.service',
     'UNIT',
+    ...resetGroupLines(s),
     'systemctl daemon-reload',
     'systemctl enable --now telegraf',
     'systemctl is-active --quiet telegraf',
+  ];
+}
+
+/** Where the backups of the node's shard are: every replica of the shard restores from there. */
+function backupPrefix(s: InfluxNodeSettings): string {
+  return `s3://${s.backups.bucketName}/shard-${s.shard}`;
+}
+
+/**
+ * The instance store is empty at every first boot: put back the latest complete backup of the
+ * node's shard (the newest `shard-<s>/<time>/` holding COMPLETE), before the database exists, as
+ * `influxd restore -portable -db` needs. Sets $restored to the backup's time, or empty without one.
+ */
+function restoreLines(s: InfluxNodeSettings): string[] {
+  const prefix = backupPrefix(s);
+  return [
+    'restored=',
+    `for t in $(aws s3 ls "${prefix}/" | awk '$1 == "PRE" {print $2}' | tr -d / | sort -r); do`,
+    `  if aws s3 ls "${prefix}/$t/COMPLETE" >/dev/null; then restored=$t; break; fi`,
+    'done',
+    'if [ -n "$restored" ]; then',
+    `  aws s3 cp --recursive --only-show-errors "${prefix}/$restored/" ${DATA_DIR}/restore/`,
+    `  rm -f ${DATA_DIR}/restore/COMPLETE`,
+    `  influxd restore -portable -db ${s.database} -host 127.0.0.1:8088 ${DATA_DIR}/restore`,
+    `  rm -rf ${DATA_DIR}/restore`,
+    'fi',
+  ];
+}
+
+/**
+ * Before the loader starts, its group is reset: to the restored backup's start less the margin (the
+ * overlap is overwritten by identical points), or to the topic's start without a backup, so a node
+ * replacing another never resumes at the old node's offsets past what it holds.
+ */
+function resetGroupLines(s: InfluxNodeSettings): string[] {
+  return [
+    'dnf install -y python3-pip',
+    `python3 -m pip install --quiet ${RESET_GROUP_PACKAGES.join(' ')}`,
+    `cat > ${RESET_GROUP_PATH} <<'PY'`,
+    RESET_GROUP_PY.trimEnd(),
+    'PY',
+    `chmod +x ${RESET_GROUP_PATH}`,
+    'if [ -n "$restored" ]; then',
+    `  reset_ms=$(( ($(date -u -d "$(sed -E 's/^(....)(..)(..)T(..)(..)(..)Z$/\\1-\\2-\\3 \\4:\\5:\\6Z/' <<<"$restored")" +%s) - ${s.resetMarginSeconds}) * 1000 ))`,
+    'else',
+    '  reset_ms=0',
+    'fi',
+    `${RESET_GROUP_PATH} --brokers "$MSK_BOOTSTRAP_BROKERS" --topic ${s.loader.topic} --group ${s.loader.consumerGroup} --to-ms "$reset_ms" --msk-iam-region ${s.region}`,
   ];
 }

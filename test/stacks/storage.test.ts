@@ -12,6 +12,7 @@ import { CAPACITY_CONFIGS, ENVIRONMENT_NAMES } from '../../lib/capacity-config';
 import { BROKERS_AT_BOOT, TELEGRAF_VERSION, telegrafLoaderConfig } from '../../lib/influx/loader-config';
 import { aggregatesTopicOfShard, INFLUX_DATABASE, loaderConsumerGroup, TOPICS } from '../../lib/topics';
 import { brokersAtBootLines, LOADER_FILES, LOADER_PASSWORD_ENV } from '../../lib/user-data/influx-node';
+import { RESET_GROUP_PY } from '../../lib/user-data/reset-group';
 import { configWith } from '../helpers';
 import { synthesizeStage, type SynthesizedStage } from './synth';
 
@@ -327,5 +328,59 @@ describe.each(ENVIRONMENT_NAMES)('%s: every node installs and runs its own loade
       GroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^KafkaSg'), 'GroupId'] },
       SourceSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^InfluxSg'), 'GroupId'] },
     });
+  });
+});
+
+describe.each(ENVIRONMENT_NAMES)('%s: daily backups of every shard, and a new node restores its shard and resets its group', (env) => {
+  test('the config backs up daily and keeps a week in Standard; the plan names the uploading replica of every shard', () => {
+    const { backups, influx } = stages[env].stage.plan;
+    expect(CAPACITY_CONFIGS[env].backups).toMatchObject({ intervalDays: 1, standardDays: 7 });
+    expect(backups.nodes.map((n) => influx.nodes[n])).toEqual(Array.from({ length: influx.shards }, (_, shard) => ({ shard, replica: backups.replica, az: backups.replica % CAPACITY_CONFIGS[env].availabilityZones })));
+    stages[env].templates.Influx.hasResourceProperties('AWS::S3::Bucket', {
+      LifecycleConfiguration: { Rules: [Match.objectLike({ Transitions: [{ StorageClass: 'DEEP_ARCHIVE', TransitionInDays: backups.standardDays }], ExpirationInDays: backups.retentionDays })] },
+    });
+  });
+
+  test('only the planned replicas run the timer, at the plan\'s interval, into their shard\'s prefix, COMPLETE last', () => {
+    const { backups } = stages[env].stage.plan;
+    for (const { script, node, shard } of nodeScripts(env)) {
+      if (!backups.nodes.includes(node)) {
+        expect(script).not.toContain('influx-backup.timer');
+        continue;
+      }
+      expect(script).toContain(`[Timer]\nOnUnitActiveSec=${backups.intervalDays}d\n`);
+      const [upload, marker] = positions(script, [`/shard-${shard}/$time/"`, `/shard-${shard}/$time/COMPLETE"`]);
+      expect(upload).toBeLessThan(marker);
+    }
+  });
+
+  test('every node restores the newest complete backup of its shard before the database exists, and resets its group before the loader starts', () => {
+    const { plan } = stages[env].stage;
+    for (const { script, shard, replica } of nodeScripts(env)) {
+      const at = positions(script, [
+        `-execute "CREATE USER \\"reader\\"`,
+        `/shard-${shard}/" | awk '$1 == "PRE" {print $2}' | tr -d / | sort -r); do`,
+        `/shard-${shard}/$t/COMPLETE" >/dev/null; then restored=$t; break; fi`,
+        `influxd restore -portable -db ${INFLUX_DATABASE} -host 127.0.0.1:8088 /var/lib/influxdb/restore`,
+        `-execute 'CREATE DATABASE "${INFLUX_DATABASE}"`,
+        `-execute 'GRANT WRITE ON "${INFLUX_DATABASE}" TO "loader"'`,
+        `--group ${loaderConsumerGroup(shard, replica)} --to-ms "$reset_ms" --msk-iam-region ${plan.region}`,
+        'systemctl enable --now telegraf',
+      ]);
+      expect([...at].sort((a, b) => a - b)).toEqual(at);
+      // The reset time: the backup's start less the plan's margin, computed by the script's own line.
+      const line = script.split('\n').find((l) => l.includes('reset_ms=$(('))!;
+      const run = spawnSync('bash', ['-euc', `restored=20261201T020000Z\n${line.trim()}\necho $reset_ms`], { encoding: 'utf8' });
+      expect(Number(run.stdout.trim())).toBe(Date.UTC(2026, 11, 1, 2, 0, 0) - plan.kafka.aggregates.retentionRule.resetMarginSeconds * 1000);
+      expect(script).toContain('else\n  reset_ms=0\nfi');
+      expect(script).toContain(RESET_GROUP_PY.trimEnd());
+    }
+  });
+
+  test('the aggregates topic still holds what a restore from the latest backup replays', () => {
+    const { kafka, backups } = stages[env].stage.plan;
+    const rule = kafka.aggregates.retentionRule;
+    expect(rule.backupIntervalSeconds).toBe(backups.intervalDays * 86_400);
+    expect(kafka.aggregates.retentionHours * 3600).toBeGreaterThanOrEqual(rule.backupIntervalSeconds + rule.nodeReplaceSeconds + rule.restoreSeconds + rule.resetMarginSeconds);
   });
 });
