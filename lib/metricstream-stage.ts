@@ -56,9 +56,9 @@ export class MetricStreamStage extends Stage {
       plan,
       vpc,
       securityGroup: this.network.influxSecurityGroup,
-      backupIntervalDays: config.backups.intervalDays,
-      backupStandardDays: config.backups.standardDays,
-      backupRetentionDays: config.backups.retentionDays,
+      operatorCidrs: config.access.operatorCidrs,
+      kafkaBootstrapBrokers: this.kafka.bootstrapBrokers,
+      kafkaClusterArn: this.kafka.clusterArn,
       protectFromDeletion: config.access.protectFromDeletion,
     });
     this.flink = new FlinkStack(this, 'Flink', {

@@ -191,9 +191,12 @@ export interface InfluxConfig {
 }
 
 export interface BackupConfig {
-  /** A full InfluxDB backup to S3 every this many days. */
+  /** A full InfluxDB backup of every shard to S3 every this many days (1: daily, every environment). */
   readonly intervalDays: number;
-  /** Days a backup stays in S3 Standard before moving to the archival class. */
+  /**
+   * Days a backup stays in S3 Standard (restorable in minutes) before moving to Glacier Deep Archive
+   * (12-48 h to restore): 7, a week of daily backups to restore from without waiting.
+   */
   readonly standardDays: number;
   /** Days a backup is kept in total. */
   readonly retentionDays: number;

@@ -10,7 +10,7 @@ import { planHostImage, type HostImagePlan } from './hosts';
 import { planInflux, type InfluxPlan } from './influx';
 import { planIngest, type IngestPlan } from './ingest';
 import { planKafka, planKafkaBrokers, type KafkaPlan } from './kafka';
-import { planLoadBalancer, type LoadBalancerPlan } from './load-balancer';
+import { planInfluxRead, planLoadBalancer, type InfluxReadPlan, type LoadBalancerPlan } from './load-balancer';
 import { capacityEntries } from './measurements';
 import { quotaExcesses } from './quotas';
 import { planRedundancy, type AzLossPlan, type RedundancyPlan } from './redundancy';
@@ -25,7 +25,7 @@ import { planWorkload, type WorkloadPlan } from './workload';
 export { CapacityConfigError } from './errors';
 export { requireAmiId } from './hosts';
 export type { DeploymentPlan, PlaceholderSetting } from './deployment';
-export type { AlarmPlan, AzLossPlan, RedundancyPlan, BackupPlan, HostImagePlan, FlinkPlan, InfluxPlan, IngestPlan, KafkaPlan, LoadBalancerPlan, TransferPlan, WorkloadPlan, NetworkChargesPlan, ObservabilityPlan };
+export type { AlarmPlan, AzLossPlan, RedundancyPlan, BackupPlan, HostImagePlan, FlinkPlan, InfluxPlan, IngestPlan, InfluxReadPlan, KafkaPlan, LoadBalancerPlan, TransferPlan, WorkloadPlan, NetworkChargesPlan, ObservabilityPlan };
 
 export interface CapacityPlan {
   readonly environment: EnvironmentName;
@@ -41,6 +41,8 @@ export interface CapacityPlan {
   readonly kafka: KafkaPlan;
   readonly flink: FlinkPlan;
   readonly influx: InfluxPlan;
+  /** The internal NLB readers (Grafana, operators) query InfluxDB through. */
+  readonly influxRead: InfluxReadPlan;
   readonly backups: BackupPlan;
   readonly transfer: TransferPlan;
   readonly observability: ObservabilityPlan;
@@ -98,7 +100,7 @@ export function planCapacity(config: CapacityConfig): CapacityPlan {
           },
         ]
       : []),
-    ...quotaExcesses(config, { flinkKpus: flink.kpus, brokers: brokers.brokers, ingestMaxInstances: ingest.maxInstances, influxNodes: influx.nodes }).map(
+    ...quotaExcesses(config, { flinkKpus: flink.kpus, brokers: brokers.brokers, ingestMaxInstances: ingest.maxInstances, influxNodes: influx.nodeCount }).map(
       ({ quota, tier, field, message }) => ({ id: quota, tier, field, message }),
     ),
   ];
@@ -117,6 +119,7 @@ export function planCapacity(config: CapacityConfig): CapacityPlan {
     kafka,
     flink,
     influx,
+    influxRead: planInfluxRead(config),
     backups: planBackups(config, influx),
     transfer,
     observability: planObservability(config, workload, ingest, kafka, flink, influx, transfer, Object.keys(TOPICS).length),
