@@ -188,6 +188,28 @@ function byteLength(b: Buffer | string | null | undefined): number {
 }
 
 /**
+ * Sticky sends larger than one partition's batch bound: instead of several produce requests in a row
+ * (rounds, one round trip each), the messages past the bound continue in the next partition (`next()`),
+ * so the whole send is ONE produce request with a batch per partition, each within `limit`. Messages
+ * keep their order (a partition's share is a contiguous run of them). The first partition is the one
+ * already set on the messages. A single message above the bound keeps a partition to itself.
+ */
+export function spillSticky(messages: Message[], bytesOf: (m: Message) => number, limit: number, next: () => number): void {
+  if (messages.length === 0) return;
+  let partition = messages[0].partition!;
+  let bytes = 0;
+  for (const m of messages) {
+    const b = bytesOf(m);
+    if (bytes > 0 && bytes + b > limit) {
+      partition = next();
+      bytes = 0;
+    }
+    m.partition = partition;
+    bytes += b;
+  }
+}
+
+/**
  * Splits one send's messages into consecutive sends ("rounds") so that no partition's batch in a round
  * exceeds `limit` bytes. Messages of one partition keep their order across rounds (round r of a
  * partition holds only messages after those of round r-1), so sending the rounds in order keeps it.

@@ -19,7 +19,10 @@
  * Batching: a send waits until its oldest point has waited KAFKA_LINGER_MS (or KAFKA_BATCH_BYTES are
  * queued), also right after the previous send, as Kafka's linger.ms; with the sticky partitioner (the
  * default) all of it goes to one partition, the next send to the next (RotatingPartition), so a send is
- * one full record batch instead of one nearly empty batch per partition.
+ * one full record batch instead of one nearly empty batch per partition. A send above one partition's
+ * batch bound spills into the next partitions within the same produce request (spillSticky), not into
+ * further round trips: at Telegraf's 1,000-point requests and 1,000 connections the extra rounds had
+ * made the queue overflow into 503s (docs/benchmarks.md).
  *
  * Ordering: exactly one send is in flight at a time and the spool is strictly FIFO, so a worker's
  * records reach Kafka in acceptance order: within a partition in offset order, and across partitions in
@@ -42,7 +45,7 @@ import type { Metrics } from './metrics';
 import { partitionFor, partitionForBytes, RotatingPartition, SeriesKeyPartitioner } from './partitioner';
 import { pick, pointCount, splitAt, type PointBatch } from './point-batch';
 import {
-  batchRecordBytesLimit, headerBytes, messageBytes, packedMessages, perPointMessages, RECORD_FRAMING_BYTES, splitRounds, type RecordFormat,
+  batchRecordBytesLimit, headerBytes, messageBytes, packedMessages, perPointMessages, RECORD_FRAMING_BYTES, spillSticky, splitRounds, type RecordFormat,
 } from './kafka-pack';
 import { FORMAT_LINES_HEADER, type PointRecord } from './record';
 import type { Sink, SinkHealth } from './sink';
@@ -464,8 +467,9 @@ export class KafkaSink implements Sink {
    * the rest. With KAFKA_PARTITIONER=series the broker answers per partition but kafkajs reports only the
    * first error, so the records are first resent partition by partition (the partitions that had landed
    * arrive twice: at-least-once); within one partition a batch lands whole or not at all, so halving it
-   * resends nothing that landed. A sticky send is one partition already: it is halved (each half goes to
-   * the next partition in turn). Other failures throw.
+   * resends nothing that landed. A sticky send is one partition (or, above one partition's batch bound,
+   * a few consecutive ones: a partition that landed may then arrive twice); it is halved (each half goes
+   * to the next partition in turn). Other failures throw.
    */
   private async deliver(records: PointBatch[]): Promise<void> {
     try {
@@ -511,7 +515,11 @@ export class KafkaSink implements Sink {
       const sticky = this.o.kafka.partitioner === 'sticky' ? this.rotation.next(this.partitions) : undefined;
       const messages = packs ? packedMessages(records, this.partitions, sticky) : perPointMessages(records, this.partitions, sticky);
       const partitionOf = (m: Message) => m.partition ?? (this.partitions ? partitionFor(m.key as Buffer, this.partitions) : 0);
-      const rounds = splitRounds(messages, partitionOf, (m) => messageBytes(m, this.format), batchRecordBytesLimit(this.maxMessageBytes));
+      const bytesOf = (m: Message) => messageBytes(m, this.format);
+      const limit = batchRecordBytesLimit(this.maxMessageBytes);
+      // One produce request for the whole send: what exceeds one partition's batch continues in the next.
+      if (sticky !== undefined && this.partitions > 1) spillSticky(messages, bytesOf, limit, () => this.rotation.next(this.partitions));
+      const rounds = splitRounds(messages, partitionOf, bytesOf, limit);
       for (const round of rounds) {
         await producer.send({
           topic: this.o.kafka.topic,

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import type { Message } from 'kafkajs';
 import {
-  BATCH_HEADER_BYTES, batchRecordBytesLimit, MAX_LINES_RECORD_BYTES, messageBytes, packedMessages, perPointMessages, splitRounds,
+  BATCH_HEADER_BYTES, batchRecordBytesLimit, MAX_LINES_RECORD_BYTES, messageBytes, packedMessages, perPointMessages, spillSticky, splitRounds,
 } from '../src/kafka-pack';
 import { parseLineProtocol } from '../src/line-protocol';
 import { partitionFor } from '../src/partitioner';
@@ -136,5 +136,30 @@ describe('packing many requests\' batches (what one send carries)', () => {
   it('a send of one request is that request\'s values buffer itself (no copy)', () => {
     const one = PointBatch.of(recs.slice(0, 10));
     expect(packedMessages([one], 4, 1)[0].value).toBe(one.values);
+  });
+});
+
+describe('spillSticky: a large sticky send is one produce request over consecutive partitions', () => {
+  const recs = records(40, 50);
+  const bytes = (m: Message) => messageBytes(m, 'point-json-lines-v1');
+
+  it('each partition\'s share stays within the bound, in order, and splitRounds then needs one round', () => {
+    const messages = packedMessages(batch(recs), 12, 5, 2000);
+    const limit = 40_000; // ~8 partitions of the 12: no wrap-around
+    expect(splitRounds(messages, (m) => m.partition!, bytes, limit).length).toBeGreaterThan(1); // without spilling: rounds
+    let p = 5;
+    spillSticky(messages, bytes, limit, () => (p = (p + 1) % 12));
+    const used = [...new Set(messages.map((m) => m.partition))];
+    expect(used.length).toBeGreaterThan(2);
+    expect(used).toEqual(Array.from({ length: used.length }, (_, i) => (5 + i) % 12)); // consecutive, from the send's own
+    for (const q of used) expect(messages.filter((m) => m.partition === q).reduce((n, m) => n + bytes(m), 0)).toBeLessThanOrEqual(limit);
+    expect(splitRounds(messages, (m) => m.partition!, bytes, limit)).toEqual([messages]);
+    expect(messages.flatMap((m) => unpack(m.value))).toEqual(recs.map((r) => r.value)); // every point once, in order
+  });
+
+  it('a send within the bound stays in its partition', () => {
+    const messages = packedMessages(batch(recs.slice(0, 10)), 12, 3);
+    spillSticky(messages, bytes, 1 << 20, () => { throw new Error('no spill expected'); });
+    expect(messages.map((m) => m.partition)).toEqual([3]);
   });
 });
