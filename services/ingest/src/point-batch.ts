@@ -183,8 +183,11 @@ export class BatchWriter {
   putKey(src: Buffer, start: number, end: number): void {
     const len = end - start;
     if (this.keyPos + len > this.keyBuf.length) this.keyBuf = grow(this.keyBuf, this.keyPos, this.keyPos + len);
-    if (len < 64) for (let i = start; i < end; i++) this.keyBuf[this.keyPos++] = src[i];
-    else this.keyPos += src.copy(this.keyBuf, this.keyPos, start, end);
+    const kb = this.keyBuf;
+    let k = this.keyPos;
+    if (len < 64) for (let i = start; i < end; i++) kb[k++] = src[i];
+    else k += src.copy(kb, k, start, end);
+    this.keyPos = k;
     this.keyEnds[this.n - 1] = this.keyPos;
   }
 
