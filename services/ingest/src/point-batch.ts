@@ -21,9 +21,9 @@ export class PointBatch {
    * @param keys series keys (UTF-8) back to back
    * @param keyEnds end offset (exclusive) of each key in `keys`
    */
-  constructor(readonly values: Buffer, readonly valueEnds: Uint32Array, readonly keys: Buffer, readonly keyEnds: Uint32Array) {}
+  constructor(readonly values: Buffer, readonly valueEnds: number[], readonly keys: Buffer, readonly keyEnds: number[]) {}
 
-  static readonly EMPTY = new PointBatch(Buffer.alloc(0), new Uint32Array(0), Buffer.alloc(0), new Uint32Array(0));
+  static readonly EMPTY = new PointBatch(Buffer.alloc(0), [], Buffer.alloc(0), []);
 
   /** A batch from string records (the JSON body parser, the spool's reader, tests). */
   static of(records: readonly PointRecord[]): PointBatch {
@@ -139,15 +139,14 @@ export class BatchWriter {
   pos = 0;
   private keyBuf: Buffer;
   private keyPos = 0;
-  private valueEnds: Uint32Array;
-  private keyEnds: Uint32Array;
+  // Plain arrays of small integers: cheaper to allocate than typed arrays at one point per request.
+  private valueEnds: number[] = [];
+  private keyEnds: number[] = [];
   private n = 0;
 
   constructor(initialBytes = 64 * 1024) {
     this.buf = Buffer.allocUnsafe(initialBytes);
     this.keyBuf = Buffer.allocUnsafe(initialBytes >>> 2 || 64);
-    this.valueEnds = new Uint32Array(256);
-    this.keyEnds = new Uint32Array(256);
   }
 
   /** Starts a new batch (a thrown parse leaves a half-written one behind: it is simply overwritten). */
@@ -168,10 +167,6 @@ export class BatchWriter {
 
   /** Closes the value written since the previous one. */
   endValue(): void {
-    if (this.n === this.valueEnds.length) {
-      this.valueEnds = growU32(this.valueEnds);
-      this.keyEnds = growU32(this.keyEnds);
-    }
     this.valueEnds[this.n] = this.pos;
     this.keyEnds[this.n] = this.keyPos;
     this.n++;
@@ -234,8 +229,3 @@ function grow(buf: Buffer, used: number, need: number): Buffer {
   return next;
 }
 
-function growU32(a: Uint32Array): Uint32Array {
-  const next = new Uint32Array(a.length * 2);
-  next.set(a);
-  return next;
-}
