@@ -169,6 +169,15 @@ describe('line protocol bytes: identical to the string encoder', () => {
     for (const p of ['ns', 's', 'h'] as const) expectSame(text, p, 'db');
   });
 
+  test('lines that expand most (control characters become \\u00XX) across scratch-buffer growth', () => {
+    // Out-of-range writes into a Buffer are silently dropped, so a wrong room bound would corrupt
+    // values here rather than throw: the comparison with the string encoder catches it.
+    const c = '\x01\x02\x1f';
+    const lines: string[] = [];
+    for (let i = 0; i < 3000; i++) lines.push(`${c.repeat(i % 7 + 1)},${c}=${c.repeat(i % 5 + 1)} ${c}=1.e20,s="${c.repeat(i % 11)}",b=t,i=-0i ${i % 2 ? '1' : ''}`);
+    for (const p of ['ns', 'h'] as const) expectSame(lines.join('\n'), p, 'd\x01b');
+  });
+
   test('record bound: the same refusal at the same line, for every bound around the point size', () => {
     const text = 'm,host=a f=1,s="hello" 1\nm,host=b g=2i 2';
     for (let max = 60; max < 140; max++) expectSame(text, 'ns', 'telegraf', max);
