@@ -143,6 +143,8 @@ export class KafkaSink implements Sink {
 
   private queue: Pending[] = [];
   private queuedBytes = 0;
+  /** Requests waiting for the queue to fall under maxPendingBytes (room()). */
+  private roomWaiters = new Set<() => void>();
   /** The running send loop (at most one). */
   private sendLoopRun: Promise<void> | undefined;
   private lingerTimer: NodeJS.Timeout | undefined;
@@ -215,6 +217,7 @@ export class KafkaSink implements Sink {
     m.sinkMode.set({ mode: from }, 0);
     m.sinkMode.set({ mode: to }, 1);
     m.kafkaUp.set(to === 'direct' ? 1 : 0);
+    if (to === 'closed') this.wakeRoomWaiters();
     switch (to) {
       case 'spooling':
         if (why) this.note(why);
@@ -364,6 +367,24 @@ export class KafkaSink implements Sink {
     return undefined;
   }
 
+  room(ms: number): Promise<void> {
+    if (this.queuedBytes <= this.o.maxPendingBytes || this.is('closed')) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.roomWaiters.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.roomWaiters.add(done);
+    });
+  }
+
+  private wakeRoomWaiters(): void {
+    if (this.queuedBytes > this.o.maxPendingBytes && !this.is('closed')) return;
+    for (const done of [...this.roomWaiters]) done();
+  }
+
   health(): SinkHealth {
     if (this.is('closed')) return { ready: false, status: 'unavailable', reason: 'the sink is closed' };
     if (this.is('direct')) return { ready: true, status: 'ok' };
@@ -442,6 +463,7 @@ export class KafkaSink implements Sink {
         bytes += p.bytes;
       }
       this.queuedBytes -= bytes;
+      this.wakeRoomWaiters();
       const records = take.map((p) => p.records);
       if (this.is('direct')) {
         try {

@@ -204,7 +204,14 @@ export function createIngestServer(deps: ServerDeps): IngestServer {
     }
     const wait = limiter.takeRequest(grant);
     if (wait > 0) return answerError(res, new IngestError('INGEST_ERR_REQUEST_RATE', undefined, undefined, wait), route, true);
-    const refusal = sink.admission();
+    let refusal = sink.admission();
+    if (refusal?.code === 'INGEST_ERR_OVERLOADED' && sink.room && config.overloadWaitMs > 0) {
+      // Saturated: hold the request (its body unread, so TCP slows the client) until the queue has
+      // room, as VictoriaMetrics queues inserts (-insert.maxQueueDuration); refuse only after the wait.
+      metrics.overloadWaits.inc();
+      await sink.room(config.overloadWaitMs);
+      refusal = sink.admission();
+    }
     if (refusal) return answerError(res, refusal, route, true);
 
     const mediaType = (req.headers['content-type'] ?? '').split(';', 1)[0].trim().toLowerCase();

@@ -19,6 +19,11 @@ export interface Sink {
   write(points: PointBatch): Promise<void>;
   /** An error to answer before reading a body when the sink cannot take data now (backpressure). */
   admission(): IngestError | undefined;
+  /**
+   * Resolves once the sink has room again for a request admission() refused as overloaded, or after
+   * `ms`: the request waits, unread, instead of being refused at the first full queue.
+   */
+  room?(ms: number): Promise<void>;
   /** For /health (readiness). */
   health(): SinkHealth;
   /** Flushes everything accepted and releases resources. */
