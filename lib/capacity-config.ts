@@ -171,6 +171,49 @@ export interface BackupConfig {
   readonly retentionDays: number;
 }
 
+// ---- Grafana (issue 15): the visualization tier. One grouped block, so it can be moved as a unit. ----
+
+/** Grafana's metadata database on RDS PostgreSQL. */
+export interface GrafanaDatabaseConfig {
+  /** RDS instance class (lib/plan/instance-types.ts RDS_INSTANCE_CLASSES); the reference: db.t3.small. */
+  readonly instanceClass: string;
+  /** Provisioned gp3 storage, GiB (RDS PostgreSQL: 20 to 65,536). */
+  readonly storageGiB: number;
+  /** A synchronous standby in a second AZ (doubles instance and storage hours). */
+  readonly multiAz: boolean;
+  /** Days of automated backups (point-in-time restore), 1 to 35. */
+  readonly backupRetentionDays: number;
+  /** RDS deletion protection, and the instance retained when its stack is deleted; required with access.protectFromDeletion. */
+  readonly deletionProtection: boolean;
+}
+
+export interface GrafanaConfig {
+  /** The Grafana server's EC2 type; the reference: t3.medium. */
+  readonly instanceType: string;
+  /** Grafana servers (an Auto Scaling group of exactly this many, so a dead host is replaced). */
+  readonly instances: number;
+  /** gp3 root volume per server, GiB. */
+  readonly rootVolumeGiB: number;
+  readonly database: GrafanaDatabaseConfig;
+  /**
+   * Active users a month, for the managed alternative `npm run plan -- --compare` prices (Amazon
+   * Managed Grafana bills per active editor and viewer per workspace).
+   */
+  readonly managedAlternative: { readonly editors: number; readonly viewers: number };
+}
+
+/** The reference's Grafana: one t3.medium server, a db.t3.small PostgreSQL for its metadata. */
+function grafana(database: Pick<GrafanaDatabaseConfig, 'multiAz' | 'backupRetentionDays' | 'deletionProtection'>, users: GrafanaConfig['managedAlternative']): GrafanaConfig {
+  return {
+    instanceType: 't3.medium',
+    instances: 1,
+    rootVolumeGiB: 20,
+    database: { instanceClass: 'db.t3.small', storageGiB: 20, ...database },
+    managedAlternative: users,
+  };
+}
+// ---- end Grafana ----
+
 /** How EC2 hours are bought; MSK, Flink and the rest stay on demand. */
 export type PricingModel = 'on-demand' | 'reserved-1yr-no-upfront' | 'compute-savings-plan-1yr-no-upfront';
 
@@ -240,6 +283,7 @@ export interface CapacityConfig {
   readonly flink: FlinkConfig;
   readonly influx: InfluxConfig;
   readonly backups: BackupConfig;
+  readonly grafana: GrafanaConfig;
   readonly hostImage: HostImageConfig;
   readonly pricing: PricingModel;
   readonly access: AccessConfig;
@@ -532,6 +576,7 @@ const dev: CapacityConfig = {
     rootVolumeGiB: 20,
   },
   backups: { intervalDays: 7, standardDays: 14, retentionDays: 90 },
+  grafana: grafana({ multiAz: false, backupRetentionDays: 1, deletionProtection: false }, { editors: 2, viewers: 3 }),
   hostImage: AMAZON_LINUX_2023,
   pricing: 'on-demand',
   access: { plainHttp: true, clientCidrs: ['10.0.0.0/8'], operatorCidrs: ['10.0.0.0/8'], protectFromDeletion: false },
@@ -570,6 +615,7 @@ const staging: CapacityConfig = {
     rootVolumeGiB: 20,
   },
   backups: { intervalDays: 7, standardDays: 14, retentionDays: 365 },
+  grafana: grafana({ multiAz: false, backupRetentionDays: 7, deletionProtection: true }, { editors: 3, viewers: 10 }),
   hostImage: AMAZON_LINUX_2023,
   pricing: 'on-demand',
   access: { ingestDomainName: 'ingest.staging.metricstream.example.com', clientCidrs: ['0.0.0.0/0'], operatorCidrs: ['10.0.0.0/8'], protectFromDeletion: true },
@@ -625,6 +671,8 @@ const prod: CapacityConfig = {
     rootVolumeGiB: 30,
   },
   backups: { intervalDays: 7, standardDays: 14, retentionDays: 365 },
+  // Multi-AZ: a 99.99 % target leaves no room for restoring the metadata database from a backup.
+  grafana: grafana({ multiAz: true, backupRetentionDays: 14, deletionProtection: true }, { editors: 5, viewers: 25 }),
   hostImage: AMAZON_LINUX_2023,
   pricing: 'on-demand',
   // Placeholders (example domain and e-mail, a documentation CIDR, no account): synthesis works, and a

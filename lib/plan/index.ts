@@ -6,6 +6,7 @@ import type { CapacityConfig, EnvironmentName, PricingModel } from '../capacity-
 import { planBackups, type BackupPlan } from './backups';
 import { planDeployment, validateDeployment, type DeploymentPlan } from './deployment';
 import { planFlink, type FlinkPlan } from './flink';
+import { planGrafana, type GrafanaPlan } from './grafana';
 import { planHostImage, type HostImagePlan } from './hosts';
 import { planInflux, type InfluxPlan } from './influx';
 import { planIngest, type IngestPlan } from './ingest';
@@ -24,6 +25,7 @@ import { planWorkload, type WorkloadPlan } from './workload';
 export { CapacityConfigError } from './errors';
 export { requireAmiId } from './hosts';
 export type { DeploymentPlan, PlaceholderSetting } from './deployment';
+export type { GrafanaPlan };
 export type { AzLossPlan, RedundancyPlan, BackupPlan, HostImagePlan, FlinkPlan, InfluxPlan, IngestPlan, KafkaPlan, LoadBalancerPlan, TransferPlan, WorkloadPlan, NetworkChargesPlan, ObservabilityPlan };
 
 export interface CapacityPlan {
@@ -41,6 +43,8 @@ export interface CapacityPlan {
   readonly flink: FlinkPlan;
   readonly influx: InfluxPlan;
   readonly backups: BackupPlan;
+  /** The Grafana server, its metadata database and its operators-only ALB (lib/plan/grafana.ts). */
+  readonly grafana: GrafanaPlan;
   readonly transfer: TransferPlan;
   readonly observability: ObservabilityPlan;
   readonly network: NetworkChargesPlan;
@@ -100,6 +104,7 @@ export function planCapacity(config: CapacityConfig): CapacityPlan {
     ),
   ];
   const transfer = planTransfer(config, workload);
+  const grafana = planGrafana(config);
   return {
     environment: config.environment,
     account: config.account,
@@ -115,9 +120,10 @@ export function planCapacity(config: CapacityConfig): CapacityPlan {
     flink,
     influx,
     backups: planBackups(config, influx),
+    grafana,
     transfer,
     observability: planObservability(config, workload, ingest, kafka, flink, influx, transfer, Object.keys(TOPICS).length),
-    network: planNetworkCharges(config, ingest, influx, transfer),
+    network: planNetworkCharges(config, ingest, influx, transfer, grafana),
     warnings,
     capacities: capacityEntries(config).map(({ path, capacity: { value, unit, source } }) => ({ path, value, unit, source })),
     deployment: planDeployment(config),
