@@ -200,11 +200,23 @@ export interface GrafanaConfig {
    * Managed Grafana bills per active editor and viewer per workspace).
    */
   readonly managedAlternative: { readonly editors: number; readonly viewers: number };
+  /**
+   * DNS name of Grafana's operators-only HTTPS listener; like access.ingestDomainName, a DNS-validated
+   * ACM certificate is requested for it (in access.hostedZoneId when set) unless `certificateArn` is
+   * given. Not set when access.plainHttp serves plain HTTP (dev).
+   */
+  readonly domainName?: string;
+  readonly certificateArn?: string;
 }
 
 /** The reference's Grafana: one t3.medium server, a db.t3.small PostgreSQL for its metadata. */
-function grafana(database: Pick<GrafanaDatabaseConfig, 'multiAz' | 'backupRetentionDays' | 'deletionProtection'>, users: GrafanaConfig['managedAlternative']): GrafanaConfig {
+function grafana(
+  database: Pick<GrafanaDatabaseConfig, 'multiAz' | 'backupRetentionDays' | 'deletionProtection'>,
+  users: GrafanaConfig['managedAlternative'],
+  domainName?: string,
+): GrafanaConfig {
   return {
+    ...(domainName ? { domainName } : {}),
     instanceType: 't3.medium',
     instances: 1,
     rootVolumeGiB: 20,
@@ -615,7 +627,7 @@ const staging: CapacityConfig = {
     rootVolumeGiB: 20,
   },
   backups: { intervalDays: 7, standardDays: 14, retentionDays: 365 },
-  grafana: grafana({ multiAz: false, backupRetentionDays: 7, deletionProtection: true }, { editors: 3, viewers: 10 }),
+  grafana: grafana({ multiAz: false, backupRetentionDays: 7, deletionProtection: true }, { editors: 3, viewers: 10 }, 'grafana.staging.metricstream.example.com'),
   hostImage: AMAZON_LINUX_2023,
   pricing: 'on-demand',
   access: { ingestDomainName: 'ingest.staging.metricstream.example.com', clientCidrs: ['0.0.0.0/0'], operatorCidrs: ['10.0.0.0/8'], protectFromDeletion: true },
@@ -672,7 +684,7 @@ const prod: CapacityConfig = {
   },
   backups: { intervalDays: 7, standardDays: 14, retentionDays: 365 },
   // Multi-AZ: a 99.99 % target leaves no room for restoring the metadata database from a backup.
-  grafana: grafana({ multiAz: true, backupRetentionDays: 14, deletionProtection: true }, { editors: 5, viewers: 25 }),
+  grafana: grafana({ multiAz: true, backupRetentionDays: 14, deletionProtection: true }, { editors: 5, viewers: 25 }, 'grafana.metricstream.example.com'),
   hostImage: AMAZON_LINUX_2023,
   pricing: 'on-demand',
   // Placeholders (example domain and e-mail, a documentation CIDR, no account): synthesis works, and a

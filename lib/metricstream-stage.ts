@@ -1,24 +1,29 @@
 import { Annotations, Stage, type StageProps, Tags } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { ASSET_PATHS, builtAsset } from './assets';
 import type { CapacityConfig } from './capacity-config';
 import { refuseDeployWithPlaceholders } from './deploy-guard';
 import { FlinkStack } from './flink-stack';
+import { GrafanaStack, type GrafanaInfluxSource } from './grafana-stack';
 import { InfluxStack } from './influx-stack';
 import { IngestStack } from './ingest-stack';
 import { KafkaStack } from './kafka-stack';
 import { MonitoringStack } from './monitoring-stack';
 import { NetworkStack } from './network-stack';
 import { planCapacity, type CapacityPlan } from './plan';
+import { PORTS } from './ports';
+import { INFLUX_DATABASE } from './topics';
 
 export interface MetricStreamStageProps extends StageProps {
   readonly config: CapacityConfig;
   /** Asset locations; the built services by default. */
-  readonly assets?: { readonly ingestBundleDir: string; readonly flinkJar: string };
+  readonly assets?: { readonly ingestBundleDir: string; readonly flinkJar: string; readonly grafanaDir?: string };
 }
 
 /**
- * One environment: its plan, and the six stacks built from it (`MetricStream-<env>-<Tier>`).
+ * One environment: its plan, and the seven stacks built from it (`MetricStream-<env>-<Tier>`).
  * Every size comes from the plan; the stacks compute none.
  */
 export class MetricStreamStage extends Stage {
@@ -29,6 +34,7 @@ export class MetricStreamStage extends Stage {
   readonly flink: FlinkStack;
   readonly ingest: IngestStack;
   readonly monitoring: MonitoringStack;
+  readonly grafana: GrafanaStack;
 
   constructor(scope: Construct, id: string, props: MetricStreamStageProps) {
     super(scope, id, props);
@@ -92,15 +98,42 @@ export class MetricStreamStage extends Stage {
       flinkApplicationName: this.flink.applicationName,
     });
 
+    this.grafana = new GrafanaStack(this, 'Grafana', {
+      stackName: name('Grafana'),
+      plan,
+      vpc,
+      operatorCidrs: config.access.operatorCidrs,
+      influx: this.influxReadStandIn(plan),
+      provisioningDir: props.assets?.grafanaDir ?? ASSET_PATHS.grafanaDir,
+    });
+
     // What the plan cannot make hold (a soft quota it exceeds, redundancy a tier cannot give) is a
     // CDK warning on that tier's stack: `cdk synth` prints it, `--strict` fails on it.
     const stackOf = { ingest: this.ingest, kafka: this.kafka, flink: this.flink, influx: this.influx };
     for (const w of plan.warnings) Annotations.of(stackOf[w.tier]).addWarningV2(`metricstream:plan:${w.id}`, `${w.field}: ${w.message}`);
 
-    for (const stack of [this.network, this.kafka, this.influx, this.flink, this.ingest, this.monitoring]) {
+    for (const stack of [this.network, this.kafka, this.influx, this.flink, this.ingest, this.monitoring, this.grafana]) {
       // `cdk destroy` and a console delete both stop at a protected stack.
       stack.terminationProtection = plan.deployment.protectFromDeletion;
       refuseDeployWithPlaceholders(stack, plan.environment, plan.deployment.placeholders);
     }
+  }
+
+  /**
+   * STAND-IN until the Influx stack's read access (issue 14: `influxStack.read`, an internal NLB over
+   * the replicas with a read-only user) is merged: node 0 by its DNS name, a reader secret by name
+   * (imported, so nothing is created or billed), and a client group the InfluxDB nodes admit on 8086.
+   */
+  private influxReadStandIn(plan: CapacityPlan): GrafanaInfluxSource {
+    const clientSecurityGroup = new ec2.SecurityGroup(this.network, 'InfluxReaderSg', { vpc: this.network.vpc, description: 'MetricStream InfluxDB readers', allowAllOutbound: false });
+    clientSecurityGroup.addEgressRule(this.network.influxSecurityGroup, ec2.Port.tcp(PORTS.influx), 'readers to InfluxDB');
+    this.network.influxSecurityGroup.addIngressRule(clientSecurityGroup, ec2.Port.tcp(PORTS.influx), 'Grafana reads InfluxDB');
+    return {
+      endpoint: new URL(this.influx.endpoints[0]).hostname,
+      port: PORTS.influx,
+      readerSecret: secretsmanager.Secret.fromSecretNameV2(this.network, 'InfluxReaderSecret', `metricstream/${plan.environment}/influx-reader`),
+      clientSecurityGroup,
+      database: INFLUX_DATABASE,
+    };
   }
 }

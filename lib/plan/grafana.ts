@@ -92,6 +92,8 @@ export interface GrafanaPlan {
     readonly load: typeof GRAFANA_LOAD;
   };
   readonly managedAlternative: { readonly editors: number; readonly viewers: number };
+  /** The listener: plain HTTP (access.plainHttp), or HTTPS for `domainName` with an existing or a requested certificate. */
+  readonly listener: { readonly plainHttp: true } | { readonly plainHttp: false; readonly domainName: string; readonly certificateArn?: string; readonly hostedZoneId?: string };
 }
 
 export function validateGrafanaConfig(config: CapacityConfig): void {
@@ -125,6 +127,12 @@ export function validateGrafanaConfig(config: CapacityConfig): void {
     fail('grafana.managedAlternative.editors', `(${editors}) must be a positive integer: every Amazon Managed Grafana workspace bills at least one editor`);
   }
   if (!Number.isInteger(viewers)) fail('grafana.managedAlternative.viewers', `(${viewers}) must be a whole number`);
+  if (config.access.plainHttp && (g.domainName || g.certificateArn)) {
+    fail('grafana.domainName', 'must not be set together with access.plainHttp: the Grafana listener then serves plain HTTP');
+  }
+  if (!config.access.plainHttp && !g.domainName) {
+    fail('grafana.domainName', "is required unless access.plainHttp is set: the operators' HTTPS listener needs a name for its certificate");
+  }
 }
 
 export function planGrafana(config: CapacityConfig): GrafanaPlan {
@@ -154,5 +162,8 @@ export function planGrafana(config: CapacityConfig): GrafanaPlan {
     },
     loadBalancer: { internetFacing: !config.access.operatorCidrs.every(isPrivateCidr), lcus, load },
     managedAlternative: { ...g.managedAlternative },
+    listener: config.access.plainHttp
+      ? { plainHttp: true }
+      : { plainHttp: false, domainName: g.domainName!, ...(g.certificateArn ? { certificateArn: g.certificateArn } : { ...(config.access.hostedZoneId ? { hostedZoneId: config.access.hostedZoneId } : {}) }) },
   };
 }

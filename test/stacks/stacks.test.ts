@@ -172,6 +172,8 @@ describe('security groups admit exactly the designed flows', () => {
         'AlbSg -> IngestSg:8080',
         'FlinkSg -> InfluxSg:8086',
         'FlinkSg -> KafkaSg:9098',
+        // Grafana's server joins the readers' group (lib/grafana-stack.ts; test/stacks/grafana.test.ts).
+        'InfluxReaderSg -> InfluxSg:8086',
         'IngestSg -> KafkaSg:9098',
       ].sort(),
     );
