@@ -10,32 +10,19 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
+import type { InfluxReadAccess } from './influx/read-access';
 import { pinnedImageFor } from './machine-image';
 import { acknowledge, acknowledgeAssetRead, acknowledgeInlinePolicy } from './nag';
 import type { CapacityPlan } from './plan';
 import { PORTS } from './ports';
 import { grafanaNodeUserData } from './user-data/grafana-node';
 
-/**
- * How Grafana reaches InfluxDB: the Influx stack's read access (issue 14, `influxStack.read`), an
- * internal NLB over the replicas. Declared here by shape so this stack does not depend on its module.
- */
-export interface GrafanaInfluxSource {
-  /** DNS name of the internal NLB. */
-  readonly endpoint: string;
-  readonly port: number;
-  /** The read-only InfluxDB user: JSON with `username` and `password`. */
-  readonly readerSecret: secretsmanager.ISecret;
-  /** Joined by the Grafana server to reach the NLB. */
-  readonly clientSecurityGroup: ec2.ISecurityGroup;
-  readonly database: string;
-}
-
 export interface GrafanaStackProps extends StackProps {
   readonly plan: CapacityPlan;
   readonly vpc: ec2.IVpc;
   readonly operatorCidrs: readonly string[];
-  readonly influx: GrafanaInfluxSource;
+  /** The Influx stack's read access: its internal NLB over the replicas, the read-only user, the readers' group. */
+  readonly influx: InfluxReadAccess;
   /** The repository's grafana/ directory: provisioning/ and dashboards/. */
   readonly provisioningDir: string;
 }
@@ -155,7 +142,21 @@ export class GrafanaStack extends Stack {
       managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonSSMManagedInstanceCore')],
     });
     provisioning.grantRead(role);
-    for (const secret of [adminSecret, databaseSecret, props.influx.readerSecret]) secret.grantRead(role);
+    for (const secret of [adminSecret, databaseSecret]) secret.grantRead(role);
+    // The reader's secret is the Influx stack's: granted in this role's policy alone, because
+    // grantRead would also write this role into that stack's key policy, and that stack cannot
+    // refer to this one (this one refers to it). The key's policy lets the account's IAM policies grant it.
+    role.addToPolicy(new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], resources: [props.influx.readerSecret.secretArn] }));
+    const readerKey = props.influx.readerSecret.encryptionKey;
+    if (readerKey) {
+      role.addToPolicy(
+        new iam.PolicyStatement({
+          actions: ['kms:Decrypt'],
+          resources: [readerKey.keyArn],
+          conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${this.region}.amazonaws.com` } },
+        }),
+      );
+    }
     acknowledgeAssetRead(role);
     acknowledge(role, ['AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore]'], 'Session Manager replaces SSH on the host; this is the managed policy AWS maintains for it.');
     acknowledgeInlinePolicy(role.node.findChild('DefaultPolicy'));

@@ -1,20 +1,16 @@
 import { Annotations, Stage, type StageProps, Tags } from 'aws-cdk-lib';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { ASSET_PATHS, builtAsset } from './assets';
 import type { CapacityConfig } from './capacity-config';
 import { refuseDeployWithPlaceholders } from './deploy-guard';
 import { FlinkStack } from './flink-stack';
-import { GrafanaStack, type GrafanaInfluxSource } from './grafana-stack';
+import { GrafanaStack } from './grafana-stack';
 import { InfluxStack } from './influx-stack';
 import { IngestStack } from './ingest-stack';
 import { KafkaStack } from './kafka-stack';
 import { MonitoringStack } from './monitoring-stack';
 import { NetworkStack } from './network-stack';
 import { planCapacity, type CapacityPlan } from './plan';
-import { PORTS } from './ports';
-import { INFLUX_DATABASE } from './topics';
 
 export interface MetricStreamStageProps extends StageProps {
   readonly config: CapacityConfig;
@@ -62,6 +58,7 @@ export class MetricStreamStage extends Stage {
       plan,
       vpc,
       securityGroup: this.network.influxSecurityGroup,
+      operatorCidrs: config.access.operatorCidrs,
       backupIntervalDays: config.backups.intervalDays,
       backupStandardDays: config.backups.standardDays,
       backupRetentionDays: config.backups.retentionDays,
@@ -103,7 +100,7 @@ export class MetricStreamStage extends Stage {
       plan,
       vpc,
       operatorCidrs: config.access.operatorCidrs,
-      influx: this.influxReadStandIn(plan),
+      influx: this.influx.read,
       provisioningDir: props.assets?.grafanaDir ?? ASSET_PATHS.grafanaDir,
     });
 
@@ -117,23 +114,5 @@ export class MetricStreamStage extends Stage {
       stack.terminationProtection = plan.deployment.protectFromDeletion;
       refuseDeployWithPlaceholders(stack, plan.environment, plan.deployment.placeholders);
     }
-  }
-
-  /**
-   * STAND-IN until the Influx stack's read access (issue 14: `influxStack.read`, an internal NLB over
-   * the replicas with a read-only user) is merged: node 0 by its DNS name, a reader secret by name
-   * (imported, so nothing is created or billed), and a client group the InfluxDB nodes admit on 8086.
-   */
-  private influxReadStandIn(plan: CapacityPlan): GrafanaInfluxSource {
-    const clientSecurityGroup = new ec2.SecurityGroup(this.network, 'InfluxReaderSg', { vpc: this.network.vpc, description: 'MetricStream InfluxDB readers', allowAllOutbound: false });
-    clientSecurityGroup.addEgressRule(this.network.influxSecurityGroup, ec2.Port.tcp(PORTS.influx), 'readers to InfluxDB');
-    this.network.influxSecurityGroup.addIngressRule(clientSecurityGroup, ec2.Port.tcp(PORTS.influx), 'Grafana reads InfluxDB');
-    return {
-      endpoint: new URL(this.influx.endpoints[0]).hostname,
-      port: PORTS.influx,
-      readerSecret: secretsmanager.Secret.fromSecretNameV2(this.network, 'InfluxReaderSecret', `metricstream/${plan.environment}/influx-reader`),
-      clientSecurityGroup,
-      database: INFLUX_DATABASE,
-    };
   }
 }

@@ -78,7 +78,7 @@ export class MonitoringStack extends Stack {
 
     // Per node by its number (the agent's Node dimension), not its instance id: nothing crosses
     // stacks that a node replacement would change.
-    for (let node = 0; node < plan.influx.nodes; node++) {
+    for (let node = 0; node < plan.influx.nodeCount; node++) {
       const cpu = minutely(HOST_METRICS_NAMESPACE, 'cpu_usage_active', { Environment: env, Tier: 'influx', Node: String(node) }, 'Average');
       this.warnAndCrit(`InfluxNode${node}Cpu`, `InfluxDB node ${node} CPU %`, cpu, THRESHOLDS.cpuPercent);
     }

@@ -19,6 +19,19 @@ export const TOPICS = {
  */
 export const MAX_MESSAGE_BYTES = 1024 * 1024;
 
+/**
+ * The one rule from InfluxDB shards to what their nodes load: shard s of S reads the topic
+ * aggregatesTopicOfShard(s, S). With one shard (every environment today) that is the aggregates
+ * topic itself, all of it. With more, shard s would read `aggregates-shard-<s>`, a topic the Flink job
+ * would fill with the series of that shard; the job does not route by shard yet, so the Influx stack
+ * refuses more than one shard (lib/influx-stack.ts) rather than deploy nodes that load nothing.
+ */
+export function aggregatesTopicOfShard(shard: number, shards: number): string {
+  if (!Number.isInteger(shards) || shards < 1) throw new Error(`aggregatesTopicOfShard: shards must be an integer >= 1, got ${shards}`);
+  if (!Number.isInteger(shard) || shard < 0 || shard >= shards) throw new Error(`aggregatesTopicOfShard: shard must be an integer in 0..${shards - 1}, got ${shard}`);
+  return shards === 1 ? TOPICS.aggregates : `${TOPICS.aggregates}-shard-${shard}`;
+}
+
 /** The Flink job's consumer group. */
 export const FLINK_CONSUMER_GROUP = 'metricstream-flink';
 

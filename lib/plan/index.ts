@@ -11,7 +11,7 @@ import { planHostImage, type HostImagePlan } from './hosts';
 import { planInflux, type InfluxPlan } from './influx';
 import { planIngest, type IngestPlan } from './ingest';
 import { planKafka, planKafkaBrokers, type KafkaPlan } from './kafka';
-import { planLoadBalancer, type LoadBalancerPlan } from './load-balancer';
+import { planInfluxRead, planLoadBalancer, type InfluxReadPlan, type LoadBalancerPlan } from './load-balancer';
 import { capacityEntries } from './measurements';
 import { quotaExcesses } from './quotas';
 import { planRedundancy, type AzLossPlan, type RedundancyPlan } from './redundancy';
@@ -26,7 +26,7 @@ export { CapacityConfigError } from './errors';
 export { requireAmiId } from './hosts';
 export type { DeploymentPlan, PlaceholderSetting } from './deployment';
 export type { GrafanaPlan };
-export type { AzLossPlan, RedundancyPlan, BackupPlan, HostImagePlan, FlinkPlan, InfluxPlan, IngestPlan, KafkaPlan, LoadBalancerPlan, TransferPlan, WorkloadPlan, NetworkChargesPlan, ObservabilityPlan };
+export type { AzLossPlan, RedundancyPlan, BackupPlan, HostImagePlan, FlinkPlan, InfluxPlan, IngestPlan, InfluxReadPlan, KafkaPlan, LoadBalancerPlan, TransferPlan, WorkloadPlan, NetworkChargesPlan, ObservabilityPlan };
 
 export interface CapacityPlan {
   readonly environment: EnvironmentName;
@@ -42,6 +42,8 @@ export interface CapacityPlan {
   readonly kafka: KafkaPlan;
   readonly flink: FlinkPlan;
   readonly influx: InfluxPlan;
+  /** The internal NLB readers (Grafana, operators) query InfluxDB through. */
+  readonly influxRead: InfluxReadPlan;
   readonly backups: BackupPlan;
   /** The Grafana server, its metadata database and its operators-only ALB (lib/plan/grafana.ts). */
   readonly grafana: GrafanaPlan;
@@ -99,7 +101,7 @@ export function planCapacity(config: CapacityConfig): CapacityPlan {
           },
         ]
       : []),
-    ...quotaExcesses(config, { flinkKpus: flink.kpus, brokers: brokers.brokers, ingestMaxInstances: ingest.maxInstances, influxNodes: influx.nodes }).map(
+    ...quotaExcesses(config, { flinkKpus: flink.kpus, brokers: brokers.brokers, ingestMaxInstances: ingest.maxInstances, influxNodes: influx.nodeCount }).map(
       ({ quota, tier, field, message }) => ({ id: quota, tier, field, message }),
     ),
   ];
@@ -119,6 +121,7 @@ export function planCapacity(config: CapacityConfig): CapacityPlan {
     kafka,
     flink,
     influx,
+    influxRead: planInfluxRead(config),
     backups: planBackups(config, influx),
     grafana,
     transfer,

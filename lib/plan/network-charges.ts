@@ -35,12 +35,17 @@ export const KMS_KEYS: readonly { readonly tier: StackTier; readonly purpose: st
   { tier: 'kafka', purpose: 'MSK data at rest' },
   { tier: 'ingest', purpose: 'ingest API keys secret' },
   { tier: 'influx', purpose: 'InfluxDB backups' },
+  { tier: 'influx', purpose: 'InfluxDB users secrets' },
   { tier: 'monitoring', purpose: 'alarm topic' },
   { tier: 'grafana', purpose: 'Grafana secrets and database' },
 ];
 /** Secrets Manager secrets the stacks create. */
 export const SECRETS: readonly { readonly tier: StackTier; readonly purpose: string }[] = [
   { tier: 'ingest', purpose: 'ingest API keys' },
+  // lib/influx/read-access.ts INFLUX_USERS: one secret per InfluxDB user.
+  { tier: 'influx', purpose: 'InfluxDB admin' },
+  { tier: 'influx', purpose: 'InfluxDB loader (write-only)' },
+  { tier: 'influx', purpose: 'InfluxDB reader (read-only)' },
   { tier: 'grafana', purpose: 'Grafana admin login' },
   { tier: 'grafana', purpose: 'Grafana database credentials' },
 ];
@@ -59,7 +64,7 @@ export interface NetworkChargesPlan {
 }
 
 export function planNetworkCharges(config: CapacityConfig, ingest: IngestPlan, influx: InfluxPlan, transfer: TransferPlan, grafana: GrafanaPlan): NetworkChargesPlan {
-  const instances = ingest.desiredInstances + influx.nodes + grafana.instances;
+  const instances = ingest.desiredInstances + influx.nodeCount + grafana.instances;
   // A `private` client network is served by an internal ALB: no public addresses.
   const internetFacingLoadBalancer = transfer.clientNetwork !== 'private';
   return {

@@ -50,7 +50,15 @@ export const items = {
     assumption: `the desired count running all month (730 h), ${term}`,
   }),
   ebsVolumes: (tier: Tier, count: number, sizeGiB: number): BillableItem => ({ tier, resource: 'EBS volumes', type: 'gp3', count, quantityPerUnit: sizeGiB, priceKey: priceKeys.ebsGp3Storage, assumption: `${sizeGiB} GiB per volume, one per instance` }),
-  loadBalancers: (count: number, tier: Tier = 'ingest'): BillableItem => ({ tier, resource: 'load balancer', type: 'application', count, quantityPerUnit: HOURS_PER_MONTH, priceKey: priceKeys.albHour, assumption: 'always on, 730 h a month' }),
+  loadBalancers: (count: number, tier: Tier = 'ingest', kind: 'application' | 'network' = 'application'): BillableItem => ({
+    tier,
+    resource: 'load balancer',
+    type: kind,
+    count,
+    quantityPerUnit: HOURS_PER_MONTH,
+    priceKey: kind === 'network' ? priceKeys.nlbHour : priceKeys.albHour,
+    assumption: 'always on, 730 h a month',
+  }),
   mskBrokers: (brokerType: string, count: number): BillableItem => ({ tier: 'kafka', resource: 'MSK brokers', type: brokerType, count, quantityPerUnit: HOURS_PER_MONTH, priceKey: priceKeys.mskBroker(brokerType), assumption: 'always on, 730 h a month' }),
   mskStorage: (brokers: number, perBrokerGiB: number): BillableItem => ({ tier: 'kafka', resource: 'MSK broker storage', type: 'gp2', count: brokers, quantityPerUnit: perBrokerGiB, priceKey: priceKeys.mskStorage, assumption: `${perBrokerGiB} GiB provisioned per broker` }),
   flinkKpus: (billedKpus: number): BillableItem => ({ tier: 'flink', resource: 'Flink KPUs (incl. orchestration)', type: 'KPU', count: billedKpus, quantityPerUnit: HOURS_PER_MONTH, priceKey: priceKeys.flinkKpu, assumption: 'parallelism / parallelism per KPU, + 1 orchestration KPU, all month' }),
@@ -144,9 +152,11 @@ export function resourceItemsFromPlan(plan: CapacityPlan, pricing: PricingModel 
     items.mskStorage(kafka.brokers, kafka.storagePerBrokerGiB),
     items.flinkKpus(flink.billedKpus),
     items.flinkRunningStorage(flink.kpus),
-    items.ec2Instances('influx', influx.instanceType, influx.nodes, term),
-    items.ebsVolumes('influx', influx.nodes, influx.rootVolumeGiB),
+    items.ec2Instances('influx', influx.instanceType, influx.nodeCount, term),
+    items.ebsVolumes('influx', influx.nodeCount, influx.rootVolumeGiB),
     ...grafanaItemsFromPlan(plan, term),
+    // The internal NLB readers query InfluxDB through (lib/influx-stack.ts).
+    items.loadBalancers(1, 'influx', 'network'),
     ...chargeItemsFromPlan(plan),
   ];
 }
@@ -185,9 +195,9 @@ export function chargeItemsFromPlan(plan: CapacityPlan): BillableItem[] {
   );
   if (o.detailedMonitoring) {
     found.push(items.detailedMonitoring('ingest', plan.ingest.desiredInstances));
-    found.push(items.detailedMonitoring('influx', plan.influx.nodes));
+    found.push(items.detailedMonitoring('influx', plan.influx.nodeCount));
   }
-  found.push(...agentMetricItems(plan.ingest.desiredInstances, plan.influx.nodes, o.agentMetricsPerInstance, o.agentAggregateMetrics));
+  found.push(...agentMetricItems(plan.ingest.desiredInstances, plan.influx.nodeCount, o.agentMetricsPerInstance, o.agentAggregateMetrics));
   if (o.mskMetrics > 0) found.push(mskMetricsItem(o.mskEnhancedMonitoring, o.mskMetrics));
   if (o.flinkMetrics > 0) found.push(flinkMetricsItem(o.flinkMetricsLevel, o.flinkMetrics));
   for (const group of o.logGroups) {
@@ -234,15 +244,9 @@ export function usageItemsFromPlan(plan: CapacityPlan): BillableItem[] {
       priceKey: priceKeys.albLcu,
       assumption: `the largest LCU dimension at peak: ${fmt(lb.processedBytesPerSecond / 1e6, 1)} MB/s processed, ${fmt(lb.newConnectionsPerSecond, 1)} new connections/s, ${fmt(lb.activeConnections)} active`,
     },
-    {
-      tier: 'grafana',
-      resource: 'load balancer capacity units',
-      type: 'LCU',
-      count: plan.grafana.loadBalancer.lcus,
-      quantityPerUnit: HOURS_PER_MONTH,
-      priceKey: priceKeys.albLcu,
-      assumption: `operators' dashboards (assumed): ${fmt(plan.grafana.loadBalancer.load.processedBytesPerSecond / 1e3)} kB/s processed, ${plan.grafana.loadBalancer.load.activeConnections} connections`,
-    },
+    // A cost:diff base side's plan from before Grafana has none.
+    ...(plan.grafana ? [grafanaLcuItem(plan.grafana)] : []),
+    ...influxReadItems(plan),
     ...clientTransferItems(plan),
     ...t.crossAzFlows.map(
       (flow): BillableItem => ({
@@ -262,7 +266,7 @@ export function usageItemsFromPlan(plan: CapacityPlan): BillableItem[] {
       count: 1,
       quantityPerUnit: gib(plan.network.natProcessedBytesPerMonth),
       priceKey: priceKeys.natProcessed,
-      assumption: `${plan.ingest.desiredInstances + plan.influx.nodes + plan.grafana.instances} instances x ~0.5 GB/month (package installs, OS updates, Secrets Manager)`,
+      assumption: `${plan.ingest.desiredInstances + influxNodeCount(plan) + (plan.grafana?.instances ?? 0)} instances x ~0.5 GB/month (package installs, OS updates, Secrets Manager)`,
     },
     {
       tier: 'network',
@@ -271,7 +275,7 @@ export function usageItemsFromPlan(plan: CapacityPlan): BillableItem[] {
       count: 1,
       quantityPerUnit: gib(plan.network.endpointBytesPerMonth),
       priceKey: priceKeys.vpcEndpointProcessed,
-      assumption: `${plan.ingest.desiredInstances + plan.influx.nodes + plan.grafana.instances} instances x ~0.1 GB/month of metrics and SSM traffic`,
+      assumption: `${plan.ingest.desiredInstances + influxNodeCount(plan) + (plan.grafana?.instances ?? 0)} instances x ~0.1 GB/month of metrics and SSM traffic`,
     },
     { tier: 'influx', resource: 'backups (S3 Standard)', type: 's3-standard', count: plan.backups.standardCopies, quantityPerUnit: gib(plan.backups.backupBytes), priceKey: priceKeys.s3Standard, assumption: 'full copies kept in S3 Standard' },
     { tier: 'influx', resource: 'backups (S3 Glacier Deep Archive)', type: 's3-deep-archive', count: plan.backups.archiveCopies, quantityPerUnit: gib(plan.backups.backupBytes), priceKey: priceKeys.s3DeepArchive, assumption: 'full copies kept in Deep Archive until the retention ends' },
@@ -314,4 +318,42 @@ export function clientTransferItems(plan: CapacityPlan): BillableItem[] {
         },
       ];
   }
+}
+
+/**
+ * The NLCUs of the InfluxDB read NLB. A plan written by code older than the NLB (a cost:diff base
+ * side's plan JSON) has no `influxRead`: it has no NLB either, so no line.
+ */
+function influxReadItems(plan: CapacityPlan): BillableItem[] {
+  const read = plan.influxRead as CapacityPlan['influxRead'] | undefined;
+  if (!read) return [];
+  return [
+    {
+      tier: 'influx',
+      resource: 'load balancer capacity units',
+      type: 'NLCU',
+      count: read.nlcus,
+      quantityPerUnit: HOURS_PER_MONTH,
+      priceKey: priceKeys.nlbNlcu,
+      assumption: `readers (Grafana, operators) through the InfluxDB NLB, assumed: ${fmt(read.load.processedBytesPerSecond / 1e3)} kB/s processed, ${fmt(read.load.newConnectionsPerSecond)} new connection/s, ${fmt(read.load.activeConnections)} active`,
+    },
+  ];
+}
+
+/** InfluxDB nodes of a plan; a cost:diff base side's plan from before the layout list has `nodes` as a count. */
+function influxNodeCount(plan: CapacityPlan): number {
+  const influx = plan.influx as CapacityPlan['influx'] & { nodes: unknown };
+  return influx.nodeCount ?? Number(influx.nodes);
+}
+
+function grafanaLcuItem(g: CapacityPlan['grafana']): BillableItem {
+  return {
+    tier: 'grafana',
+    resource: 'load balancer capacity units',
+    type: 'LCU',
+    count: g.loadBalancer.lcus,
+    quantityPerUnit: HOURS_PER_MONTH,
+    priceKey: priceKeys.albLcu,
+    assumption: `operators' dashboards (assumed): ${fmt(g.loadBalancer.load.processedBytesPerSecond / 1e3)} kB/s processed, ${g.loadBalancer.load.activeConnections} connections`,
+  };
 }

@@ -196,6 +196,22 @@ export function priceQueries(region: SupportedRegion): PriceQuery[] {
       description: 'Application Load Balancer LCU hour',
     },
     {
+      key: priceKeys.nlbHour,
+      serviceCode: 'AWSELB',
+      filters: { productFamily: 'Load Balancer-Network', locationType: 'AWS Region' },
+      usageType: 'LoadBalancerUsage',
+      term: 'OnDemand',
+      description: 'Network Load Balancer hour',
+    },
+    {
+      key: priceKeys.nlbNlcu,
+      serviceCode: 'AWSELB',
+      filters: { productFamily: 'Load Balancer-Network', locationType: 'AWS Region' },
+      usageType: 'LCUUsage',
+      term: 'OnDemand',
+      description: 'Network Load Balancer NLCU hour',
+    },
+    {
       key: priceKeys.s3Standard,
       // Many S3 products carry no productFamily, so only the usage type selects.
       serviceCode: 'AmazonS3',

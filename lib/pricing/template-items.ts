@@ -97,7 +97,13 @@ export function resourceItemsFromTemplates(stacks: readonly SynthesizedStack[], 
           if (p.VpcEndpointType === 'Interface') found.push(items.interfaceEndpoints(((p.SubnetIds as unknown[] | undefined) ?? []).length));
           break;
         case 'AWS::ElasticLoadBalancingV2::LoadBalancer': {
-          if ((p.Type ?? 'application') !== 'application') break;
+          const kind = String(p.Type ?? 'application');
+          if (kind === 'network') {
+            // The only NLB is internal (the InfluxDB readers'): no public addresses.
+            found.push(items.loadBalancers(1, tier, 'network'));
+            break;
+          }
+          if (kind !== 'application') break;
           found.push(items.loadBalancers(1, tier));
           const subnets = ((p.Subnets ?? p.SubnetMappings) as unknown[] | undefined) ?? [];
           if (p.Scheme !== 'internal') found.push(items.publicIpv4(tier, subnets.length, 'ALB node'));

@@ -15,7 +15,9 @@ beforeAll(() => {
   dev = synthesizeStage(CAPACITY_CONFIGS.dev);
 });
 
-const only = (t: Template, type: string) => {
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Resource = { id: string } & Record<string, any>;
+const only = (t: Template, type: string): Resource => {
   const found = Object.entries(t.findResources(type));
   expect(found).toHaveLength(1);
   const [id, resource] = found[0];
@@ -94,7 +96,7 @@ describe('prod: the reference Grafana from the plan', () => {
       .filter((st: { Action: unknown }) => [st.Action].flat().includes('secretsmanager:GetSecretValue'));
     const resources = reads.flatMap((st: { Resource: unknown }) => [st.Resource].flat());
     expect(resources).toHaveLength(3);
-    expect(JSON.stringify(resources)).toContain('influx-reader');
+    expect(JSON.stringify(resources)).toContain('ReaderUser'); // the Influx stack's read-only user
     expect(resources).toEqual(expect.arrayContaining([{ Ref: expect.stringMatching(/^AdminSecret/) }, { Ref: expect.stringMatching(/^DatabaseSecretAttachment/) }]));
   });
 
@@ -115,10 +117,19 @@ describe('prod: the reference Grafana from the plan', () => {
     expect(only(t, 'AWS::RDS::DBInstance').Properties.VPCSecurityGroups).toEqual([{ 'Fn::GetAtt': [database, 'GroupId'] }]);
   });
 
-  test('the server also joins the InfluxDB readers’ group, which the InfluxDB nodes admit on 8086', () => {
+  test('the server also joins the InfluxDB readers’ group, the one the read NLB admits on 8086', () => {
     const groups = only(prod.templates.Grafana, 'AWS::EC2::LaunchTemplate').Properties.LaunchTemplateData.SecurityGroupIds;
     expect(groups).toHaveLength(2);
-    expect(JSON.stringify(groups)).toMatch(/InfluxReaderSg/);
+    expect(JSON.stringify(groups)).toMatch(/ReadersSg/);
+    const nlbRules = Object.values(prod.templates.Influx.findResources('AWS::EC2::SecurityGroupIngress')).map((r) => r.Properties);
+    expect(nlbRules.some((r) => ref(r.GroupId)?.startsWith('NlbSg') && ref(r.SourceSecurityGroupId)?.startsWith('ReadersSg') && r.FromPort === PORTS.influx)).toBe(true);
+  });
+
+  test('the datasource reads through the read NLB as the reader user', () => {
+    const userData = userDataOf(prod.templates.Grafana);
+    expect(userData).toMatch(/METRICSTREAM_INFLUX_URL=http:\/\/"?,?\s*\{[^}]*ReadNlb/);
+    expect(userData).toContain('METRICSTREAM_INFLUX_READER_PASSWORD=$(jq -r .password');
+    expect(userData).toContain('METRICSTREAM_INFLUX_DATABASE=metrics');
   });
 
   test('an internet-facing ALB (the operator CIDR is public) with HTTPS on a requested certificate, deletion protection, and no other listener', () => {

@@ -285,7 +285,7 @@ describe.each(ENVIRONMENT_NAMES)('item 6: %s InfluxDB installs with the current 
   test('a CreationPolicy per node, and cfn-signal with the script’s exit status after /ping answers', () => {
     const { influx } = stages[env].stage.plan;
     const nodes = influxNodes(env);
-    expect(nodes).toHaveLength(influx.nodes);
+    expect(nodes).toHaveLength(influx.nodeCount);
     for (const { id, r, script } of nodes) {
       expect(r.CreationPolicy).toEqual({ ResourceSignal: { Count: 1, Timeout: `PT${influx.signalTimeoutSeconds / 60}M` } });
       expect(script.indexOf('trap exitTrap EXIT')).toBeLessThan(script.indexOf('set -euo pipefail'));
@@ -331,7 +331,7 @@ describe.each(ENVIRONMENT_NAMES)('item 7: %s InfluxDB nodes are addressed by nam
     // Monitoring addresses each node by its number, not its instance id.
     const alarms = Object.values(stages[env].templates.Monitoring.findResources('AWS::CloudWatch::Alarm'));
     const nodeCpu = alarms.filter((a) => /InfluxDB node \d+ CPU/.test(a.Properties.AlarmDescription));
-    expect(nodeCpu).toHaveLength(2 * stages[env].stage.plan.influx.nodes);
+    expect(nodeCpu).toHaveLength(2 * stages[env].stage.plan.influx.nodeCount);
     for (const alarm of nodeCpu) expect(alarm.Properties.Dimensions.map((d: { Name: string }) => d.Name).sort()).toEqual(['Environment', 'Node', 'Tier']);
   });
 
@@ -375,7 +375,7 @@ describe('item 7: an AMI bump or a boot-script change replaces the nodes, and te
     const diffs = diffStacks(prod(), synthesizeStage(changed).stacks).filter((d) => d.stackName === 'MetricStream-prod-Influx');
     const kinds = diffs.flatMap((d) => d.changes.filter((c) => c.type === 'AWS::EC2::Instance').map((c) => c.kind));
     expect(kinds).not.toContain('interrupted');
-    expect(kinds.filter((k) => k === 'added')).toHaveLength(stages.prod.stage.plan.influx.nodes);
+    expect(kinds.filter((k) => k === 'added')).toHaveLength(stages.prod.stage.plan.influx.nodeCount);
   });
 
   test('raising one node’s generation replaces that node only', () => {

@@ -170,10 +170,7 @@ describe('security groups admit exactly the designed flows', () => {
         '0.0.0.0/0 -> AlbSg:80',
         '192.0.2.0/24 -> InfluxSg:8086',
         'AlbSg -> IngestSg:8080',
-        'FlinkSg -> InfluxSg:8086',
         'FlinkSg -> KafkaSg:9098',
-        // Grafana's server joins the readers' group (lib/grafana-stack.ts; test/stacks/grafana.test.ts).
-        'InfluxReaderSg -> InfluxSg:8086',
         'IngestSg -> KafkaSg:9098',
       ].sort(),
     );
@@ -198,7 +195,7 @@ describe.each(ENVIRONMENT_NAMES)('%s templates follow the plan', (env) => {
       MaxSize: String(plan.ingest.maxInstances),
     });
     templates.Kafka.hasResourceProperties('AWS::MSK::Cluster', { NumberOfBrokerNodes: plan.kafka.brokers });
-    templates.Influx.resourceCountIs('AWS::EC2::Instance', plan.influx.nodes);
+    templates.Influx.resourceCountIs('AWS::EC2::Instance', plan.influx.nodeCount);
     templates.Network.resourceCountIs('AWS::EC2::NatGateway', plan.natGateways);
   });
 

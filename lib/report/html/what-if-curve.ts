@@ -15,7 +15,7 @@ export const COUNTED_TIERS = {
   ingest: { label: 'ingest instances', count: (p: CapacityPlan) => p.ingest.desiredInstances },
   kafka: { label: 'MSK brokers', count: (p: CapacityPlan) => p.kafka.brokers },
   flink: { label: 'Flink KPUs (billed)', count: (p: CapacityPlan) => p.flink.billedKpus },
-  influx: { label: 'InfluxDB nodes', count: (p: CapacityPlan) => p.influx.nodes },
+  influx: { label: 'InfluxDB nodes', count: (p: CapacityPlan) => p.influx.nodeCount },
 } as const;
 export type CountedTier = keyof typeof COUNTED_TIERS;
 export const COUNTED_TIER_NAMES = Object.keys(COUNTED_TIERS) as CountedTier[];
