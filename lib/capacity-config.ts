@@ -163,9 +163,12 @@ export interface InfluxConfig {
 }
 
 export interface BackupConfig {
-  /** A full InfluxDB backup to S3 every this many days. */
+  /** A full InfluxDB backup of every shard to S3 every this many days (1: daily, every environment). */
   readonly intervalDays: number;
-  /** Days a backup stays in S3 Standard before moving to the archival class. */
+  /**
+   * Days a backup stays in S3 Standard (restorable in minutes) before moving to Glacier Deep Archive
+   * (12-48 h to restore): 7, a week of daily backups to restore from without waiting.
+   */
   readonly standardDays: number;
   /** Days a backup is kept in total. */
   readonly retentionDays: number;
@@ -587,7 +590,7 @@ const dev: CapacityConfig = {
     diskWarningPercent: 80,
     rootVolumeGiB: 20,
   },
-  backups: { intervalDays: 7, standardDays: 14, retentionDays: 90 },
+  backups: { intervalDays: 1, standardDays: 7, retentionDays: 90 },
   grafana: grafana({ multiAz: false, backupRetentionDays: 1, deletionProtection: false }, { editors: 2, viewers: 3 }),
   hostImage: AMAZON_LINUX_2023,
   pricing: 'on-demand',
@@ -626,7 +629,7 @@ const staging: CapacityConfig = {
     diskWarningPercent: 80,
     rootVolumeGiB: 20,
   },
-  backups: { intervalDays: 7, standardDays: 14, retentionDays: 365 },
+  backups: { intervalDays: 1, standardDays: 7, retentionDays: 365 },
   grafana: grafana({ multiAz: false, backupRetentionDays: 7, deletionProtection: true }, { editors: 3, viewers: 10 }, 'grafana.staging.metricstream.example.com'),
   hostImage: AMAZON_LINUX_2023,
   pricing: 'on-demand',
@@ -682,7 +685,7 @@ const prod: CapacityConfig = {
     diskWarningPercent: 80,
     rootVolumeGiB: 30,
   },
-  backups: { intervalDays: 7, standardDays: 14, retentionDays: 365 },
+  backups: { intervalDays: 1, standardDays: 7, retentionDays: 365 },
   // Multi-AZ: a 99.99 % target leaves no room for restoring the metadata database from a backup.
   grafana: grafana({ multiAz: true, backupRetentionDays: 14, deletionProtection: true }, { editors: 5, viewers: 25 }, 'grafana.metricstream.example.com'),
   hostImage: AMAZON_LINUX_2023,

@@ -59,9 +59,8 @@ export class MetricStreamStage extends Stage {
       vpc,
       securityGroup: this.network.influxSecurityGroup,
       operatorCidrs: config.access.operatorCidrs,
-      backupIntervalDays: config.backups.intervalDays,
-      backupStandardDays: config.backups.standardDays,
-      backupRetentionDays: config.backups.retentionDays,
+      kafkaBootstrapBrokers: this.kafka.bootstrapBrokers,
+      kafkaClusterArn: this.kafka.clusterArn,
       protectFromDeletion: config.access.protectFromDeletion,
     });
     this.flink = new FlinkStack(this, 'Flink', {

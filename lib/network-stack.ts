@@ -29,9 +29,9 @@ const INTERFACE_ENDPOINT_SERVICES: Readonly<Record<InterfaceEndpointName, readon
 
 /**
  * The VPC every tier lives in, and one security group per tier holding exactly the flows of the
- * design: clients -> ALB -> ingest -> MSK <- Flink, InfluxDB <- operators (and the Influx stack's read
- * NLB). Keeping the groups and their rules here lets the tier stacks reference them without
- * cross-stack cycles.
+ * design: clients -> ALB -> ingest -> MSK <- Flink, MSK <- InfluxDB loaders, InfluxDB <- operators
+ * (and the Influx stack's read NLB). Keeping the groups and their rules here lets the tier stacks
+ * reference them without cross-stack cycles.
  */
 export class NetworkStack extends Stack {
   readonly vpc: ec2.Vpc;
@@ -116,7 +116,8 @@ export class NetworkStack extends Stack {
     }
     this.albSecurityGroup.addEgressRule(this.ingestSecurityGroup, ec2.Port.tcp(PORTS.ingest), 'ALB to ingest targets');
     this.ingestSecurityGroup.addIngressRule(this.albSecurityGroup, ec2.Port.tcp(PORTS.ingest), 'requests and health checks from the ALB');
-    for (const client of [this.ingestSecurityGroup, this.flinkSecurityGroup]) {
+    // Ingest produces, Flink consumes and produces, every InfluxDB node's loader consumes.
+    for (const client of [this.ingestSecurityGroup, this.flinkSecurityGroup, this.influxSecurityGroup]) {
       this.kafkaSecurityGroup.addIngressRule(client, ec2.Port.tcp(PORTS.kafkaIam), 'Kafka clients, TLS with IAM auth');
     }
     // No Flink rule: the job writes to Kafka, each node's loader reads it. The read NLB's rule is in

@@ -18,9 +18,19 @@
  * environment (on hosts the package's systemd unit reads /etc/default/telegraf).
  */
 
+/** The Telegraf release the loader runs: the nodes' pinned package and the e2e run's build (scripts/telegraf/common.sh). */
+export const TELEGRAF_VERSION = '1.37.2';
+
+/**
+ * Stands for the broker list when it is known only on the host (MSK's bootstrap string is a
+ * deploy-time value): the config then holds `brokers = [@KAFKA_BROKERS@]`, which the boot completes
+ * (lib/user-data/influx-node.ts brokersAtBootLines) before Telegraf reads it.
+ */
+export const BROKERS_AT_BOOT = '@KAFKA_BROKERS@';
+
 export interface LoaderConfigInput {
-  /** Kafka bootstrap brokers, host:port. */
-  brokers: string[];
+  /** Kafka bootstrap brokers, host:port, or BROKERS_AT_BOOT. */
+  brokers: string[] | typeof BROKERS_AT_BOOT;
   /** Topics holding line protocol (the aggregates topic). */
   topics: string[];
   /** The node's own consumer group (loaderConsumerGroup in lib/topics.ts). */
@@ -81,7 +91,8 @@ export function telegrafLoaderConfig(input: LoaderConfigInput): string {
   const batch = input.metricBatchSize ?? 5_000;
   const flush = input.flushInterval ?? '1s';
   const precision = input.timestampPrecision ?? '1ms';
-  check(input.brokers.length > 0 && input.brokers.every((b) => HOST_PORT.test(b)), 'brokers', `must be host:port entries, got ${JSON.stringify(input.brokers)}`);
+  const brokers = input.brokers;
+  check(brokers === BROKERS_AT_BOOT || (Array.isArray(brokers) && brokers.length > 0 && brokers.every((b) => HOST_PORT.test(b))), 'brokers', `must be host:port entries (or BROKERS_AT_BOOT), got ${JSON.stringify(brokers)}`);
   check(input.topics.length > 0 && input.topics.every((t) => TOPIC.test(t)), 'topics', `must be valid Kafka topic names, got ${JSON.stringify(input.topics)}`);
   check(new Set(input.topics).size === input.topics.length, 'topics', 'must not repeat a topic');
   check(TOPIC.test(input.consumerGroup), 'consumerGroup', `must be 1-249 of [a-zA-Z0-9._-], got ${q(input.consumerGroup)}`);
@@ -123,7 +134,7 @@ export function telegrafLoaderConfig(input: LoaderConfigInput): string {
     `  logfile = ${q(input.logFile ?? '')}`,
     '',
     '[[inputs.kafka_consumer]]',
-    `  brokers = ${list(input.brokers)}`,
+    `  brokers = ${brokers === BROKERS_AT_BOOT ? `[${BROKERS_AT_BOOT}]` : list(brokers)}`,
     `  kafka_version = ${q(kafkaVersion)}`,
     `  topics = ${list(input.topics)}`,
     `  consumer_group = ${q(input.consumerGroup)}`,

@@ -277,8 +277,8 @@ export function usageItemsFromPlan(plan: CapacityPlan): BillableItem[] {
       priceKey: priceKeys.vpcEndpointProcessed,
       assumption: `${plan.ingest.desiredInstances + influxNodeCount(plan) + (plan.grafana?.instances ?? 0)} instances x ~0.1 GB/month of metrics and SSM traffic`,
     },
-    { tier: 'influx', resource: 'backups (S3 Standard)', type: 's3-standard', count: plan.backups.standardCopies, quantityPerUnit: gib(plan.backups.backupBytes), priceKey: priceKeys.s3Standard, assumption: 'full copies kept in S3 Standard' },
-    { tier: 'influx', resource: 'backups (S3 Glacier Deep Archive)', type: 's3-deep-archive', count: plan.backups.archiveCopies, quantityPerUnit: gib(plan.backups.backupBytes), priceKey: priceKeys.s3DeepArchive, assumption: 'full copies kept in Deep Archive until the retention ends' },
+    { tier: 'influx', resource: 'backups (S3 Standard)', type: 's3-standard', count: plan.backups.standardCopies, quantityPerUnit: gib(plan.backups.backupBytes), priceKey: priceKeys.s3Standard, assumption: `a full backup of every shard every ${plan.backups.intervalDays} day(s), kept ${plan.backups.standardDays} days in S3 Standard` },
+    { tier: 'influx', resource: 'backups (S3 Glacier Deep Archive)', type: 's3-deep-archive', count: plan.backups.archiveCopies, quantityPerUnit: gib(plan.backups.backupBytes), priceKey: priceKeys.s3DeepArchive, assumption: `then in Deep Archive until day ${plan.backups.retentionDays}` },
   ];
 }
 

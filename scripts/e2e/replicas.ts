@@ -13,6 +13,7 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as path from 'node:path';
 import { telegrafLoaderConfig } from '../../lib/influx/loader-config';
+import { INFLUX_USERS } from '../../lib/influx/read-access';
 import { INFLUX_RETENTION_POLICY, loaderConsumerGroup } from '../../lib/topics';
 
 export interface Users {
@@ -41,7 +42,8 @@ export interface Series {
 
 const ROOT = process.cwd(); // run.sh runs the driver from the repository root
 const PASSWORD_ENV = 'E2E_LOADER_PASSWORD';
-export const USER = { admin: 'admin', loader: 'loader', reader: 'reader' } as const;
+/** The users every node has: the same names as the Influx stack's (lib/influx/read-access.ts). */
+export const USER = INFLUX_USERS;
 
 export function replicas(runId: string, work: string, ports: [number, number]): Replica[] {
   return (['A', 'B'] as const).map((name, index) => ({

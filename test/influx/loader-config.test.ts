@@ -1,5 +1,5 @@
 import { parse } from 'smol-toml';
-import { telegrafLoaderConfig, type LoaderConfigInput } from '../../lib/influx/loader-config';
+import { BROKERS_AT_BOOT, telegrafLoaderConfig, type LoaderConfigInput } from '../../lib/influx/loader-config';
 import { loaderConsumerGroup, TOPICS } from '../../lib/topics';
 
 const base: LoaderConfigInput = {
@@ -93,4 +93,11 @@ describe('loaderConsumerGroup', () => {
     expect(() => loaderConsumerGroup(-1, 0)).toThrow('shard must be an integer >= 0');
     expect(() => loaderConsumerGroup(0, 1.5)).toThrow('replica must be an integer >= 0');
   });
+});
+
+test('brokers known only at boot: a marker the node fills in (lib/user-data/influx-node.ts), nothing else changes', () => {
+  const atBoot = telegrafLoaderConfig({ ...base, brokers: BROKERS_AT_BOOT });
+  expect(atBoot).toContain(`  brokers = [${BROKERS_AT_BOOT}]\n`);
+  expect(atBoot.replace(`[${BROKERS_AT_BOOT}]`, '["b-1.example:9098", "b-2.example:9098"]')).toBe(telegrafLoaderConfig(base));
+  expect(() => telegrafLoaderConfig({ ...base, brokers: '@OTHER@' as typeof BROKERS_AT_BOOT })).toThrow('brokers must be host:port entries (or BROKERS_AT_BOOT)');
 });

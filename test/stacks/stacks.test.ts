@@ -172,6 +172,7 @@ describe('security groups admit exactly the designed flows', () => {
         'AlbSg -> IngestSg:8080',
         'FlinkSg -> KafkaSg:9098',
         'IngestSg -> KafkaSg:9098',
+        'InfluxSg -> KafkaSg:9098',
       ].sort(),
     );
   });

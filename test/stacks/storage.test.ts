@@ -2,9 +2,17 @@
  * Issue 14, the stack side: the Flink job hands its output to Kafka and every InfluxDB node loads its
  * own copy. Template assertions per environment.
  */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
+import { parse } from 'smol-toml';
 import { CAPACITY_CONFIGS, ENVIRONMENT_NAMES } from '../../lib/capacity-config';
-import { aggregatesTopicOfShard, INFLUX_DATABASE, TOPICS } from '../../lib/topics';
+import { BROKERS_AT_BOOT, TELEGRAF_VERSION, telegrafLoaderConfig } from '../../lib/influx/loader-config';
+import { aggregatesTopicOfShard, INFLUX_DATABASE, loaderConsumerGroup, TOPICS } from '../../lib/topics';
+import { brokersAtBootLines, LOADER_FILES, LOADER_PASSWORD_ENV } from '../../lib/user-data/influx-node';
+import { RESET_GROUP_PY } from '../../lib/user-data/reset-group';
 import { configWith } from '../helpers';
 import { synthesizeStage, type SynthesizedStage } from './synth';
 
@@ -195,4 +203,184 @@ test('the shard rule: one shard reads the aggregates topic; shard s of more woul
   expect(aggregatesTopicOfShard(0, 1)).toBe(TOPICS.aggregates);
   expect([0, 1, 2].map((s) => aggregatesTopicOfShard(s, 3))).toEqual(['aggregates-shard-0', 'aggregates-shard-1', 'aggregates-shard-2']);
   expect(() => aggregatesTopicOfShard(1, 1)).toThrow('aggregatesTopicOfShard: shard must be an integer in 0..0, got 1');
+});
+
+/** The boot script of every node, with its place in the plan's layout. */
+function nodeScripts(env: (typeof ENVIRONMENT_NAMES)[number]) {
+  const { templates, stage } = stages[env];
+  const instances = Object.entries(templates.Influx.findResources('AWS::EC2::Instance'));
+  return stage.plan.influx.nodes.map((layout, node) => {
+    const [id, r] = instances.find(([logicalId]) => logicalId.startsWith(`Node${node}`))!;
+    const b64 = r.Properties.UserData['Fn::Base64'];
+    const script = typeof b64 === 'string' ? b64 : (b64['Fn::Join'][1] as unknown[]).map((p) => (typeof p === 'string' ? p : JSON.stringify(p))).join('');
+    return { id, node, ...layout, script };
+  });
+}
+const heredoc = (script: string, start: string, end: string): string => {
+  const from = script.indexOf(`${start}\n`);
+  expect(from).toBeGreaterThan(0);
+  return script.slice(from + start.length + 1, script.indexOf(`\n${end}\n`, from));
+};
+const positions = (script: string, lines: string[]) => {
+  const at = lines.map((line) => script.indexOf(line));
+  expect(lines.filter((_, i) => at[i] < 0)).toEqual([]);
+  return at;
+};
+
+describe.each(ENVIRONMENT_NAMES)('%s: every node installs and runs its own loader, with authentication on', (env) => {
+  test('Telegraf pinned from the same checked repository as InfluxDB; the version the e2e run builds', () => {
+    const common = readFileSync(join(__dirname, '..', '..', 'scripts', 'telegraf', 'common.sh'), 'utf8');
+    expect(common).toContain(`TELEGRAF_VERSION="\${TELEGRAF_VERSION:-v${TELEGRAF_VERSION}}"`);
+    for (const { script } of nodeScripts(env)) {
+      const [key, repo, install] = positions(script, [
+        'grep -qx AC10D7449F343ADCEFDDC2B6DA61C26A0585BD3B <<<"$fingerprints"',
+        'gpgcheck = 1',
+        `dnf install -y influxdb telegraf-${TELEGRAF_VERSION} amazon-cloudwatch-agent`,
+      ]);
+      expect(key).toBeLessThan(repo);
+      expect(repo).toBeLessThan(install);
+    }
+  });
+
+  test('auth on before influxd starts; the admin first, then the loader and reader users from their secrets, then the grants', () => {
+    const { templates } = stages[env];
+    const secretIds = Object.keys(templates.Influx.findResources('AWS::SecretsManager::Secret'));
+    const secretOf = (prefix: string) => secretIds.find((id) => id.startsWith(prefix))!;
+    for (const { script } of nodeScripts(env)) {
+      const at = positions(script, [
+        "sed -i 's|^  # auth-enabled = false|  auth-enabled = true|' /etc/influxdb/influxdb.conf",
+        "grep -qx '  auth-enabled = true' /etc/influxdb/influxdb.conf",
+        'systemctl enable --now influxdb',
+        `admin_password=$(secret_password '{"Ref":"${secretOf('AdminUser')}"}')`,
+        `loader_password=$(secret_password '{"Ref":"${secretOf('LoaderUser')}"}')`,
+        `reader_password=$(secret_password '{"Ref":"${secretOf('ReaderUser')}"}')`,
+        `-execute "CREATE USER \\"admin\\" WITH PASSWORD '$admin_password' WITH ALL PRIVILEGES"`,
+        'export INFLUX_USERNAME=admin INFLUX_PASSWORD="$admin_password"',
+        `-execute "CREATE USER \\"loader\\" WITH PASSWORD '$loader_password'"`,
+        `-execute "CREATE USER \\"reader\\" WITH PASSWORD '$reader_password'"`,
+        `-execute 'GRANT WRITE ON "${INFLUX_DATABASE}" TO "loader"'`,
+        `-execute 'GRANT READ ON "${INFLUX_DATABASE}" TO "reader"'`,
+        'systemctl enable --now telegraf',
+      ]);
+      expect([...at].sort((a, b) => a - b)).toEqual(at);
+      // Only the admin is ever created without credentials, and no password is on a command line as an argument of its own.
+      expect(script.match(/CREATE USER/g)).toHaveLength(3);
+      expect(script).not.toMatch(/-password /);
+    }
+  });
+
+  test('the config is the generator\'s for that node (its group, its shard\'s topic, MSK IAM), its brokers filled in at boot; the password variable matches on both sides', () => {
+    const { plan } = stages[env].stage;
+    for (const { script, shard, replica } of nodeScripts(env)) {
+      const config = heredoc(script, `cat > ${LOADER_FILES.config} <<'CONF'`, 'CONF');
+      expect(`${config}\n`).toBe(
+        telegrafLoaderConfig({
+          brokers: BROKERS_AT_BOOT,
+          topics: [aggregatesTopicOfShard(shard, plan.influx.shards)],
+          consumerGroup: loaderConsumerGroup(shard, replica),
+          influxUrl: 'http://127.0.0.1:8086',
+          database: INFLUX_DATABASE,
+          retentionPolicy: 'aggregates',
+          username: 'loader',
+          passwordEnv: LOADER_PASSWORD_ENV,
+          sasl: { mechanism: 'AWS-MSK-IAM', region: plan.region },
+        }),
+      );
+      // The boot's substitution, run for real on MSK's bootstrap string format, gives a valid list.
+      expect(script).toContain(brokersAtBootLines(LOADER_FILES.config).join('\n'));
+      const dir = mkdtempSync(join(tmpdir(), 'loader-'));
+      const file = join(dir, 'telegraf.conf');
+      writeFileSync(file, config);
+      const bootstrap = 'b-1.c.kafka.us-east-1.amazonaws.com:9098,b-2.c.kafka.us-east-1.amazonaws.com:9098';
+      const run = spawnSync('bash', ['-euo', 'pipefail', '-c', brokersAtBootLines(file).join('\n')], { env: { ...process.env, MSK_BOOTSTRAP_BROKERS: bootstrap }, encoding: 'utf8' });
+      expect(run.stderr).toBe('');
+      const toml = parse(readFileSync(file, 'utf8')) as { inputs: { kafka_consumer: { brokers: string[]; consumer_group: string; sasl_mechanism: string }[] }; outputs: { influxdb: { password: string }[] } };
+      expect(toml.inputs.kafka_consumer[0]).toMatchObject({ brokers: bootstrap.split(','), consumer_group: loaderConsumerGroup(shard, replica), sasl_mechanism: 'AWS-MSK-IAM' });
+      const bad = spawnSync('bash', ['-euo', 'pipefail', '-c', brokersAtBootLines(file).join('\n')], { env: { ...process.env, MSK_BOOTSTRAP_BROKERS: 'not a list' }, encoding: 'utf8' });
+      expect(bad.status).not.toBe(0);
+      // The password: `${VAR}` in the config, VAR= in the environment file the package's unit reads.
+      expect(toml.outputs.influxdb[0].password).toBe(`\${${LOADER_PASSWORD_ENV}}`);
+      expect(script).toContain(`install -m 0600 /dev/null ${LOADER_FILES.environment}\necho "${LOADER_PASSWORD_ENV}=$loader_password" > ${LOADER_FILES.environment}`);
+      expect(heredoc(script, "cat > /etc/systemd/system/telegraf.service.d/loader.conf <<'UNIT'", 'UNIT')).toMatch(/^\[Unit\]\n.*\nAfter=influxdb\.service\nRequires=influxdb\.service$/);
+      const check = spawnSync('bash', ['-n'], { input: script, encoding: 'utf8' });
+      expect(check.stderr).toBe('');
+    }
+  });
+
+  test('the node role: its three user secrets, MSK connect, the aggregates topic to read and the loaders\' own groups only', () => {
+    const { stage } = stages[env];
+    const { influx } = stage.plan;
+    const kafka = statements(stages[env], 'Influx').filter((s) => actions(s).some((a) => a.startsWith('kafka-cluster:')));
+    const rights = kafka.flatMap((s) => (Array.isArray(s.Resource) ? s.Resource : [s.Resource]).map((r) => `${actions(s).sort().join('+')} ${arnTail(r) || 'cluster'}`)).sort();
+    expect(rights).toEqual(
+      [
+        'kafka-cluster:Connect cluster',
+        `kafka-cluster:DescribeTopic+kafka-cluster:ReadData /${TOPICS.aggregates}`,
+        ...influx.nodes.map((n) => `kafka-cluster:AlterGroup+kafka-cluster:DescribeGroup /${loaderConsumerGroup(n.shard, n.replica)}`),
+      ].sort(),
+    );
+    const secretReads = statements(stages[env], 'Influx').filter((s) => actions(s).includes('secretsmanager:GetSecretValue'));
+    const resources = secretReads.flatMap((s) => (Array.isArray(s.Resource) ? s.Resource : [s.Resource]).map((r) => (r as { Ref: string }).Ref)).sort();
+    expect(resources.map((r) => r.replace(/[0-9A-F]{8}$/, ''))).toEqual(['AdminUser', 'LoaderUser', 'ReaderUser']);
+    // The loaders reach MSK: the Kafka group admits the nodes' group on the IAM port.
+    stages[env].templates.Network.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+      FromPort: 9098,
+      GroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^KafkaSg'), 'GroupId'] },
+      SourceSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^InfluxSg'), 'GroupId'] },
+    });
+  });
+});
+
+describe.each(ENVIRONMENT_NAMES)('%s: daily backups of every shard, and a new node restores its shard and resets its group', (env) => {
+  test('the config backs up daily and keeps a week in Standard; the plan names the uploading replica of every shard', () => {
+    const { backups, influx } = stages[env].stage.plan;
+    expect(CAPACITY_CONFIGS[env].backups).toMatchObject({ intervalDays: 1, standardDays: 7 });
+    expect(backups.nodes.map((n) => influx.nodes[n])).toEqual(Array.from({ length: influx.shards }, (_, shard) => ({ shard, replica: backups.replica, az: backups.replica % CAPACITY_CONFIGS[env].availabilityZones })));
+    stages[env].templates.Influx.hasResourceProperties('AWS::S3::Bucket', {
+      LifecycleConfiguration: { Rules: [Match.objectLike({ Transitions: [{ StorageClass: 'DEEP_ARCHIVE', TransitionInDays: backups.standardDays }], ExpirationInDays: backups.retentionDays })] },
+    });
+  });
+
+  test('only the planned replicas run the timer, at the plan\'s interval, into their shard\'s prefix, COMPLETE last', () => {
+    const { backups } = stages[env].stage.plan;
+    for (const { script, node, shard } of nodeScripts(env)) {
+      if (!backups.nodes.includes(node)) {
+        expect(script).not.toContain('influx-backup.timer');
+        continue;
+      }
+      expect(script).toContain(`[Timer]\nOnUnitActiveSec=${backups.intervalDays}d\n`);
+      const [upload, marker] = positions(script, [`/shard-${shard}/$time/"`, `/shard-${shard}/$time/COMPLETE"`]);
+      expect(upload).toBeLessThan(marker);
+    }
+  });
+
+  test('every node restores the newest complete backup of its shard before the database exists, and resets its group before the loader starts', () => {
+    const { plan } = stages[env].stage;
+    for (const { script, shard, replica } of nodeScripts(env)) {
+      const at = positions(script, [
+        `-execute "CREATE USER \\"reader\\"`,
+        `/shard-${shard}/" | awk '$1 == "PRE" {print $2}' | tr -d / | sort -r); do`,
+        `/shard-${shard}/$t/COMPLETE" >/dev/null; then restored=$t; break; fi`,
+        `influxd restore -portable -db ${INFLUX_DATABASE} -host 127.0.0.1:8088 /var/lib/influxdb/restore`,
+        `-execute 'CREATE DATABASE "${INFLUX_DATABASE}"`,
+        `-execute 'GRANT WRITE ON "${INFLUX_DATABASE}" TO "loader"'`,
+        `--group ${loaderConsumerGroup(shard, replica)} --to-ms "$reset_ms" --msk-iam-region ${plan.region}`,
+        'systemctl enable --now telegraf',
+      ]);
+      expect([...at].sort((a, b) => a - b)).toEqual(at);
+      // The reset time: the backup's start less the plan's margin, computed by the script's own line.
+      const line = script.split('\n').find((l) => l.includes('reset_ms=$(('))!;
+      const run = spawnSync('bash', ['-euc', `restored=20261201T020000Z\n${line.trim()}\necho $reset_ms`], { encoding: 'utf8' });
+      expect(Number(run.stdout.trim())).toBe(Date.UTC(2026, 11, 1, 2, 0, 0) - plan.kafka.aggregates.retentionRule.resetMarginSeconds * 1000);
+      expect(script).toContain('else\n  reset_ms=0\nfi');
+      expect(script).toContain(RESET_GROUP_PY.trimEnd());
+    }
+  });
+
+  test('the aggregates topic still holds what a restore from the latest backup replays', () => {
+    const { kafka, backups } = stages[env].stage.plan;
+    const rule = kafka.aggregates.retentionRule;
+    expect(rule.backupIntervalSeconds).toBe(backups.intervalDays * 86_400);
+    expect(kafka.aggregates.retentionHours * 3600).toBeGreaterThanOrEqual(rule.backupIntervalSeconds + rule.nodeReplaceSeconds + rule.restoreSeconds + rule.resetMarginSeconds);
+  });
 });
