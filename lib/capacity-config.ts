@@ -14,7 +14,7 @@
  */
 
 import { ingestCapacity, influxCapacity, INFLUX_BYTES_PER_VALUE, flinkSlotCapacity, kafkaCapacity, KAFKA_STORED_BYTES } from './plan/capacities';
-import { ENVIRONMENT_NAMES, type CapacityConfig, type EnvironmentName, type FlinkConfig, type HostImageConfig, type KafkaConfig, type RedundancyConfig, type WorkloadConfig } from './config/schema';
+import { ENVIRONMENT_NAMES, type CapacityConfig, type GrafanaConfig, type GrafanaDatabaseConfig, type EnvironmentName, type FlinkConfig, type HostImageConfig, type KafkaConfig, type RedundancyConfig, type WorkloadConfig } from './config/schema';
 
 // The schema's names, for importers of this module from before the split (new code imports lib/config/schema).
 export * from './config/schema';
@@ -91,6 +91,22 @@ function redundancy(availabilityTarget: number): RedundancyConfig {
   return { availabilityTarget, azRecoveryMinutes: 10, azLossUtilization: 0.85 };
 }
 
+/** The reference's Grafana: one t3.medium server, a db.t3.small PostgreSQL for its metadata. */
+function grafana(
+  database: Pick<GrafanaDatabaseConfig, 'multiAz' | 'backupRetentionDays' | 'deletionProtection'>,
+  users: GrafanaConfig['managedAlternative'],
+  domainName?: string,
+): GrafanaConfig {
+  return {
+    ...(domainName ? { domainName } : {}),
+    instanceType: 't3.medium',
+    instances: 1,
+    rootVolumeGiB: 20,
+    database: { instanceClass: 'db.t3.small', storageGiB: 20, ...database },
+    managedAlternative: users,
+  };
+}
+
 const dev: CapacityConfig = {
   environment: 'dev',
   region: 'us-east-1',
@@ -139,6 +155,7 @@ const dev: CapacityConfig = {
     rootVolumeGiB: 20,
   },
   backups: { intervalDays: 1, standardDays: 7, retentionDays: 90 },
+  grafana: grafana({ multiAz: false, backupRetentionDays: 1, deletionProtection: false }, { editors: 2, viewers: 3 }),
   hostImage: AMAZON_LINUX_2023,
   pricing: 'on-demand',
   access: { plainHttp: true, clientCidrs: ['10.0.0.0/8'], operatorCidrs: ['10.0.0.0/8'], protectFromDeletion: false },
@@ -177,6 +194,7 @@ const staging: CapacityConfig = {
     rootVolumeGiB: 20,
   },
   backups: { intervalDays: 1, standardDays: 7, retentionDays: 365 },
+  grafana: grafana({ multiAz: false, backupRetentionDays: 7, deletionProtection: true }, { editors: 3, viewers: 10 }, 'grafana.staging.metricstream.example.com'),
   hostImage: AMAZON_LINUX_2023,
   pricing: 'on-demand',
   access: { ingestDomainName: 'ingest.staging.metricstream.example.com', clientCidrs: ['0.0.0.0/0'], operatorCidrs: ['10.0.0.0/8'], protectFromDeletion: true },
@@ -232,6 +250,8 @@ const prod: CapacityConfig = {
     rootVolumeGiB: 30,
   },
   backups: { intervalDays: 1, standardDays: 7, retentionDays: 365 },
+  // Multi-AZ: a 99.99 % target leaves no room for restoring the metadata database from a backup.
+  grafana: grafana({ multiAz: true, backupRetentionDays: 14, deletionProtection: true }, { editors: 5, viewers: 25 }, 'grafana.metricstream.example.com'),
   hostImage: AMAZON_LINUX_2023,
   pricing: 'on-demand',
   // Placeholders (example domain and e-mail, a documentation CIDR, no account): synthesis works, and a

@@ -202,6 +202,44 @@ export interface BackupConfig {
   readonly retentionDays: number;
 }
 
+// ---- Grafana (issue 15): the visualization tier. One grouped block, so it can be moved as a unit. ----
+
+/** Grafana's metadata database on RDS PostgreSQL. */
+export interface GrafanaDatabaseConfig {
+  /** RDS instance class (lib/catalog/instance-types.ts RDS_INSTANCE_CLASSES); the reference: db.t3.small. */
+  readonly instanceClass: string;
+  /** Provisioned gp3 storage, GiB (RDS PostgreSQL: 20 to 65,536). */
+  readonly storageGiB: number;
+  /** A synchronous standby in a second AZ (doubles instance and storage hours). */
+  readonly multiAz: boolean;
+  /** Days of automated backups (point-in-time restore), 1 to 35. */
+  readonly backupRetentionDays: number;
+  /** RDS deletion protection, and the instance retained when its stack is deleted; required with access.protectFromDeletion. */
+  readonly deletionProtection: boolean;
+}
+
+export interface GrafanaConfig {
+  /** The Grafana server's EC2 type; the reference: t3.medium. */
+  readonly instanceType: string;
+  /** Grafana servers (an Auto Scaling group of exactly this many, so a dead host is replaced). */
+  readonly instances: number;
+  /** gp3 root volume per server, GiB. */
+  readonly rootVolumeGiB: number;
+  readonly database: GrafanaDatabaseConfig;
+  /**
+   * Active users a month, for the managed alternative `npm run plan -- --compare` prices (Amazon
+   * Managed Grafana bills per active editor and viewer per workspace).
+   */
+  readonly managedAlternative: { readonly editors: number; readonly viewers: number };
+  /**
+   * DNS name of Grafana's operators-only HTTPS listener; like access.ingestDomainName, a DNS-validated
+   * ACM certificate is requested for it (in access.hostedZoneId when set) unless `certificateArn` is
+   * given. Not set when access.plainHttp serves plain HTTP (dev).
+   */
+  readonly domainName?: string;
+  readonly certificateArn?: string;
+}
+
 /** How EC2 hours are bought; MSK, Flink and the rest stay on demand. */
 export type PricingModel = 'on-demand' | 'reserved-1yr-no-upfront' | 'compute-savings-plan-1yr-no-upfront';
 
@@ -271,6 +309,7 @@ export interface CapacityConfig {
   readonly flink: FlinkConfig;
   readonly influx: InfluxConfig;
   readonly backups: BackupConfig;
+  readonly grafana: GrafanaConfig;
   readonly hostImage: HostImageConfig;
   readonly pricing: PricingModel;
   readonly access: AccessConfig;

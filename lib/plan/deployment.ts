@@ -90,6 +90,10 @@ export function placeholderSettings(config: CapacityConfig): PlaceholderSetting[
   if (access.ingestDomainName && !access.certificateArn && RESERVED_DOMAIN.test(access.ingestDomainName)) {
     found.push({ field: 'access.ingestDomainName', value: access.ingestDomainName, reason: 'is a reserved example domain: its certificate can never be validated' });
   }
+  const grafana = config.grafana;
+  if (grafana.domainName && !grafana.certificateArn && RESERVED_DOMAIN.test(grafana.domainName)) {
+    found.push({ field: 'grafana.domainName', value: grafana.domainName, reason: 'is a reserved example domain: its certificate can never be validated' });
+  }
   for (const field of ['clientCidrs', 'operatorCidrs'] as const) {
     for (const cidr of access[field]) {
       if (DOCUMENTATION_CIDRS.some((doc) => contains(doc, cidr))) {

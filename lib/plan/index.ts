@@ -6,6 +6,7 @@ import type { CapacityConfig, EnvironmentName, PricingModel } from '../config/sc
 import { planBackups, type BackupPlan } from './backups';
 import { planDeployment, validateDeployment, type DeploymentPlan } from './deployment';
 import { planFlink, type FlinkPlan } from './flink';
+import { planGrafana, type GrafanaPlan } from './grafana';
 import { planHostImage, type HostImagePlan } from './hosts';
 import { planInflux, type InfluxPlan } from './influx';
 import { planIngest, type IngestPlan } from './ingest';
@@ -25,6 +26,7 @@ import { planWorkload, type WorkloadPlan } from './workload';
 export { CapacityConfigError } from './errors';
 export { requireAmiId } from './hosts';
 export type { DeploymentPlan, PlaceholderSetting } from './deployment';
+export type { GrafanaPlan };
 export type { AlarmPlan, AzLossPlan, RedundancyPlan, BackupPlan, HostImagePlan, FlinkPlan, InfluxPlan, IngestPlan, InfluxReadPlan, KafkaPlan, LoadBalancerPlan, TransferPlan, WorkloadPlan, NetworkChargesPlan, ObservabilityPlan };
 
 export interface CapacityPlan {
@@ -44,6 +46,8 @@ export interface CapacityPlan {
   /** The internal NLB readers (Grafana, operators) query InfluxDB through. */
   readonly influxRead: InfluxReadPlan;
   readonly backups: BackupPlan;
+  /** The Grafana server, its metadata database and its operators-only ALB (lib/plan/grafana.ts). */
+  readonly grafana: GrafanaPlan;
   readonly transfer: TransferPlan;
   readonly observability: ObservabilityPlan;
   /** Alarm thresholds and their period (lib/plan/thresholds.ts), for the alarms and the Flink job's alert rules. */
@@ -105,6 +109,7 @@ export function planCapacity(config: CapacityConfig): CapacityPlan {
     ),
   ];
   const transfer = planTransfer(config, workload);
+  const grafana = planGrafana(config);
   return {
     environment: config.environment,
     account: config.account,
@@ -121,10 +126,11 @@ export function planCapacity(config: CapacityConfig): CapacityPlan {
     influx,
     influxRead: planInfluxRead(config),
     backups: planBackups(config, influx),
+    grafana,
     transfer,
     observability: planObservability(config, workload, ingest, kafka, flink, influx, transfer, Object.keys(TOPICS).length),
     alarms: planAlarms(),
-    network: planNetworkCharges(config, ingest, influx, transfer),
+    network: planNetworkCharges(config, ingest, influx, transfer, grafana),
     warnings,
     capacities: Object.values(capacityEntries(config)).map(({ path, capacity: { value, unit, source } }) => ({ path, value, unit, source })),
     deployment: planDeployment(config),

@@ -29,6 +29,8 @@ export function quotaExcesses(config: CapacityConfig, usage: QuotaUsage): QuotaE
   const limit = (quota: QuotaName): number => config.serviceQuotas?.[quota] ?? SERVICE_QUOTAS[quota].defaultValue;
   const ingestVcpus = usage.ingestMaxInstances * EC2_INSTANCE_TYPES[config.ingest.instanceType].vcpus;
   const influxVcpus = usage.influxNodes * EC2_INSTANCE_TYPES[config.influx.instanceType].vcpus;
+  // t3 is a Standard family too (A, C, D, H, I, M, R, T, Z), so Grafana's server counts against the same quota.
+  const grafanaVcpus = config.grafana.instances * (EC2_INSTANCE_TYPES[config.grafana.instanceType]?.vcpus ?? 0);
   const largerBrokers = 'or plan larger brokers';
   const largerInstances = 'or plan larger instances';
   const checks: { quota: QuotaName; tier: QuotaExcess['tier']; field: string; planned: number; what: string; otherwise: string }[] = [
@@ -46,8 +48,8 @@ export function quotaExcesses(config: CapacityConfig, usage: QuotaUsage): QuotaE
       quota: 'ec2OnDemandStandardVcpus',
       tier: 'ingest',
       field: 'ingest.instanceType',
-      planned: ingestVcpus + influxVcpus,
-      what: `${ingestVcpus + influxVcpus} vCPUs (ingest ASG max ${usage.ingestMaxInstances} x ${config.ingest.instanceType} + ${usage.influxNodes} x ${config.influx.instanceType})`,
+      planned: ingestVcpus + influxVcpus + grafanaVcpus,
+      what: `${ingestVcpus + influxVcpus + grafanaVcpus} vCPUs (ingest ASG max ${usage.ingestMaxInstances} x ${config.ingest.instanceType} + ${usage.influxNodes} x ${config.influx.instanceType} + ${config.grafana.instances} x ${config.grafana.instanceType})`,
       otherwise: `or state the account's applied value in serviceQuotas.ec2OnDemandStandardVcpus`,
     },
     {

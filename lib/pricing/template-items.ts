@@ -9,6 +9,7 @@
  */
 import type { CapacityPlan } from '../plan';
 import { ORCHESTRATION_KPUS } from '../plan/flink';
+import { rdsBilledBackupGiB } from '../plan/grafana';
 import { flinkLevelMetrics, KAFKA_INTERNAL_TOPICS, mskLevelMetrics, type LogGroupPlan } from '../plan/observability';
 import { agentMetricItems, flinkMetricsItem, items, mskMetricsItem, TIERS, type BillableItem, type Tier } from './billable-items';
 import type { Ec2Term } from './price-keys';
@@ -130,6 +131,16 @@ export function resourceItemsFromTemplates(stacks: readonly SynthesizedStack[], 
           const level = flink?.MonitoringConfiguration?.MetricsLevel ?? 'APPLICATION';
           const metrics = flinkLevelMetrics(level);
           if (metrics > 0) found.push(flinkMetricsItem(level, metrics));
+          break;
+        }
+        case 'AWS::RDS::DBInstance': {
+          if (p.StorageType !== 'gp3') throw new Error(`${stackName}/${logicalId}: storage type ${String(p.StorageType)} has no price (gp3 only)`);
+          const multiAz = p.MultiAZ === true || p.MultiAZ === 'true';
+          const storageGiB = Number(p.AllocatedStorage);
+          const retentionDays = Number(p.BackupRetentionPeriod ?? 1);
+          found.push(items.rdsInstances(tier, String(p.DBInstanceClass), multiAz));
+          found.push(items.rdsStorage(tier, multiAz, storageGiB));
+          found.push(items.rdsBackupStorage(tier, rdsBilledBackupGiB(storageGiB, retentionDays), storageGiB, retentionDays));
           break;
         }
         case 'AWS::KMS::Key':

@@ -86,7 +86,7 @@ const REFERENCE_LAYERS: readonly [string, string, (l: CostLine) => boolean, stri
   ['Kafka', '3 x $420 + ZooKeeper $90 = $1,350', (l) => l.tier === 'kafka', 'MSK broker-hours ($0.42/h, not $420/month); no ZooKeeper (KRaft); ingest → MSK across AZs, both ways'],
   ['Flink', '14 x c6i.xlarge = $2,044', (l) => l.tier === 'flink', 'Managed Flink, one KPU per slot plus orchestration; MSK → Flink across AZs'],
   ['InfluxDB', '3 x $624 + S3 $3 = $1,875', (l) => l.tier === 'influx', 'real i3.2xlarge price ($0.624/h, not $624/month); backups sized from the data'],
-  ['Grafana', '$46', (l) => (l.tier as string) === 'grafana', 'the Grafana stack'],
+  ['Grafana', '$46', (l) => l.tier === 'grafana', "the Grafana stack: a Multi-AZ database in prod (the 99.99 % target), an operators-only ALB; `--compare` prices Amazon Managed Grafana"],
   ['network', '—', (l) => l.tier === 'network', 'NAT gateways, interface endpoints, their addresses, flow logs, the logs key'],
   ['monitoring', '—', (l) => l.tier === 'monitoring', 'alarms, the dashboard, the alarm topic key'],
 ];

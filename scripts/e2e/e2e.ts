@@ -22,6 +22,7 @@ import * as path from 'node:path';
 import * as readline from 'node:readline';
 import { gzipSync } from 'node:zlib';
 import { Kafka, logLevel } from 'kafkajs';
+import { queryPanels, scrapeToLineProtocol } from './grafana-panels';
 import * as R from './replicas';
 import type { Series } from './replicas';
 import { problems, startAgent, stopAgent, tail, type Agent, type TelegrafOutput, type WrittenPoint } from './telegraf';
@@ -514,6 +515,7 @@ async function run(): Promise<void> {
     const telegrafPosts: Totals = { requests: 0, points: 0, fieldValues: 0, nonNumeric: 0, retries: 0, perField: new Map(), latencies: [] };
     let maxLagMs = 0;
     const roundMs: number[] = [];
+    const selfMetricTotals: Totals = { requests: 0, points: 0, fieldValues: 0, nonNumeric: 0, retries: 0, perField: new Map(), latencies: [] };
     log(`fleet: ${hosts} hosts x ${ROUNDS} rounds, 1 report (4 points) per host per round, ${ROUND_MS / 1000} s apart; ${WINDOW_MS / 1000} s windows`);
     for (let r = 0; r < ROUNDS + TICK_ROUNDS; r++) {
       const ts = t0 + r * ROUND_MS;
@@ -551,6 +553,14 @@ async function run(): Promise<void> {
         if (sampled.has(hostName(h))) samples.push({ host: hostName(h), window: Math.floor(ts / WINDOW_MS) * WINDOW_MS, ackAt });
       });
       roundMs.push(Date.now() - roundStart);
+      // Grafana's pipeline panels: a misconfigured agent's write (wrong key: 401, nothing stored), then the
+      // service's own /metrics as the host's Telegraf scrapes and writes them back (scripts/e2e/grafana-panels.ts).
+      const refused = await request(agent, new URL('/write?db=e2e&precision=ms', base), 'POST', { Authorization: 'Token e2e-wrong-key', 'Content-Type': 'text/plain' }, Buffer.from(`e2e_refused v=1 ${ts}\n`));
+      if (refused.status !== 401) throw new Fail(`a write with a wrong API key answered ${refused.status}, expected 401`);
+      const scraped = await request(agent, new URL('/metrics', base), 'GET', {});
+      if (scraped.status !== 200) throw new Fail(`ingest /metrics answered ${scraped.status}`);
+      const selfMetrics = scrapeToLineProtocol(scraped.body, 'e2e-ingest-0', new URL('/metrics', base).href, ts);
+      if (selfMetrics) await sendAcked(agent, base, `round ${r} self-metrics`, { path: '/write?db=e2e&precision=ms', body: Buffer.from(selfMetrics), headers }, selfMetricTotals);
     }
     const fleetSeconds = (Date.now() - t0) / 1000;
     agent.destroy();
@@ -746,6 +756,10 @@ async function run(): Promise<void> {
     log(`alerts: InfluxDB ${inInflux.length} rows, Kafka ${alertEvents.length} events; expected ${expected.length}: ${CRITICAL_HOSTS.map(hostName).join(', ')} critical at +20 s, resolved at +30 s; ${WARNING_HOSTS.map(hostName).join(', ')} warning at +30 s, resolved at +40 s; no other host or rule`);
     log(`delay 204 -> aggregate queryable in InfluxDB (${delays.length} sampled points of ${sampled.size} hosts, polled every ${POLL_MS} ms): p50 ${sec(pct(delays, 50))}, p99 ${sec(pct(delays, 99))}; from a window's last point: p50 ${sec(pct(afterLast, 50))}, p99 ${sec(pct(afterLast, 99))} (a point waits for its ${WINDOW_MS / 1000} s window to end plus the ${OUT_OF_ORDERNESS_MS / 1000} s out-of-orderness bound)`);
     log(`  worst per window after its last point: ${[...worstPerWindow].sort((a, b) => a[0] - b[0]).map(([w, d]) => `+${(w - t0) / 1000}s ${sec(d)}`).join(', ')}`);
+    // Every provisioned dashboard panel's query, macros substituted, as the reader on replica A: each must return data.
+    const panels = await queryPanels((q) => R.query(replicas[0], database(), u, q), { fromMs: t0 - 2 * WINDOW_MS, toMs: Date.now() }, WINDOW_MS);
+    for (const p of panels.filter((x) => x.values === 0)) failures.push(`grafana: ${p.query.dashboard} "${p.query.panel}" returned no data${p.error ? ` (${p.error})` : ''}: ${p.query.query}`);
+    log(`grafana: ${panels.length} panels queried, ${panels.filter((x) => x.values > 0).length} returned data (${[...new Set(panels.map((x) => x.query.dashboard))].join(', ')}; ${selfMetricTotals.latencies.length} scrapes of ingest /metrics written back through the pipeline)`);
     fs.writeFileSync(path.join(setting('E2E_WORK'), 'summary.json'), JSON.stringify({
       hosts, rounds: ROUNDS, requests: totals.requests, telegrafWrites, telegraf: telegrafSummary, points: totals.points, fieldValues: totals.fieldValues, countedFieldValues: countedTotal,
       alertsInflux: influxKeys, alertsKafka: kafkaKeys, delayMs: { p50: pct(delays, 50), p99: pct(delays, 99), afterLastP50: pct(afterLast, 50), afterLastP99: pct(afterLast, 99) },

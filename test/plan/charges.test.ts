@@ -50,7 +50,7 @@ describe('data transfer to clients', () => {
     const crossAz = lines.find((l) => l.resource === 'client traffic across AZs (internal ALB)')!;
     expect(crossAz.count).toBe(2);
     expect(crossAz.monthlyQuantity).toBeCloseTo((2 * (2 / 3) * (plan.transfer.clientInBytesPerMonth + plan.transfer.clientOutBytesPerMonth)) / BYTES_PER_GIB, 3);
-    expect(lines.some((l) => l.resource === 'public IPv4 addresses' && l.type === 'ALB node')).toBe(false);
+    expect(lines.some((l) => l.tier === 'ingest' && l.resource === 'public IPv4 addresses' && l.type === 'ALB node')).toBe(false);
   });
 
   test('an unknown client network fails naming the field and the values', () => {
@@ -108,12 +108,13 @@ test('endpoints per AZ-hour, public IPv4 for NAT and ALB nodes, KMS keys and the
   const endpoints = lines.find((l) => l.resource === 'VPC interface endpoints')!;
   expect(endpoints).toMatchObject({ count: 5 * 3, monthlyQuantity: 15 * 730, unitPriceUsd: 0.01 });
   const ipv4 = lines.filter((l) => l.resource === 'public IPv4 addresses');
-  expect(ipv4.map((l) => [l.type, l.count])).toEqual([['elastic IP', 3], ['ALB node', 3]]);
-  expect(lines.filter((l) => l.resource === 'KMS keys').reduce((s, l) => s + l.count, 0)).toBe(6);
-  // The ingest API keys, and the InfluxDB admin, loader and reader users.
+  // Grafana's ALB is internet-facing in prod: its operator CIDR (192.0.2.0/24) is not a private range.
+  expect(ipv4.map((l) => [l.tier, l.type, l.count])).toEqual([['network', 'elastic IP', 3], ['ingest', 'ALB node', 3], ['grafana', 'ALB node', 3]]);
+  expect(lines.filter((l) => l.resource === 'KMS keys').reduce((s, l) => s + l.count, 0)).toBe(7);
+  // The ingest API keys, the InfluxDB admin, loader and reader users, Grafana's admin and database.
   const secrets = lines.filter((l) => l.resource === 'Secrets Manager secrets');
-  expect(secrets.map((l) => [l.tier, l.count])).toEqual([['ingest', 1], ['influx', 3]]);
-  expect(sum(secrets)).toBeCloseTo(4 * 0.4, 9);
+  expect(secrets.map((l) => [l.tier, l.count])).toEqual([['ingest', 1], ['influx', 3], ['grafana', 2]]);
+  expect(sum(secrets)).toBeCloseTo(6 * 0.4, 9);
 });
 
 test('the InfluxDB read NLB: hours and the NLCUs of its assumed read load, at the NLB prices', () => {

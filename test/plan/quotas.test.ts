@@ -23,14 +23,14 @@ describe('soft quotas the plan exceeds are warnings naming the field, the quota 
     // Flink only: the InfluxDB nodes load on their own now, so losing an AZ stops no write.
     expect(ids).toEqual(['static-stability', 'ec2OnDemandStandardVcpus']);
     const vcpus = warningsOf(CAPACITY_CONFIGS.prod).find((w) => w.id === 'ec2OnDemandStandardVcpus');
-    // ASG max 20 x 8 + 3 InfluxDB nodes x 8.
-    expect(vcpus?.message).toMatch(/the plan needs 184 vCPUs \(ingest ASG max 20 x c6i\.2xlarge \+ 3 x i3\.2xlarge\), over the EC2 Running On-Demand Standard instances \(vCPUs, L-1216C47A\) quota of 5 \(default\)/);
+    // ASG max 20 x 8 + 3 InfluxDB nodes x 8 + Grafana's t3.medium x 2.
+    expect(vcpus?.message).toMatch(/the plan needs 186 vCPUs \(ingest ASG max 20 x c6i\.2xlarge \+ 3 x i3\.2xlarge \+ 1 x t3\.medium\), over the EC2 Running On-Demand Standard instances \(vCPUs, L-1216C47A\) quota of 5 \(default\)/);
   });
 
   test('an account’s applied quota, stated in the config, is what the plan checks', () => {
-    expect(warningsOf(configWith('prod', { serviceQuotas: { ec2OnDemandStandardVcpus: 184 } })).map((w) => w.id)).not.toContain('ec2OnDemandStandardVcpus');
-    const low = warningsOf(configWith('prod', { serviceQuotas: { ec2OnDemandStandardVcpus: 183 } })).find((w) => w.id === 'ec2OnDemandStandardVcpus');
-    expect(low?.message).toMatch(/quota of 183 \(stated in serviceQuotas\)/);
+    expect(warningsOf(configWith('prod', { serviceQuotas: { ec2OnDemandStandardVcpus: 186 } })).map((w) => w.id)).not.toContain('ec2OnDemandStandardVcpus');
+    const low = warningsOf(configWith('prod', { serviceQuotas: { ec2OnDemandStandardVcpus: 185 } })).find((w) => w.id === 'ec2OnDemandStandardVcpus');
+    expect(low?.message).toMatch(/quota of 185 \(stated in serviceQuotas\)/);
   });
 
   test('ALB targets: an ASG that may grow past 1,000 instances', () => {

@@ -52,7 +52,9 @@ test('an invalid config stops synthesis naming the field', () => {
 test('private clients get an internal ALB in the private subnets, without public addresses', () => {
   const { templates, stage } = synthesizeStage(configWith('prod', { workload: { clientNetwork: 'private' } }));
   templates.Ingest.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', { Scheme: 'internal' });
-  expect(stage.plan.network.publicIpv4Addresses).toBe(3); // the NAT gateways' only
+  // The NAT gateways' and Grafana's internet-facing ALB's (prod's operator CIDR is public); none of ingest's.
+  expect(stage.plan.network.publicIpv4Addresses).toBe(3 + 3);
+  expect(templates.Grafana.findResources('AWS::ElasticLoadBalancingV2::LoadBalancer')).not.toEqual({});
 });
 
 test('log retention, monitoring levels, endpoints and the access-log lifecycle are the plan’s', () => {

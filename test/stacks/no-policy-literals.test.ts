@@ -19,6 +19,11 @@ const ALLOWED: Record<string, Record<string, string>> = {
     '443': 'HTTPS port of the ALB listener',
     '40': 'length of the generated API key, a format, not a size',
   },
+  'grafana-stack.ts': {
+    '80': 'HTTP port of the operators-only listener',
+    '443': 'HTTPS port of the operators-only listener',
+    '32': 'length of the generated Grafana passwords, a format, not a size',
+  },
   'influx-stack.ts': { '32': 'length of the generated InfluxDB passwords, a format, not a size' },
   'network-stack.ts': { '80': 'HTTP port clients reach the ALB on', '443': 'HTTPS port clients reach the ALB on' },
   // A CloudWatch dashboard is a grid 24 units wide: three graphs of 8 per row, the alarm list across.

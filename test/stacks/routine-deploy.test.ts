@@ -67,6 +67,8 @@ const NOT_PHYSICAL: Readonly<Record<string, readonly string[]>> = {
   'AWS::AutoScaling::ScalingPolicy': ['AutoScalingGroupName'],
   'AWS::Route53::HostedZone': ['Name'],
   'AWS::Route53::RecordSet': ['Name'],
+  // The database inside the instance, and a reference to the stack's own subnet group.
+  'AWS::RDS::DBInstance': ['DBName', 'DBSubnetGroupName'],
 };
 
 /** Every `...Name` property with a value, as "Type Path" (nested paths joined with '.'). */

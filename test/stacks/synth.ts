@@ -16,7 +16,7 @@ export const FIXTURE_ASSETS = {
   flinkJar: join(__dirname, '..', 'fixtures', 'assets', 'metricstream-flink-job.jar'),
 };
 
-export const TIER_STACKS = ['Network', 'Kafka', 'Influx', 'Flink', 'Ingest', 'Monitoring'] as const;
+export const TIER_STACKS = ['Network', 'Kafka', 'Influx', 'Flink', 'Ingest', 'Monitoring', 'Grafana'] as const;
 export type TierStack = (typeof TIER_STACKS)[number];
 
 export interface SynthesizedStage {
