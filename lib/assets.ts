@@ -8,6 +8,8 @@ export const ASSET_PATHS = {
   ingestBundleDir: join(ROOT, 'services', 'ingest', 'dist'),
   /** Shaded jar of services/flink-job. */
   flinkJar: join(ROOT, 'services', 'flink-job', 'target', 'metricstream-flink-job-0.1.0.jar'),
+  /** Grafana's provisioning files and dashboards, as committed (nothing to build). */
+  grafanaDir: join(ROOT, 'grafana'),
 } as const;
 
 /** Fails synthesis with the command to run when an asset has not been built. */

@@ -10,13 +10,13 @@ import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import type { Construct } from 'constructs';
-import { flinkAlertProperties } from './monitoring/thresholds';
+import { flinkAlertProperties } from './plan/thresholds';
 import { logRetention } from './log-retention';
 import type { FlinkStartLogGroup } from './plan/observability';
 import type { CapacityPlan } from './plan';
 import { kafkaResourceArn } from './kafka-stack';
 import { acknowledgeAssetRead, acknowledgeAwsCustomResourceProvider, acknowledgeInlinePolicy, acknowledgeStartProvider } from './nag';
-import { FLINK_CONSUMER_GROUP, INFLUX_DATABASE, INFLUX_RETENTION_POLICY, TOPICS } from './topics';
+import { FLINK_CONSUMER_GROUP, TOPICS } from './topics';
 
 export interface FlinkStackProps extends StackProps {
   readonly plan: CapacityPlan;
@@ -26,8 +26,6 @@ export interface FlinkStackProps extends StackProps {
   readonly jarPath: string;
   readonly kafkaBootstrapBrokers: string;
   readonly kafkaClusterArn: string;
-  /** `http://host:8086` of every InfluxDB node, in node order. */
-  readonly influxEndpoints: readonly string[];
   readonly logsKey: kms.IKey;
 }
 
@@ -37,7 +35,7 @@ export const FLINK_RUNTIME = 'FLINK-2_2';
 /**
  * The Managed Service for Apache Flink application running the job jar with the planned
  * parallelism, parallelism per KPU and autoscaling, checkpointing and snapshots on, VPC access to
- * MSK and InfluxDB, its runtime properties from the plan, and a custom resource that starts it
+ * MSK, its runtime properties from the plan, and a custom resource that starts it
  * after the first deploy and after every code or configuration update.
  */
 export class FlinkStack extends Stack {
@@ -46,7 +44,7 @@ export class FlinkStack extends Stack {
 
   constructor(scope: Construct, id: string, props: FlinkStackProps) {
     super(scope, id, props);
-    const { flink, kafka, influx, environment } = props.plan;
+    const { flink, kafka, environment } = props.plan;
     this.applicationName = `metricstream-${environment}`;
 
     const jar = new s3assets.Asset(this, 'JobJar', { path: props.jarPath });
@@ -83,8 +81,12 @@ export class FlinkStack extends Stack {
     role.addToPolicy(
       new iam.PolicyStatement({ actions: ['kafka-cluster:DescribeTopic', 'kafka-cluster:ReadData'], resources: [kafkaResourceArn(cluster, 'topic', TOPICS.metrics)] }),
     );
+    // The job's two outputs: alert events (JSON) and the aggregates every InfluxDB node loads.
     role.addToPolicy(
-      new iam.PolicyStatement({ actions: ['kafka-cluster:DescribeTopic', 'kafka-cluster:WriteData'], resources: [kafkaResourceArn(cluster, 'topic', TOPICS.alerts)] }),
+      new iam.PolicyStatement({
+        actions: ['kafka-cluster:DescribeTopic', 'kafka-cluster:WriteData'],
+        resources: [kafkaResourceArn(cluster, 'topic', TOPICS.alerts), kafkaResourceArn(cluster, 'topic', TOPICS.aggregates)],
+      }),
     );
     role.addToPolicy(
       new iam.PolicyStatement({
@@ -100,24 +102,18 @@ export class FlinkStack extends Stack {
         'auth.mode': 'iam',
         'metrics.topic': TOPICS.metrics,
         'alerts.topic': TOPICS.alerts,
+        // The job writes no InfluxDB: each node loads this topic itself (docs/influx-loader.md).
+        'aggregates.topic': TOPICS.aggregates,
         'group.id': FLINK_CONSUMER_GROUP,
       },
-      influx: {
-        endpoints: props.influxEndpoints.join(','),
-        'replication.factor': String(influx.replicationFactor),
-        database: INFLUX_DATABASE,
-        'retention.policy': INFLUX_RETENTION_POLICY,
-        // The nodes create the database with its retention at boot.
-        'create.databases': 'false',
-      },
       window: { size: windowSize },
-      alerts: flinkAlertProperties(),
+      alerts: flinkAlertProperties(props.plan.alarms.thresholds),
       job: { 'checkpoint.interval': `${flink.checkpointIntervalSeconds} s` },
     };
 
     this.application = new kda.CfnApplication(this, 'Application', {
       applicationName: this.applicationName,
-      applicationDescription: `MetricStream ${environment}: windowed aggregates and alerts from Kafka into InfluxDB`,
+      applicationDescription: `MetricStream ${environment}: windowed aggregates and alerts from Kafka to Kafka`,
       runtimeEnvironment: FLINK_RUNTIME,
       serviceExecutionRole: role.roleArn,
       applicationConfiguration: {
@@ -134,7 +130,7 @@ export class FlinkStack extends Stack {
             configurationType: 'CUSTOM',
             checkpointingEnabled: true,
             checkpointInterval: flink.checkpointIntervalSeconds * 1000,
-            minPauseBetweenCheckpoints: 5000,
+            minPauseBetweenCheckpoints: flink.minPauseBetweenCheckpointsSeconds * 1000,
           },
           monitoringConfiguration: { configurationType: 'CUSTOM', logLevel: props.plan.observability.flinkLogLevel, metricsLevel: props.plan.observability.flinkMetricsLevel },
           parallelismConfiguration: {
@@ -166,7 +162,7 @@ export class FlinkStack extends Stack {
         runtime: lambda.Runtime.NODEJS_22_X,
         handler: `index.${handler}`,
         code,
-        timeout: Duration.minutes(1),
+        timeout: Duration.seconds(flink.start.handlerTimeoutSeconds),
         logGroup: new logs.LogGroup(this, `${id}Logs`, { retention: logRetention(props.plan, logGroupName), encryptionKey: props.logsKey }),
       });
       fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['kinesisanalytics:DescribeApplication', 'kinesisanalytics:StartApplication'], resources: [appArn] }));
@@ -175,9 +171,8 @@ export class FlinkStack extends Stack {
     const provider = new cr.Provider(this, 'StartProvider', {
       onEventHandler: startFunction('StartOnEvent', 'onEvent', 'Flink start: on-event logs'),
       isCompleteHandler: startFunction('StartIsComplete', 'isComplete', 'Flink start: is-complete logs'),
-      queryInterval: Duration.seconds(30),
-      // Managed Flink starts in minutes; an application that is not RUNNING by then has failed.
-      totalTimeout: Duration.minutes(30),
+      queryInterval: Duration.seconds(flink.start.pollSeconds),
+      totalTimeout: Duration.minutes(flink.start.timeoutMinutes),
       waiterStateMachineLogOptions: {
         destination: new logs.LogGroup(this, 'StartWaiterLogs', { retention: logRetention(props.plan, 'Flink start: waiter logs'), encryptionKey: props.logsKey }),
         level: sfn.LogLevel.ALL,

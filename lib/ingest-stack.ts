@@ -10,7 +10,7 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
-import type { AccessConfig } from './capacity-config';
+import type { AccessConfig } from './config/schema';
 import type { CapacityPlan } from './plan';
 import { PORTS } from './ports';
 import { TOPICS } from './topics';
@@ -116,9 +116,11 @@ export class IngestStack extends Stack {
         KAFKA_TOPIC: TOPICS.metrics,
         KAFKA_MAX_MESSAGE_BYTES: String(props.plan.kafka.maxMessageBytes),
         INGEST_SPOOL_DIR: '/var/lib/metricstream/spool',
+        INGEST_SPOOL_MAX_BYTES: String(ingest.spoolMaxBytes),
         // On SIGTERM, fail /health this long before closing, so the ALB stops routing first.
         INGEST_DRAIN_DELAY_MS: String(lifecycle.drainDelaySeconds * 1000),
         INGEST_DRAIN_TIMEOUT_MS: String(lifecycle.drainTimeoutSeconds * 1000),
+        INGEST_KEEP_ALIVE_TIMEOUT_MS: String(lifecycle.keepAliveTimeoutSeconds * 1000),
         AWS_REGION: this.region,
       },
     });
@@ -177,7 +179,7 @@ export class IngestStack extends Stack {
       roles: [role],
       statements: [
         new iam.PolicyStatement({
-          actions: ['autoscaling:CompleteLifecycleAction', 'autoscaling:SetInstanceHealth'],
+          actions: ['autoscaling:CompleteLifecycleAction', 'autoscaling:RecordLifecycleActionHeartbeat', 'autoscaling:SetInstanceHealth'],
           resources: [this.autoScalingGroup.autoScalingGroupArn],
         }),
         // Describe actions take no resource-level permissions.
@@ -203,7 +205,7 @@ export class IngestStack extends Stack {
       namespace: 'AWS/EC2',
       metricName: 'CPUUtilization',
       dimensionsMap: { AutoScalingGroupName: this.autoScalingGroup.autoScalingGroupName },
-      period: Duration.minutes(1),
+      period: Duration.seconds(ingest.scalingMetricPeriodSeconds),
       statistic: 'Average',
     });
     // Reference intent (the plan's numbers): above 70 % for 3 minutes add 2 instances; below 40 % for 10 minutes remove 1.
@@ -215,8 +217,7 @@ export class IngestStack extends Stack {
         { lower: ingest.scaleOutCpuPercent, change: ingest.scaleOutInstances },
       ],
       adjustmentType: autoscaling.AdjustmentType.CHANGE_IN_CAPACITY,
-      // One-minute periods: the minutes are the evaluation periods.
-      evaluationPeriods: ingest.scaleOutAfterMinutes,
+      evaluationPeriods: ingest.scaleOutEvaluationPeriods,
       estimatedInstanceWarmup: Duration.minutes(ingest.instanceWarmupMinutes),
     });
     new autoscaling.StepScalingPolicy(this, 'ScaleIn', {
@@ -227,7 +228,7 @@ export class IngestStack extends Stack {
         { lower: ingest.scaleInCpuPercent, change: 0 },
       ],
       adjustmentType: autoscaling.AdjustmentType.CHANGE_IN_CAPACITY,
-      evaluationPeriods: ingest.scaleInAfterMinutes,
+      evaluationPeriods: ingest.scaleInEvaluationPeriods,
     });
 
     const accessLogs = accessLogBucket(this, 'AlbAccessLogs', props.plan);
@@ -238,7 +239,7 @@ export class IngestStack extends Stack {
       vpcSubnets: { subnetType: props.plan.network.internetFacingLoadBalancer ? ec2.SubnetType.PUBLIC : ec2.SubnetType.PRIVATE_WITH_EGRESS },
       securityGroup: props.albSecurityGroup,
       dropInvalidHeaderFields: true,
-      idleTimeout: Duration.seconds(60),
+      idleTimeout: Duration.seconds(lifecycle.loadBalancerIdleTimeoutSeconds),
       deletionProtection: props.access.protectFromDeletion,
     });
     if (!props.access.protectFromDeletion) {

@@ -56,7 +56,7 @@ export class KafkaStack extends Stack {
 
     this.cluster = new msk.CfnCluster(this, 'Cluster', {
       clusterName: this.clusterName,
-      // KRaft: the metadata mode is chosen at creation and never changes (lib/plan/msk-versions.ts).
+      // KRaft: the metadata mode is chosen at creation and never changes (lib/catalog/msk-versions.ts).
       kafkaVersion: deployment.kafkaVersion,
       numberOfBrokerNodes: kafka.brokers,
       brokerNodeGroupInfo: {
@@ -90,12 +90,20 @@ export class KafkaStack extends Stack {
       replicationFactor: kafka.replicationFactor,
       configs: topicConfig(kafka.retentionHours),
     });
+    // What every InfluxDB node loads; its retention is the plan's restore rule (lib/plan/kafka.ts).
+    const aggregatesTopic = new msk.CfnTopic(this, 'AggregatesTopic', {
+      clusterArn: this.cluster.attrArn,
+      topicName: TOPICS.aggregates,
+      partitionCount: kafka.aggregatesTopicPartitions,
+      replicationFactor: kafka.replicationFactor,
+      configs: topicConfig(kafka.aggregates.retentionHours),
+    });
 
     // Deleting or replacing the stack's resources must not delete the log: the cluster keeps
     // DeletionPolicy and UpdateReplacePolicy Retain, and so do its topics (deleting one deletes its
     // records) and the configuration it uses. The data key is a kms.Key, retained by default.
     if (deployment.protectFromDeletion) {
-      for (const resource of [this.cluster, configuration, metricsTopic, alertsTopic]) resource.applyRemovalPolicy(RemovalPolicy.RETAIN);
+      for (const resource of [this.cluster, configuration, metricsTopic, alertsTopic, aggregatesTopic]) resource.applyRemovalPolicy(RemovalPolicy.RETAIN);
     }
 
     // A fixed physical id: the lookup's output only changes when the cluster does, so `cdk diff`

@@ -1,6 +1,6 @@
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { CapacityConfigError, requireAmiId, type CapacityPlan } from './plan';
-import { EC2_INSTANCE_TYPES } from './plan/instance-types';
+import { EC2_INSTANCE_TYPES } from './catalog/instance-types';
 
 /**
  * The pinned host image for an instance type. The config pins one x86_64 Amazon Linux 2023 image per

@@ -1,9 +1,10 @@
 import { Annotations, Stage, type StageProps, Tags } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { ASSET_PATHS, builtAsset } from './assets';
-import type { CapacityConfig } from './capacity-config';
+import type { CapacityConfig } from './config/schema';
 import { refuseDeployWithPlaceholders } from './deploy-guard';
 import { FlinkStack } from './flink-stack';
+import { GrafanaStack } from './grafana-stack';
 import { InfluxStack } from './influx-stack';
 import { IngestStack } from './ingest-stack';
 import { KafkaStack } from './kafka-stack';
@@ -14,11 +15,11 @@ import { planCapacity, type CapacityPlan } from './plan';
 export interface MetricStreamStageProps extends StageProps {
   readonly config: CapacityConfig;
   /** Asset locations; the built services by default. */
-  readonly assets?: { readonly ingestBundleDir: string; readonly flinkJar: string };
+  readonly assets?: { readonly ingestBundleDir: string; readonly flinkJar: string; readonly grafanaDir?: string };
 }
 
 /**
- * One environment: its plan, and the six stacks built from it (`MetricStream-<env>-<Tier>`).
+ * One environment: its plan, and the seven stacks built from it (`MetricStream-<env>-<Tier>`).
  * Every size comes from the plan; the stacks compute none.
  */
 export class MetricStreamStage extends Stage {
@@ -29,6 +30,7 @@ export class MetricStreamStage extends Stage {
   readonly flink: FlinkStack;
   readonly ingest: IngestStack;
   readonly monitoring: MonitoringStack;
+  readonly grafana: GrafanaStack;
 
   constructor(scope: Construct, id: string, props: MetricStreamStageProps) {
     super(scope, id, props);
@@ -56,9 +58,9 @@ export class MetricStreamStage extends Stage {
       plan,
       vpc,
       securityGroup: this.network.influxSecurityGroup,
-      backupIntervalDays: config.backups.intervalDays,
-      backupStandardDays: config.backups.standardDays,
-      backupRetentionDays: config.backups.retentionDays,
+      operatorCidrs: config.access.operatorCidrs,
+      kafkaBootstrapBrokers: this.kafka.bootstrapBrokers,
+      kafkaClusterArn: this.kafka.clusterArn,
       protectFromDeletion: config.access.protectFromDeletion,
     });
     this.flink = new FlinkStack(this, 'Flink', {
@@ -69,11 +71,8 @@ export class MetricStreamStage extends Stage {
       jarPath: assets.flinkJar,
       kafkaBootstrapBrokers: this.kafka.bootstrapBrokers,
       kafkaClusterArn: this.kafka.clusterArn,
-      influxEndpoints: this.influx.endpoints,
       logsKey,
     });
-    // The endpoints are DNS names from the plan, not references: order the deploys explicitly.
-    this.flink.addStackDependency(this.influx);
     this.ingest = new IngestStack(this, 'Ingest', {
       stackName: name('Ingest'),
       plan,
@@ -95,12 +94,21 @@ export class MetricStreamStage extends Stage {
       flinkApplicationName: this.flink.applicationName,
     });
 
+    this.grafana = new GrafanaStack(this, 'Grafana', {
+      stackName: name('Grafana'),
+      plan,
+      vpc,
+      operatorCidrs: config.access.operatorCidrs,
+      influx: this.influx.read,
+      provisioningDir: props.assets?.grafanaDir ?? ASSET_PATHS.grafanaDir,
+    });
+
     // What the plan cannot make hold (a soft quota it exceeds, redundancy a tier cannot give) is a
     // CDK warning on that tier's stack: `cdk synth` prints it, `--strict` fails on it.
     const stackOf = { ingest: this.ingest, kafka: this.kafka, flink: this.flink, influx: this.influx };
     for (const w of plan.warnings) Annotations.of(stackOf[w.tier]).addWarningV2(`metricstream:plan:${w.id}`, `${w.field}: ${w.message}`);
 
-    for (const stack of [this.network, this.kafka, this.influx, this.flink, this.ingest, this.monitoring]) {
+    for (const stack of [this.network, this.kafka, this.influx, this.flink, this.ingest, this.monitoring, this.grafana]) {
       // `cdk destroy` and a console delete both stop at a protected stack.
       stack.terminationProtection = plan.deployment.protectFromDeletion;
       refuseDeployWithPlaceholders(stack, plan.environment, plan.deployment.placeholders);

@@ -6,8 +6,8 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
-import { THRESHOLDS, type Threshold, type WarningAndCritical } from './monitoring/thresholds';
 import type { CapacityPlan } from './plan';
+import type { Threshold, WarningAndCritical } from './plan/thresholds';
 import { HOST_METRICS_NAMESPACE } from './user-data/cloudwatch-agent';
 
 export interface MonitoringStackProps extends StackProps {
@@ -19,8 +19,6 @@ export interface MonitoringStackProps extends StackProps {
   readonly kafkaClusterName: string;
   readonly flinkApplicationName: string;
 }
-
-const ONE_MINUTE = Duration.minutes(1);
 
 /**
  * Alarms with the reference document's warning and critical thresholds on every tier (CPU, memory,
@@ -34,6 +32,8 @@ export class MonitoringStack extends Stack {
     super(scope, id, props);
     const { plan } = props;
     const env = plan.environment;
+    const thresholds = plan.alarms.thresholds;
+    const period = Duration.seconds(plan.alarms.periodSeconds);
 
     const topicKey = new kms.Key(this, 'TopicKey', { description: `MetricStream ${env} alarm topic`, enableKeyRotation: true });
     // CloudWatch publishes alarm notifications to an encrypted topic only if the key lets it
@@ -55,7 +55,7 @@ export class MonitoringStack extends Stack {
     if (props.alarmEmail) this.topic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
 
     const minutely = (namespace: string, metricName: string, dimensionsMap: Record<string, string>, statistic: string) =>
-      new cloudwatch.Metric({ namespace, metricName, dimensionsMap, statistic, period: ONE_MINUTE });
+      new cloudwatch.Metric({ namespace, metricName, dimensionsMap, statistic, period });
     const alb = (metricName: string, statistic: string) =>
       minutely('AWS/ApplicationELB', metricName, { LoadBalancer: props.loadBalancerFullName }, statistic);
     const hosts = (metricName: string, tier: string) =>
@@ -63,34 +63,34 @@ export class MonitoringStack extends Stack {
     const ec2Cpu = (dimensionsMap: Record<string, string>) => minutely('AWS/EC2', 'CPUUtilization', dimensionsMap, 'Average');
 
     const ingestCpu = ec2Cpu({ AutoScalingGroupName: props.autoScalingGroupName });
-    this.warnAndCrit('IngestCpu', 'ingest fleet CPU %', ingestCpu, THRESHOLDS.cpuPercent);
-    this.warnAndCrit('IngestMemory', 'ingest host memory %', hosts('mem_used_percent', 'ingest'), THRESHOLDS.memoryPercent);
-    this.warnAndCrit('IngestDisk', 'ingest host disk %', hosts('disk_used_percent', 'ingest'), THRESHOLDS.diskPercent);
+    this.warnAndCrit('IngestCpu', 'ingest fleet CPU %', ingestCpu, thresholds.cpuPercent);
+    this.warnAndCrit('IngestMemory', 'ingest host memory %', hosts('mem_used_percent', 'ingest'), thresholds.memoryPercent);
+    this.warnAndCrit('IngestDisk', 'ingest host disk %', hosts('disk_used_percent', 'ingest'), thresholds.diskPercent);
     const p99 = alb('TargetResponseTime', 'p99');
-    this.warnAndCrit('IngestLatencyP99', 'ingest p99 latency s', p99, THRESHOLDS.p99LatencySeconds);
+    this.warnAndCrit('IngestLatencyP99', 'ingest p99 latency s', p99, thresholds.p99LatencySeconds);
     const errorRate = new cloudwatch.MathExpression({
       expression: '100 * (FILL(t5xx, 0) + FILL(e5xx, 0)) / MAX([requests, 1])',
       usingMetrics: { t5xx: alb('HTTPCode_Target_5XX_Count', 'Sum'), e5xx: alb('HTTPCode_ELB_5XX_Count', 'Sum'), requests: alb('RequestCount', 'Sum') },
       label: 'ingest 5xx %',
-      period: ONE_MINUTE,
+      period,
     });
-    this.alarm('IngestErrorRateCritical', 'critical: ingest 5xx %', errorRate, THRESHOLDS.errorRatePercent.critical);
+    this.alarm('IngestErrorRateCritical', 'critical: ingest 5xx %', errorRate, thresholds.errorRatePercent.critical);
 
     // Per node by its number (the agent's Node dimension), not its instance id: nothing crosses
     // stacks that a node replacement would change.
-    for (let node = 0; node < plan.influx.nodes; node++) {
+    for (let node = 0; node < plan.influx.nodeCount; node++) {
       const cpu = minutely(HOST_METRICS_NAMESPACE, 'cpu_usage_active', { Environment: env, Tier: 'influx', Node: String(node) }, 'Average');
-      this.warnAndCrit(`InfluxNode${node}Cpu`, `InfluxDB node ${node} CPU %`, cpu, THRESHOLDS.cpuPercent);
+      this.warnAndCrit(`InfluxNode${node}Cpu`, `InfluxDB node ${node} CPU %`, cpu, thresholds.cpuPercent);
     }
-    this.warnAndCrit('InfluxMemory', 'InfluxDB memory %', hosts('mem_used_percent', 'influx'), THRESHOLDS.memoryPercent);
-    this.warnAndCrit('InfluxDisk', 'InfluxDB disk %', hosts('disk_used_percent', 'influx'), THRESHOLDS.diskPercent);
+    this.warnAndCrit('InfluxMemory', 'InfluxDB memory %', hosts('mem_used_percent', 'influx'), thresholds.memoryPercent);
+    this.warnAndCrit('InfluxDisk', 'InfluxDB disk %', hosts('disk_used_percent', 'influx'), thresholds.diskPercent);
 
     for (let broker = 1; broker <= plan.kafka.brokers; broker++) {
       const disk = minutely('AWS/Kafka', 'KafkaDataLogsDiskUsed', { 'Cluster Name': props.kafkaClusterName, 'Broker ID': String(broker) }, 'Maximum');
-      this.warnAndCrit(`KafkaBroker${broker}Disk`, `Kafka broker ${broker} disk %`, disk, THRESHOLDS.diskPercent);
+      this.warnAndCrit(`KafkaBroker${broker}Disk`, `Kafka broker ${broker} disk %`, disk, thresholds.diskPercent);
     }
     const flinkDowntime = minutely('AWS/KinesisAnalytics', 'downtime', { Application: props.flinkApplicationName }, 'Maximum');
-    this.alarm('FlinkDowntimeCritical', 'critical: Flink job down (ms)', flinkDowntime, { value: 0, minutes: 2 });
+    this.alarm('FlinkDowntimeCritical', 'critical: Flink job down (ms)', flinkDowntime, thresholds.flinkDowntimeMs.critical);
 
     new cloudwatch.Dashboard(this, 'Dashboard', {
       dashboardName: `MetricStream-${env}`,

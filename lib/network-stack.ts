@@ -14,7 +14,7 @@ export interface NetworkStackProps extends StackProps {
   readonly plan: CapacityPlan;
   /** Clients allowed to reach the ingest ALB. */
   readonly clientCidrs: readonly string[];
-  /** Operators and Grafana allowed to query InfluxDB. */
+  /** Operators allowed to query InfluxDB directly (and through the NLB, lib/influx-stack.ts). */
   readonly operatorCidrs: readonly string[];
 }
 
@@ -29,8 +29,9 @@ const INTERFACE_ENDPOINT_SERVICES: Readonly<Record<InterfaceEndpointName, readon
 
 /**
  * The VPC every tier lives in, and one security group per tier holding exactly the flows of the
- * design: clients -> ALB -> ingest -> MSK <- Flink -> InfluxDB <- operators. Keeping the groups
- * and their rules here lets the tier stacks reference them without cross-stack cycles.
+ * design: clients -> ALB -> ingest -> MSK <- Flink, MSK <- InfluxDB loaders, InfluxDB <- operators
+ * (and the Influx stack's read NLB). Keeping the groups and their rules here lets the tier stacks
+ * reference them without cross-stack cycles.
  */
 export class NetworkStack extends Stack {
   readonly vpc: ec2.Vpc;
@@ -65,8 +66,8 @@ export class NetworkStack extends Stack {
       natGateways: plan.natGateways,
       subnetConfiguration: [
         // Only the ALB and the NAT gateways (with their own elastic IPs) live here.
-        { name: 'public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24, mapPublicIpOnLaunch: false },
-        { name: 'private', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 20 },
+        { name: 'public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: plan.deployment.subnetCidrMasks.public, mapPublicIpOnLaunch: false },
+        { name: 'private', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: plan.deployment.subnetCidrMasks.private },
       ],
       gatewayEndpoints: { S3: { service: ec2.GatewayVpcEndpointAwsService.S3 } },
     });
@@ -115,12 +116,14 @@ export class NetworkStack extends Stack {
     }
     this.albSecurityGroup.addEgressRule(this.ingestSecurityGroup, ec2.Port.tcp(PORTS.ingest), 'ALB to ingest targets');
     this.ingestSecurityGroup.addIngressRule(this.albSecurityGroup, ec2.Port.tcp(PORTS.ingest), 'requests and health checks from the ALB');
-    for (const client of [this.ingestSecurityGroup, this.flinkSecurityGroup]) {
+    // Ingest produces, Flink consumes and produces, every InfluxDB node's loader consumes.
+    for (const client of [this.ingestSecurityGroup, this.flinkSecurityGroup, this.influxSecurityGroup]) {
       this.kafkaSecurityGroup.addIngressRule(client, ec2.Port.tcp(PORTS.kafkaIam), 'Kafka clients, TLS with IAM auth');
     }
-    this.influxSecurityGroup.addIngressRule(this.flinkSecurityGroup, ec2.Port.tcp(PORTS.influx), 'Flink writes aggregates and alerts');
+    // No Flink rule: the job writes to Kafka, each node's loader reads it. The read NLB's rule is in
+    // the Influx stack (beside the NLB's group).
     for (const cidr of props.operatorCidrs) {
-      this.influxSecurityGroup.addIngressRule(ec2.Peer.ipv4(cidr), ec2.Port.tcp(PORTS.influx), 'operators and Grafana query InfluxDB');
+      this.influxSecurityGroup.addIngressRule(ec2.Peer.ipv4(cidr), ec2.Port.tcp(PORTS.influx), 'operators query InfluxDB');
     }
   }
 }

@@ -6,4 +6,8 @@ export const PORTS = {
   kafkaIam: 9098,
   /** InfluxDB's HTTP API. */
   influx: 8086,
+  /** Grafana's HTTP server behind its ALB. */
+  grafana: 3000,
+  /** Grafana's PostgreSQL metadata database. */
+  postgres: 5432,
 } as const;

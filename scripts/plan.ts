@@ -7,7 +7,8 @@
  * JSON. An invalid config or an unknown region/instance type exits 1 with a one-line reason.
  */
 import { parseArgs } from 'node:util';
-import { ENVIRONMENT_NAMES, capacityConfigFor, type PricingModel } from '../lib/capacity-config';
+import { ENVIRONMENT_NAMES, capacityConfigFor } from '../lib/capacity-config';
+import type { PricingModel } from '../lib/config/schema';
 import { planCapacity } from '../lib/plan';
 import { CLIENT_NETWORKS, REQUEST_COMPRESSIONS, type ClientNetwork, type RequestCompression } from '../lib/plan/transfer';
 import { applyWhatIf, telegrafDefaults, type WhatIf } from '../lib/plan/what-if';

@@ -18,3 +18,5 @@ bash scripts/influx/start.sh
 
 npm run test:integration -w services/ingest
 bash scripts/flink/test-integration.sh
+# A restored InfluxDB node's consumer-group reset (kafka-python) against the broker above.
+npx jest --testMatch '**/*.itest.ts' test/influx

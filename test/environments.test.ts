@@ -18,7 +18,7 @@ describe.each(ENVIRONMENT_NAMES)('%s', (env) => {
       ingest: `${plan.ingest.minInstances}/${plan.ingest.desiredInstances}/${plan.ingest.maxInstances} x ${plan.ingest.instanceType}`,
       kafka: `${plan.kafka.brokers} x ${plan.kafka.brokerInstanceType}, ${plan.kafka.storagePerBrokerGiB} GiB each, ${plan.kafka.partitions} partitions, RF ${plan.kafka.replicationFactor}`,
       flink: `parallelism ${plan.flink.parallelism}, ${plan.flink.parallelismPerKpu} per KPU, ${plan.flink.billedKpus} KPUs billed`,
-      influx: `${plan.influx.nodes} x ${plan.influx.instanceType} (${plan.influx.shards} shard x RF ${plan.influx.replicationFactor})`,
+      influx: `${plan.influx.nodeCount} x ${plan.influx.instanceType} (${plan.influx.shards} shard x RF ${plan.influx.replicationFactor})`,
       albLcus: Number(plan.loadBalancer.lcus.toFixed(3)),
     }).toMatchSnapshot();
   });

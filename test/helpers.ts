@@ -1,4 +1,5 @@
-import { CAPACITY_CONFIGS, type CapacityConfig, type EnvironmentName } from '../lib/capacity-config';
+import { CAPACITY_CONFIGS } from '../lib/capacity-config';
+import type { CapacityConfig, EnvironmentName } from '../lib/config/schema';
 
 type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };
 

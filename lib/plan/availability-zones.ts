@@ -5,7 +5,7 @@
  *
  * @see https://docs.aws.amazon.com/ram/latest/userguide/working-with-az-ids.html
  */
-import type { SupportedRegion } from './instance-types';
+import type { SupportedRegion } from '../catalog/instance-types';
 
 /** The prefix of a region's AZ IDs (`use1-az1` in us-east-1). */
 export const AZ_ID_PREFIX: Readonly<Record<SupportedRegion, string>> = {

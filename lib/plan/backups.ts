@@ -1,11 +1,19 @@
-import type { CapacityConfig } from '../capacity-config';
+import type { CapacityConfig } from '../config/schema';
 import type { InfluxPlan } from './influx';
 
 /**
- * InfluxDB backups in S3: a full backup (one copy of the data) every `intervalDays`, kept in S3
- * Standard for `standardDays`, then in the archival class until `retentionDays`.
+ * InfluxDB backups in S3: a full backup of every shard (together one copy of the data) every
+ * `intervalDays`, kept in S3 Standard for `standardDays`, then in the archival class until
+ * `retentionDays`. A node whose store is empty at boot restores its shard's latest one.
  */
 export interface BackupPlan {
+  readonly intervalDays: number;
+  readonly standardDays: number;
+  readonly retentionDays: number;
+  /** The replica of every shard that uploads the backups (its timer), and so the nodes (indexes into influx.nodes) that do. */
+  readonly replica: number;
+  readonly nodes: readonly number[];
+  /** Backups of shard s are under `shard-<s>/<UTC time of the backup's start>/` in the bucket. */
   readonly backupBytes: number;
   readonly standardCopies: number;
   readonly archiveCopies: number;
@@ -13,11 +21,21 @@ export interface BackupPlan {
   readonly archiveBytes: number;
 }
 
+/** Replica 0 of each shard backs up: every shard has one (RF >= 1), in the first AZ. */
+export const BACKUP_REPLICA = 0;
+
 export function planBackups(config: CapacityConfig, influx: InfluxPlan): BackupPlan {
   const b = config.backups;
   const standardCopies = Math.ceil(b.standardDays / b.intervalDays);
   const archiveCopies = Math.ceil((b.retentionDays - b.standardDays) / b.intervalDays);
+  const replica = BACKUP_REPLICA;
   return {
+    intervalDays: b.intervalDays,
+    standardDays: b.standardDays,
+    retentionDays: b.retentionDays,
+    replica,
+    nodes: influx.nodes.flatMap((n, index) => (n.replica === replica ? [index] : [])),
+    // Every shard once: together one copy of the data.
     backupBytes: influx.storedBytes,
     standardCopies,
     archiveCopies,

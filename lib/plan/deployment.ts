@@ -3,10 +3,10 @@
  * CIDR, protection of stateful resources, and which access settings are still placeholders. Pure:
  * the stacks read this plan and decide nothing themselves.
  */
-import type { CapacityConfig } from '../capacity-config';
+import type { CapacityConfig } from '../config/schema';
 import { availabilityZoneIdsProblem } from './availability-zones';
 import { CapacityConfigError } from './errors';
-import { DEFAULT_MSK_KAFKA_VERSION, mskVersionProblem } from './msk-versions';
+import { DEFAULT_MSK_KAFKA_VERSION, mskVersionProblem } from '../catalog/msk-versions';
 
 /** A setting still at a value that cannot work in a real account, and why. */
 export interface PlaceholderSetting {
@@ -16,12 +16,17 @@ export interface PlaceholderSetting {
   readonly reason: string;
 }
 
+/** The subnet layout a /16 VPC is planned for: per AZ a /24 public and a /20 private subnet (3 AZs use 13,056 of its 65,536 addresses). */
+export const SUBNET_CIDR_MASKS = { public: 24, private: 20 } as const;
+
 export interface DeploymentPlan {
   /** MSK `KafkaVersion`: a KRaft version (the metadata mode is fixed at creation). */
   readonly kafkaVersion: string;
   /** One subnet of each kind per AZ ID, in this order. */
   readonly availabilityZoneIds: readonly string[];
   readonly vpcCidr: string;
+  /** Prefix lengths of each AZ's subnets: the ALB and NAT gateways in the public one, everything else in the private one. */
+  readonly subnetCidrMasks: typeof SUBNET_CIDR_MASKS;
   /**
    * Stack termination protection, ALB deletion protection, instance termination protection, and
    * the MSK cluster and API-key secret retained when their stack is deleted.
@@ -51,7 +56,7 @@ export function validateDeployment(config: CapacityConfig): void {
 
   const cidr = parseCidr(config.vpcCidr);
   if (!cidr) fail('vpcCidr', `("${config.vpcCidr}") is not an IPv4 CIDR`);
-  else if (cidr.prefix !== 16) fail('vpcCidr', `("${config.vpcCidr}") must be a /16: the subnet layout (a /20 private and a /24 public subnet per AZ) is planned for one`);
+  else if (cidr.prefix !== 16) fail('vpcCidr', `("${config.vpcCidr}") must be a /16: the subnet layout (a /${SUBNET_CIDR_MASKS.private} private and a /${SUBNET_CIDR_MASKS.public} public subnet per AZ) is planned for one`);
   else if (!isPrivate(cidr.base)) fail('vpcCidr', `("${config.vpcCidr}") must be inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16 (RFC 1918)`);
   else if (cidr.base % 2 ** 16 !== 0) fail('vpcCidr', `("${config.vpcCidr}") has host bits set: the network address of a /16 ends in .0.0`);
 
@@ -85,6 +90,10 @@ export function placeholderSettings(config: CapacityConfig): PlaceholderSetting[
   if (access.ingestDomainName && !access.certificateArn && RESERVED_DOMAIN.test(access.ingestDomainName)) {
     found.push({ field: 'access.ingestDomainName', value: access.ingestDomainName, reason: 'is a reserved example domain: its certificate can never be validated' });
   }
+  const grafana = config.grafana;
+  if (grafana.domainName && !grafana.certificateArn && RESERVED_DOMAIN.test(grafana.domainName)) {
+    found.push({ field: 'grafana.domainName', value: grafana.domainName, reason: 'is a reserved example domain: its certificate can never be validated' });
+  }
   for (const field of ['clientCidrs', 'operatorCidrs'] as const) {
     for (const cidr of access[field]) {
       if (DOCUMENTATION_CIDRS.some((doc) => contains(doc, cidr))) {
@@ -108,6 +117,7 @@ export function planDeployment(config: CapacityConfig): DeploymentPlan {
     kafkaVersion: config.kafka.version ?? DEFAULT_MSK_KAFKA_VERSION,
     availabilityZoneIds: config.availabilityZoneIds,
     vpcCidr: config.vpcCidr,
+    subnetCidrMasks: SUBNET_CIDR_MASKS,
     protectFromDeletion: config.access.protectFromDeletion,
     hostedZoneId: config.access.hostedZoneId,
     placeholders: placeholderSettings(config),

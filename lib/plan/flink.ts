@@ -1,4 +1,4 @@
-import type { CapacityConfig } from '../capacity-config';
+import type { CapacityConfig } from '../config/schema';
 import { pct, type AzLossPlan, type RedundancyPlan } from './redundancy';
 import { roundUpToMultiple } from './units';
 import type { WorkloadPlan } from './workload';
@@ -7,6 +7,17 @@ import type { WorkloadPlan } from './workload';
 export const ORCHESTRATION_KPUS = 1;
 /** Managed Flink gives every KPU 50 GB of running application storage, billed per GB-month. */
 export const RUNNING_STORAGE_GB_PER_KPU = 50;
+
+export interface FlinkStartPlan {
+  /** The provider framework re-invokes isComplete this often while the application starts. */
+  readonly pollSeconds: number;
+  /** Managed Flink starts in minutes; an application not RUNNING after this has failed the deploy. */
+  readonly timeoutMinutes: number;
+  /** Each handler call (one DescribeApplication or StartApplication) gets this long. */
+  readonly handlerTimeoutSeconds: number;
+}
+
+const FLINK_START: FlinkStartPlan = { pollSeconds: 30, timeoutMinutes: 30, handlerTimeoutSeconds: 60 };
 
 export interface FlinkPlan {
   readonly parallelism: number;
@@ -19,6 +30,9 @@ export interface FlinkPlan {
   readonly autoScalingEnabled: boolean;
   readonly windowSeconds: number;
   readonly checkpointIntervalSeconds: number;
+  readonly minPauseBetweenCheckpointsSeconds: number;
+  /** How the deploy waits for the application to run (lib/flink-stack.ts, the start custom resource). */
+  readonly start: FlinkStartPlan;
   /** Share of the planned per-slot capacity used at peak. */
   readonly utilizationAtPeak: number;
   readonly azLoss: AzLossPlan;
@@ -55,6 +69,8 @@ export function planFlink(config: CapacityConfig, workload: WorkloadPlan, broker
     autoScalingEnabled: flink.autoScalingEnabled,
     windowSeconds: flink.windowSeconds,
     checkpointIntervalSeconds: flink.checkpointIntervalSeconds,
+    minPauseBetweenCheckpointsSeconds: flink.minPauseBetweenCheckpointsSeconds,
+    start: FLINK_START,
     utilizationAtPeak,
     azLoss,
   };

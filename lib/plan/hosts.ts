@@ -1,4 +1,4 @@
-import type { CapacityConfig } from '../capacity-config';
+import type { CapacityConfig } from '../config/schema';
 import { CapacityConfigError } from './errors';
 
 /** The pinned machine image of the environment's hosts. */

@@ -2,15 +2,16 @@
  * The plan: every size the stacks and the cost model use, derived by pure functions from one
  * capacity config. No CDK imports here: the stacks depend on the plan, never the other way round.
  */
-import type { CapacityConfig, EnvironmentName, PricingModel } from '../capacity-config';
+import type { CapacityConfig, EnvironmentName, PricingModel } from '../config/schema';
 import { planBackups, type BackupPlan } from './backups';
 import { planDeployment, validateDeployment, type DeploymentPlan } from './deployment';
 import { planFlink, type FlinkPlan } from './flink';
+import { planGrafana, type GrafanaPlan } from './grafana';
 import { planHostImage, type HostImagePlan } from './hosts';
 import { planInflux, type InfluxPlan } from './influx';
 import { planIngest, type IngestPlan } from './ingest';
 import { planKafka, planKafkaBrokers, type KafkaPlan } from './kafka';
-import { planLoadBalancer, type LoadBalancerPlan } from './load-balancer';
+import { planInfluxRead, planLoadBalancer, type InfluxReadPlan, type LoadBalancerPlan } from './load-balancer';
 import { capacityEntries } from './measurements';
 import { quotaExcesses } from './quotas';
 import { planRedundancy, type AzLossPlan, type RedundancyPlan } from './redundancy';
@@ -19,12 +20,14 @@ import { planObservability, type ObservabilityPlan } from './observability';
 import { planTransfer, validateTransferConfig, type TransferPlan } from './transfer';
 import { TOPICS } from '../topics';
 import { validateCapacityConfig } from './validate';
+import { planAlarms, type AlarmPlan } from './thresholds';
 import { planWorkload, type WorkloadPlan } from './workload';
 
 export { CapacityConfigError } from './errors';
 export { requireAmiId } from './hosts';
 export type { DeploymentPlan, PlaceholderSetting } from './deployment';
-export type { AzLossPlan, RedundancyPlan, BackupPlan, HostImagePlan, FlinkPlan, InfluxPlan, IngestPlan, KafkaPlan, LoadBalancerPlan, TransferPlan, WorkloadPlan, NetworkChargesPlan, ObservabilityPlan };
+export type { GrafanaPlan };
+export type { AlarmPlan, AzLossPlan, RedundancyPlan, BackupPlan, HostImagePlan, FlinkPlan, InfluxPlan, IngestPlan, InfluxReadPlan, KafkaPlan, LoadBalancerPlan, TransferPlan, WorkloadPlan, NetworkChargesPlan, ObservabilityPlan };
 
 export interface CapacityPlan {
   readonly environment: EnvironmentName;
@@ -40,9 +43,15 @@ export interface CapacityPlan {
   readonly kafka: KafkaPlan;
   readonly flink: FlinkPlan;
   readonly influx: InfluxPlan;
+  /** The internal NLB readers (Grafana, operators) query InfluxDB through. */
+  readonly influxRead: InfluxReadPlan;
   readonly backups: BackupPlan;
+  /** The Grafana server, its metadata database and its operators-only ALB (lib/plan/grafana.ts). */
+  readonly grafana: GrafanaPlan;
   readonly transfer: TransferPlan;
   readonly observability: ObservabilityPlan;
+  /** Alarm thresholds and their period (lib/plan/thresholds.ts), for the alarms and the Flink job's alert rules. */
+  readonly alarms: AlarmPlan;
   readonly network: NetworkChargesPlan;
   /** Kafka version, AZ IDs, VPC CIDR, protection and placeholder settings (lib/plan/deployment.ts). */
   readonly deployment: DeploymentPlan;
@@ -77,9 +86,9 @@ export function planCapacity(config: CapacityConfig): CapacityPlan {
   validateTransferConfig(config);
   const workload = planWorkload(config);
   const redundancy = planRedundancy(config);
-  const brokers = planKafkaBrokers(config, workload, redundancy);
-  const flink = planFlink(config, workload, brokers.brokers, redundancy);
   const influx = planInflux(config, workload, redundancy);
+  const brokers = planKafkaBrokers(config, workload, redundancy, influx);
+  const flink = planFlink(config, workload, brokers.brokers, redundancy);
   const ingest = planIngest(config, workload, redundancy);
   const tiers = { ingest: ingest.azLoss, kafka: brokers.azLoss, flink: flink.azLoss, influx: influx.azLoss };
   const kafka = planKafka(config, brokers, flink.parallelism);
@@ -95,11 +104,12 @@ export function planCapacity(config: CapacityConfig): CapacityPlan {
           },
         ]
       : []),
-    ...quotaExcesses(config, { flinkKpus: flink.kpus, brokers: brokers.brokers, ingestMaxInstances: ingest.maxInstances, influxNodes: influx.nodes }).map(
+    ...quotaExcesses(config, { flinkKpus: flink.kpus, brokers: brokers.brokers, ingestMaxInstances: ingest.maxInstances, influxNodes: influx.nodeCount }).map(
       ({ quota, tier, field, message }) => ({ id: quota, tier, field, message }),
     ),
   ];
   const transfer = planTransfer(config, workload);
+  const grafana = planGrafana(config);
   return {
     environment: config.environment,
     account: config.account,
@@ -114,12 +124,15 @@ export function planCapacity(config: CapacityConfig): CapacityPlan {
     kafka,
     flink,
     influx,
+    influxRead: planInfluxRead(config),
     backups: planBackups(config, influx),
+    grafana,
     transfer,
     observability: planObservability(config, workload, ingest, kafka, flink, influx, transfer, Object.keys(TOPICS).length),
-    network: planNetworkCharges(config, ingest, influx, transfer),
+    alarms: planAlarms(),
+    network: planNetworkCharges(config, ingest, influx, transfer, grafana),
     warnings,
-    capacities: capacityEntries(config).map(({ path, capacity: { value, unit, source } }) => ({ path, value, unit, source })),
+    capacities: Object.values(capacityEntries(config)).map(({ path, capacity: { value, unit, source } }) => ({ path, value, unit, source })),
     deployment: planDeployment(config),
     hostImage: planHostImage(config),
   };

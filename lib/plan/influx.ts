@@ -1,9 +1,21 @@
-import type { CapacityConfig } from '../capacity-config';
+import type { CapacityConfig } from '../config/schema';
 import { CapacityConfigError } from './errors';
-import { EC2_INSTANCE_TYPES } from './instance-types';
-import type { AzLossPlan, RedundancyPlan } from './redundancy';
+import { EC2_INSTANCE_TYPES } from '../catalog/instance-types';
+import { replicasLeft as replicasLeftOf, type AzLossPlan, type RedundancyPlan } from './redundancy';
 import { BYTES_PER_GB, SECONDS_PER_DAY } from './units';
 import type { WorkloadPlan } from './workload';
+
+/**
+ * One InfluxDB node: replica `replica` of shard `shard`, in the AZ at index `az` of the
+ * environment's availabilityZoneIds (the private subnet of that index). Node n of the list is the
+ * stack's `Node<n>`; its loader's consumer group is loaderConsumerGroup(shard, replica) and it loads
+ * aggregatesTopicOfShard(shard, shards) (lib/topics.ts).
+ */
+export interface InfluxNode {
+  readonly shard: number;
+  readonly replica: number;
+  readonly az: number;
+}
 
 /**
  * InfluxDB holds what the Flink job writes: one aggregate row (count, min, max, sum, mean, last) per
@@ -14,9 +26,11 @@ export interface InfluxPlan {
   readonly instanceType: string;
   readonly shards: number;
   readonly replicationFactor: number;
-  readonly nodes: number;
+  /** The layout the stack builds, node n at index n: shard-major, replica r of every shard in AZ r mod AZs. */
+  readonly nodes: readonly InfluxNode[];
+  readonly nodeCount: number;
   readonly aggregateRowsPerSecond: number;
-  /** Rows each node writes per second (every shard is written to all of its replicas). */
+  /** Rows each node writes per second (every replica of a shard loads all of the shard's rows). */
   readonly writesPerNodePerSecond: number;
   /** Share of a node's planned write capacity used. */
   readonly writeUtilization: number;
@@ -43,7 +57,7 @@ export interface InfluxPlan {
   readonly nodeGenerations: readonly number[];
 }
 
-/** A replaced node's new address reaches the Flink sink within a minute. */
+/** A replaced node's new address reaches operators within a minute. */
 const DNS_TTL_SECONDS = 60;
 const READINESS_TIMEOUT_SECONDS = 300;
 const READINESS_POLL_SECONDS = 2;
@@ -67,7 +81,14 @@ export function planInflux(config: CapacityConfig, workload: WorkloadPlan, redun
   // Each node holds one shard's replica: 1/shards of the data and of the writes.
   const shards =
     influx.shards ?? Math.max(1, Math.ceil(storedBytes / usableBytesPerNode), Math.ceil(aggregateRowsPerSecond / perNodeWrites));
-  const nodes = shards * influx.replicationFactor;
+  const azs = config.availabilityZones;
+  // The one placement rule: replica r of every shard in AZ r mod AZs, so with RF >= AZs every AZ
+  // holds a full copy of every shard.
+  const layout: InfluxNode[] = [];
+  for (let shard = 0; shard < shards; shard++) {
+    for (let replica = 0; replica < influx.replicationFactor; replica++) layout.push({ shard, replica, az: replica % azs });
+  }
+  const nodes = layout.length;
   const writesPerNodePerSecond = (aggregateRowsPerSecond * influx.replicationFactor) / nodes;
   const storedBytesPerNode = (storedBytes * influx.replicationFactor) / nodes;
   const diskUsePercent = (100 * storedBytesPerNode) / (instanceStoreGB * BYTES_PER_GB);
@@ -87,11 +108,8 @@ export function planInflux(config: CapacityConfig, workload: WorkloadPlan, redun
     );
   }
 
-  // Nodes go round robin over the AZs (lib/influx-stack.ts), so up to AZs nodes sit in distinct AZs.
-  // The Flink sink's hash ring picks RF distinct nodes per series without regard to AZ, so with more
-  // nodes than AZs one AZ (ceil(nodes / AZs) nodes) can hold that many replicas of a series.
-  const azs = config.availabilityZones;
-  const replicasLeft = influx.replicationFactor - Math.min(influx.replicationFactor, Math.ceil(nodes / azs));
+  // An AZ holds ceil(RF / AZs) replicas of each shard at most (the placement above).
+  const replicasLeft = replicasLeftOf(influx.replicationFactor, azs);
   if (redundancy.staticStabilityRequired && influx.replicationFactor < 2) {
     throw new CapacityConfigError(
       env,
@@ -101,15 +119,15 @@ export function planInflux(config: CapacityConfig, workload: WorkloadPlan, redun
   }
   const azLoss: AzLossPlan = {
     survives: replicasLeft >= 1,
-    // The sink writes every replica of a series and fails its checkpoint when one cannot be written.
-    staticallyStable: false,
-    utilizationAfterLoss: null,
+    // Every replica loads the shard on its own (its own consumer group): a node or an AZ down stops
+    // no other node's writes, and the replicas left serve the reads without anything new launched.
+    staticallyStable: replicasLeft >= 1,
+    // Each node writes its whole shard whatever the others do: its write load does not change.
+    utilizationAfterLoss: replicasLeft >= 1 ? writesPerNodePerSecond / perNodeWrites : null,
     detail:
       replicasLeft >= 1
-        ? `${replicasLeft} of ${influx.replicationFactor} replicas of every series left serve queries; writes pause (the Flink sink needs every replica, the points wait in Kafka) until the node is back`
-        : influx.replicationFactor < 2
-          ? `a single replica per shard: its data is unavailable until the AZ is back`
-          : `${nodes} nodes over ${azs} AZs and an AZ-unaware hash ring in the Flink sink: all ${influx.replicationFactor} replicas of a series can sit in one AZ and be unavailable with it`,
+        ? `${replicasLeft} of ${influx.replicationFactor} replicas of every shard left (replica r in AZ r mod ${azs}), each loading the aggregates topic on its own: writes go on, the NLB sends queries to the nodes left; a returning node catches up from its consumer group's offsets`
+        : `a single replica per shard: its data is unavailable until the AZ is back (the aggregates wait in Kafka, its loader catches up)`,
   };
   const generations = influx.nodeGenerations ?? {};
   for (const [node, generation] of Object.entries(generations)) {
@@ -125,7 +143,8 @@ export function planInflux(config: CapacityConfig, workload: WorkloadPlan, redun
     instanceType: influx.instanceType,
     shards,
     replicationFactor: influx.replicationFactor,
-    nodes,
+    nodes: layout,
+    nodeCount: nodes,
     aggregateRowsPerSecond,
     writesPerNodePerSecond,
     writeUtilization: writesPerNodePerSecond / perNodeWrites,

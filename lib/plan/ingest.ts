@@ -1,6 +1,7 @@
-import type { CapacityConfig } from '../capacity-config';
-import { EC2_INSTANCE_TYPES } from './instance-types';
+import type { CapacityConfig } from '../config/schema';
+import { EC2_INSTANCE_TYPES } from '../catalog/instance-types';
 import { staticallyStableCount, survivorsOf, pct, type AzLossPlan, type RedundancyPlan } from './redundancy';
+import { BYTES_PER_GIB } from './units';
 import type { WorkloadPlan } from './workload';
 
 /** The ingest fleet behind the ALB. */
@@ -21,6 +22,12 @@ export interface IngestPlan {
   /** Share of the planned per-instance capacity used at peak with `desiredInstances`. */
   readonly utilizationAtPeak: number;
   readonly volumeGiB: number;
+  /**
+   * The disk spool's bound per instance (INGEST_SPOOL_MAX_BYTES, split over the workers): the volume
+   * less what the OS, the packages, the bundle and the journal keep on it. While Kafka is unreachable
+   * accepted points wait there; a full spool turns /health to 503.
+   */
+  readonly spoolMaxBytes: number;
   /** Cluster workers per instance: one per vCPU. */
   readonly workersPerInstance: number;
   /** Instances replaced at a time when the bundle changes: the spares' worth, at least one. */
@@ -42,6 +49,10 @@ export interface IngestPlan {
   readonly scaleInInstances: number;
   readonly scaleInAfterMinutes: number;
   readonly instanceWarmupMinutes: number;
+  /** Period of the CPU metric the step scaling reads; the `...AfterMinutes` are whole periods of it. */
+  readonly scalingMetricPeriodSeconds: number;
+  readonly scaleOutEvaluationPeriods: number;
+  readonly scaleInEvaluationPeriods: number;
   readonly lifecycle: IngestLifecyclePlan;
 }
 
@@ -63,11 +74,18 @@ export interface IngestLifecyclePlan {
   readonly drainTimeoutSeconds: number;
   /** systemd's TimeoutStopSec: drain delay + drain timeout + the flush of what was accepted. */
   readonly stopTimeoutSeconds: number;
-  /** A terminating instance waits at most this long for its spool to reach Kafka before it stops. */
+  /**
+   * A terminating instance waits at most this long for its spool to reach Kafka before it stops: the
+   * longest the termination hook can be held (its global timeout) less the stop and the API calls, so
+   * a scale-in or replacement during a Kafka outage keeps the acknowledged points until the broker is
+   * back instead of deleting the volume that holds them.
+   */
   readonly spoolDrainTimeoutSeconds: number;
+  /** While it drains, the host records a heartbeat this often, within terminationHeartbeatSeconds. */
+  readonly terminationHeartbeatIntervalSeconds: number;
   /** How often the host reads its lifecycle state and, when terminating, its spool size. */
   readonly lifecyclePollSeconds: number;
-  /** Termination lifecycle hook: spool drain + stop, with room for the API calls; the host completes it sooner. */
+  /** Termination lifecycle hook's HeartbeatTimeout; the host completes the hook as soon as its spool is empty. */
   readonly terminationHeartbeatSeconds: number;
   /** A booting instance polls /health this long (every readinessPollSeconds) before its boot fails. */
   readonly readinessTimeoutSeconds: number;
@@ -82,6 +100,16 @@ export interface IngestLifecyclePlan {
   /** Rolling update: instances replaced at a time, and kept in service meanwhile (< maxInstances). */
   readonly maxBatchSize: number;
   readonly minInstancesInService: number;
+  /** systemd restarts a crashed service after this (RestartSec). */
+  readonly serviceRestartSeconds: number;
+  /** The ALB closes a client or target connection idle this long (its default; clients keep theirs alive for less). */
+  readonly loadBalancerIdleTimeoutSeconds: number;
+  /**
+   * The service keeps an idle target connection open this long (INGEST_KEEP_ALIVE_TIMEOUT_MS): longer
+   * than the ALB's idle timeout, so the ALB, not the target, closes it. A target that closes first
+   * races the ALB's next request on that connection, which the client sees as a 502.
+   */
+  readonly keepAliveTimeoutSeconds: number;
 }
 
 // Lifecycle policy: the ALB's checks, the service's drain and the boot allowance.
@@ -92,7 +120,15 @@ const DEREGISTRATION_DELAY_SECONDS = 30;
 const DRAIN_TIMEOUT_SECONDS = 30;
 /** After the drain the service flushes its queue to Kafka or the spool (one send timeout, 10 s) and exits. */
 const FLUSH_SECONDS = 20;
-const SPOOL_DRAIN_TIMEOUT_SECONDS = 300;
+/**
+ * The termination hook's HeartbeatTimeout (at most 7,200 s) and its global timeout: an instance stays
+ * in Terminating:Wait at most 48 hours or 100 x HeartbeatTimeout, whichever is smaller, however
+ * often it records heartbeats. 30 minutes makes the global timeout the full 48 hours.
+ * @see https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_LifecycleHook.html
+ */
+const TERMINATION_HEARTBEAT_SECONDS = 1_800;
+const LIFECYCLE_GLOBAL_TIMEOUT_SECONDS = Math.min(48 * 3_600, 100 * TERMINATION_HEARTBEAT_SECONDS);
+const TERMINATION_HEARTBEAT_INTERVAL_SECONDS = TERMINATION_HEARTBEAT_SECONDS / 3;
 const LIFECYCLE_POLL_SECONDS = 5;
 /** Room for the host's describe/complete calls and a slow API. */
 const LIFECYCLE_API_SECONDS = 30;
@@ -102,6 +138,20 @@ const READINESS_TIMEOUT_SECONDS = 300;
 const READINESS_POLL_SECONDS = 5;
 const LIVENESS_INTERVAL_SECONDS = 10;
 const LIVENESS_FAILURES = 3;
+/**
+ * Of an ingest volume, what is not the spool: AL2023 with its packages (~2 GiB), the Node runtime,
+ * bundle and CloudWatch agent, and the journal (journald keeps up to 10 % of the file system, 4 GiB at most).
+ */
+export const INGEST_VOLUME_RESERVE_GIB = 8;
+/** The service refuses a spool below 1 MiB; the plan asks for a whole GiB at least. */
+export const MIN_SPOOL_GIB = 1;
+const SERVICE_RESTART_SECONDS = 2;
+/** @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/edit-load-balancer-attributes.html#connection-idle-timeout */
+const LOAD_BALANCER_IDLE_TIMEOUT_SECONDS = 60;
+/** AWS recommends an application idle timeout larger than the load balancer's (same page as above). */
+const KEEP_ALIVE_MARGIN_SECONDS = 5;
+/** One-minute CPU (EC2 detailed monitoring), so the step policies count the reference's minutes exactly. */
+const SCALING_METRIC_PERIOD_SECONDS = 60;
 
 /**
  * Reference rule: instances = ceil(peak requests/s / per-instance capacity) + spares
@@ -152,9 +202,10 @@ export function planIngest(config: CapacityConfig, workload: WorkloadPlan, redun
     drainDelaySeconds,
     drainTimeoutSeconds: DRAIN_TIMEOUT_SECONDS,
     stopTimeoutSeconds,
-    spoolDrainTimeoutSeconds: SPOOL_DRAIN_TIMEOUT_SECONDS,
+    spoolDrainTimeoutSeconds: LIFECYCLE_GLOBAL_TIMEOUT_SECONDS - stopTimeoutSeconds - LIFECYCLE_API_SECONDS,
     lifecyclePollSeconds: LIFECYCLE_POLL_SECONDS,
-    terminationHeartbeatSeconds: SPOOL_DRAIN_TIMEOUT_SECONDS + stopTimeoutSeconds + LIFECYCLE_API_SECONDS,
+    terminationHeartbeatSeconds: TERMINATION_HEARTBEAT_SECONDS,
+    terminationHeartbeatIntervalSeconds: TERMINATION_HEARTBEAT_INTERVAL_SECONDS,
     readinessTimeoutSeconds: READINESS_TIMEOUT_SECONDS,
     readinessPollSeconds: READINESS_POLL_SECONDS,
     signalTimeoutSeconds,
@@ -163,6 +214,9 @@ export function planIngest(config: CapacityConfig, workload: WorkloadPlan, redun
     livenessFailures: LIVENESS_FAILURES,
     maxBatchSize: rollingUpdateBatchSize,
     minInstancesInService,
+    serviceRestartSeconds: SERVICE_RESTART_SECONDS,
+    loadBalancerIdleTimeoutSeconds: LOAD_BALANCER_IDLE_TIMEOUT_SECONDS,
+    keepAliveTimeoutSeconds: LOAD_BALANCER_IDLE_TIMEOUT_SECONDS + KEEP_ALIVE_MARGIN_SECONDS,
   };
   return {
     instanceType: ingest.instanceType,
@@ -176,6 +230,7 @@ export function planIngest(config: CapacityConfig, workload: WorkloadPlan, redun
     requestsPerSecondPerInstanceAtPeak,
     utilizationAtPeak: requestsPerSecondPerInstanceAtPeak / perInstance,
     volumeGiB: ingest.volumeGiB,
+    spoolMaxBytes: (ingest.volumeGiB - INGEST_VOLUME_RESERVE_GIB) * BYTES_PER_GIB,
     workersPerInstance: EC2_INSTANCE_TYPES[ingest.instanceType].vcpus,
     rollingUpdateBatchSize,
     scaleOutCpuPercent: ingest.scaleOutCpuPercent,
@@ -190,6 +245,9 @@ export function planIngest(config: CapacityConfig, workload: WorkloadPlan, redun
     scaleInInstances: ingest.scaleInInstances,
     scaleInAfterMinutes: ingest.scaleInAfterMinutes,
     instanceWarmupMinutes: ingest.instanceWarmupMinutes,
+    scalingMetricPeriodSeconds: SCALING_METRIC_PERIOD_SECONDS,
+    scaleOutEvaluationPeriods: Math.ceil((ingest.scaleOutAfterMinutes * 60) / SCALING_METRIC_PERIOD_SECONDS),
+    scaleInEvaluationPeriods: Math.ceil((ingest.scaleInAfterMinutes * 60) / SCALING_METRIC_PERIOD_SECONDS),
     lifecycle,
   };
 }

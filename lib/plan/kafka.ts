@@ -1,10 +1,69 @@
-import type { CapacityConfig } from '../capacity-config';
+import type { CapacityConfig } from '../config/schema';
 import { MAX_MESSAGE_BYTES } from '../topics';
 import { CapacityConfigError } from './errors';
-import { MSK_BROKER_TYPES, MSK_MAX_STORAGE_GIB, MSK_MIN_STORAGE_GIB } from './instance-types';
+import { MSK_BROKER_TYPES, MSK_MAX_STORAGE_GIB, MSK_MIN_STORAGE_GIB } from '../catalog/instance-types';
 import { replicasLeft, survivorsOf, pct, type AzLossPlan, type RedundancyPlan } from './redundancy';
-import { BYTES_PER_GIB, SECONDS_PER_HOUR, roundUpToMultiple } from './units';
+import type { InfluxPlan } from './influx';
+import { BYTES_PER_GIB, SECONDS_PER_DAY, SECONDS_PER_HOUR, roundUpToMultiple } from './units';
 import type { WorkloadPlan } from './workload';
+
+/**
+ * Bytes one aggregates-line-v1 record (docs/wire-format.md) takes on a broker's disk. An estimate, not
+ * a measurement yet: a metrics-topic point measures 140 B stored (KAFKA_STORED_BYTES); an aggregate
+ * line carries its series key twice (key and line) and six statistics as text instead of one value,
+ * so we plan 400 B. To be replaced by a figure measured on the aggregates topic.
+ */
+export const AGGREGATE_RECORD_BYTES = 400;
+/**
+ * How fast a new InfluxDB node puts a backup back (S3 download plus `influxd restore -portable`),
+ * bytes/s. A conservative estimate (not measured on an i3): 50 MB/s, well under one i3 NVMe device
+ * and the instance's S3 bandwidth, as influxd restore rewrites every shard.
+ */
+export const INFLUX_RESTORE_BYTES_PER_SECOND = 50e6;
+/**
+ * How far before the backup's time a restored node's consumer group is reset
+ * (scripts/influx/restore.sh --margin-s): more than the backed-up loader's lag when the backup started.
+ */
+export const RESTORE_RESET_MARGIN_SECONDS = 600;
+
+/**
+ * The aggregates topic (every InfluxDB node's source). Its retention must still hold what a node
+ * restored from the latest backup has to replay: the rule below, in seconds, rounded up to whole hours.
+ */
+export interface AggregatesTopicPlan {
+  /** Aggregate rows per second (alert events are a trickle and not counted). */
+  readonly recordsPerSecond: number;
+  readonly bytesPerRecord: number;
+  readonly bytesPerSecond: number;
+  readonly retentionHours: number;
+  /**
+   * Retention rule: the backup interval (the latest backup can be that old) + replacing a node (its
+   * boot and readiness deadline) + restoring one node's data + the consumer-group reset margin.
+   */
+  readonly retentionRule: {
+    readonly backupIntervalSeconds: number;
+    readonly nodeReplaceSeconds: number;
+    readonly restoreSeconds: number;
+    readonly resetMarginSeconds: number;
+  };
+}
+
+export function planAggregatesTopic(config: CapacityConfig, influx: InfluxPlan): AggregatesTopicPlan {
+  const retentionRule = {
+    backupIntervalSeconds: config.backups.intervalDays * SECONDS_PER_DAY,
+    nodeReplaceSeconds: influx.signalTimeoutSeconds,
+    restoreSeconds: Math.ceil(influx.storedBytesPerNode / INFLUX_RESTORE_BYTES_PER_SECOND),
+    resetMarginSeconds: RESTORE_RESET_MARGIN_SECONDS,
+  };
+  const seconds = Object.values(retentionRule).reduce((a, b) => a + b, 0);
+  return {
+    recordsPerSecond: influx.aggregateRowsPerSecond,
+    bytesPerRecord: AGGREGATE_RECORD_BYTES,
+    bytesPerSecond: influx.aggregateRowsPerSecond * AGGREGATE_RECORD_BYTES,
+    retentionHours: Math.ceil(seconds / SECONDS_PER_HOUR),
+    retentionRule,
+  };
+}
 
 /** Broker volumes are sized in steps of this many GiB so small load changes do not resize disks. */
 export const BROKER_STORAGE_STEP_GIB = 10;
@@ -22,8 +81,9 @@ export interface KafkaBrokersPlan {
   /** Compressed bytes/s producers send (and consumers read) at peak. */
   readonly producedBytesPerSecond: number;
   readonly retentionHours: number;
+  readonly aggregates: AggregatesTopicPlan;
   readonly storagePerBrokerGiB: number;
-  /** Retained bytes on one broker at full retention. */
+  /** Retained bytes on one broker at full retention (metrics and aggregates topics). */
   readonly retainedBytesPerBroker: number;
   readonly azLoss: AzLossPlan;
 }
@@ -32,6 +92,11 @@ export interface KafkaPlan extends KafkaBrokersPlan {
   readonly partitions: number;
   /** Alerts are a trickle: one partition per broker keeps their leadership spread. */
   readonly alertsTopicPartitions: number;
+  /**
+   * One per broker too: each node's loader is one consumer reading every partition, so more would
+   * not load faster; the job's sink writes any count.
+   */
+  readonly aggregatesTopicPartitions: number;
   /** Partition replicas (leaders and followers) hosted by each broker. */
   readonly partitionReplicasPerBroker: number;
   readonly maxPartitionsPerBroker: number;
@@ -42,7 +107,8 @@ export interface KafkaPlan extends KafkaBrokersPlan {
 /**
  * Brokers: at least the replication factor and what the replica write rate needs, rounded up to a
  * multiple of the AZ count (MSK places the same number of brokers in every AZ).
- * Storage per broker: peak bytes x retention x replication / brokers, over the target utilization.
+ * Storage per broker: (metrics peak bytes x retention + aggregates bytes x their retention) x
+ * replication / brokers, over the target utilization.
  *
  * Losing an AZ takes its brokers and, with replicas spread over the AZs, ceil(RF / AZs) replicas of
  * every partition. MSK spreads brokers evenly over the AZs (BrokerAZDistribution DEFAULT); that the
@@ -52,7 +118,7 @@ export interface KafkaPlan extends KafkaBrokersPlan {
  * requires static stability, that load stays within the AZ-loss utilization and the replicas left
  * satisfy min ISR, so acks=all producers keep writing.
  */
-export function planKafkaBrokers(config: CapacityConfig, workload: WorkloadPlan, redundancy: RedundancyPlan): KafkaBrokersPlan {
+export function planKafkaBrokers(config: CapacityConfig, workload: WorkloadPlan, redundancy: RedundancyPlan, influx: InfluxPlan): KafkaBrokersPlan {
   const kafka = config.kafka;
   const env = config.environment;
   const azs = config.availabilityZones;
@@ -99,7 +165,9 @@ export function planKafkaBrokers(config: CapacityConfig, workload: WorkloadPlan,
   };
 
   const producedBytesPerSecond = workload.peakMetricsPerSecond * kafka.storedBytesPerRecord.value;
-  const retainedBytesPerBroker = (producedBytesPerSecond * kafka.retentionHours * SECONDS_PER_HOUR * kafka.replicationFactor) / brokers;
+  const aggregates = planAggregatesTopic(config, influx);
+  const retainedBytes = producedBytesPerSecond * kafka.retentionHours * SECONDS_PER_HOUR + aggregates.bytesPerSecond * aggregates.retentionHours * SECONDS_PER_HOUR;
+  const retainedBytesPerBroker = (retainedBytes * kafka.replicationFactor) / brokers;
   const storagePerBrokerGiB = Math.max(
     MSK_MIN_STORAGE_GIB,
     roundUpToMultiple(retainedBytesPerBroker / kafka.storageTargetUtilization / BYTES_PER_GIB, BROKER_STORAGE_STEP_GIB),
@@ -122,6 +190,7 @@ export function planKafkaBrokers(config: CapacityConfig, workload: WorkloadPlan,
     utilizationAtPeak,
     producedBytesPerSecond,
     retentionHours: kafka.retentionHours,
+    aggregates,
     storagePerBrokerGiB,
     retainedBytesPerBroker,
     azLoss,
@@ -151,6 +220,6 @@ export function planKafka(config: CapacityConfig, brokers: KafkaBrokersPlan, fli
     );
   }
   return {
-    ...brokers, partitions, alertsTopicPartitions: brokers.brokers, partitionReplicasPerBroker, maxPartitionsPerBroker, maxMessageBytes: MAX_MESSAGE_BYTES,
+    ...brokers, partitions, alertsTopicPartitions: brokers.brokers, aggregatesTopicPartitions: brokers.brokers, partitionReplicasPerBroker, maxPartitionsPerBroker, maxMessageBytes: MAX_MESSAGE_BYTES,
   };
 }

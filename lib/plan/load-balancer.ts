@@ -1,6 +1,6 @@
-import type { CapacityConfig } from '../capacity-config';
+import type { CapacityConfig } from '../config/schema';
 import { BYTES_PER_GIB, SECONDS_PER_HOUR } from './units';
-import { requestBodyBytes } from './transfer';
+import { OPERATOR_QUERY_BYTES_PER_SECOND, requestBodyBytes } from './transfer';
 import type { WorkloadPlan } from './workload';
 
 /**
@@ -55,5 +55,69 @@ export function planLoadBalancer(config: CapacityConfig, workload: WorkloadPlan)
     newConnectionsPerSecond,
     lcuByDimension,
     lcus: Math.max(...Object.values(lcuByDimension)),
+  };
+}
+
+/**
+ * One NLCU (TCP listener) buys, per hour, the largest of: 800 new connections/s, 100,000 active
+ * connections, 1 GB processed per hour.
+ * @see https://aws.amazon.com/elasticloadbalancing/pricing/
+ */
+export const NLCU = {
+  newConnectionsPerSecond: 800,
+  activeConnections: 100_000,
+  processedBytesPerHour: BYTES_PER_GIB,
+} as const;
+
+/**
+ * What reads InfluxDB through the internal NLB: Grafana's dashboards and operators' queries. No
+ * measured figure exists yet; these are stated assumptions (the query bytes of lib/plan/transfer.ts,
+ * over a few keep-alive connections), priced so the line shows and moves with them.
+ */
+export const INFLUX_READ_LOAD = {
+  /** Query responses through the NLB. */
+  processedBytesPerSecond: OPERATOR_QUERY_BYTES_PER_SECOND,
+  activeConnections: 50,
+  newConnectionsPerSecond: 1,
+} as const;
+
+export interface InfluxReadPlan {
+  /** HTTP health check of every node: InfluxDB 1.x answers GET /ping with 204 No Content. */
+  readonly healthCheck: {
+    readonly path: string;
+    /** NLB HTTP health checks accept codes 200-599 (default 200-399): https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_Matcher.html */
+    readonly successCodes: string;
+    readonly intervalSeconds: number;
+    readonly timeoutSeconds: number;
+    readonly healthyThreshold: number;
+    readonly unhealthyThreshold: number;
+  };
+  /** A node leaving the target group finishes its running queries within this. */
+  readonly deregistrationDelaySeconds: number;
+  /**
+   * Cross-zone balancing: needed when some AZ does not hold a copy of every shard (replication
+   * factor below the AZ count), so its NLB node can reach one; off otherwise (no inter-AZ charge).
+   */
+  readonly crossZone: boolean;
+  readonly load: typeof INFLUX_READ_LOAD;
+  readonly nlcuByDimension: { readonly newConnections: number; readonly activeConnections: number; readonly processedBytes: number };
+  /** NLCUs billed per hour: the largest dimension. */
+  readonly nlcus: number;
+}
+
+export function planInfluxRead(config: CapacityConfig): InfluxReadPlan {
+  const load = INFLUX_READ_LOAD;
+  const nlcuByDimension = {
+    newConnections: load.newConnectionsPerSecond / NLCU.newConnectionsPerSecond,
+    activeConnections: load.activeConnections / NLCU.activeConnections,
+    processedBytes: (load.processedBytesPerSecond * SECONDS_PER_HOUR) / NLCU.processedBytesPerHour,
+  };
+  return {
+    healthCheck: { path: '/ping', successCodes: '204', intervalSeconds: 10, timeoutSeconds: 5, healthyThreshold: 2, unhealthyThreshold: 2 },
+    deregistrationDelaySeconds: 30,
+    crossZone: config.influx.replicationFactor < config.availabilityZones,
+    load,
+    nlcuByDimension,
+    nlcus: Math.max(...Object.values(nlcuByDimension)),
   };
 }

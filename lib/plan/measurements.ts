@@ -5,32 +5,10 @@
  * sizes (bytes per record or value) the planning value may sit above, never below.
  * See docs/benchmarks.md for the runs.
  */
-import type { Capacity, CapacityConfig } from '../capacity-config';
-import { EC2_INSTANCE_TYPES, MSK_BROKER_TYPES } from './instance-types';
+import type { Capacity, CapacityConfig, Measurement } from '../config/schema';
+import { EC2_INSTANCE_TYPES, MSK_BROKER_TYPES } from '../catalog/instance-types';
 
-/**
- * - `per-vcpu`: the service runs one share-nothing worker per vCPU (ingest cluster workers, Kafka
- *   network/IO threads, InfluxDB's writers), so capacity = figure / benchmark cores x vCPUs x SMT_DERATE.
- * - `per-slot`: a Managed Flink slot against one slot (parallelism 1) on the benchmark machine: the
- *   KPU's 1 vCPU is a hyperthread, shared by `parallelismPerKpu` slots, so figure x SMT_DERATE / slots per KPU.
- * - `as-measured`: sizes (bytes), independent of the instance type.
- */
-export type ScalingRule = 'per-vcpu' | 'per-slot' | 'as-measured';
-
-export interface Measurement {
-  /** The figure as measured, on `cores` cores of `machine`. */
-  readonly value: number;
-  readonly unit: string;
-  readonly cores: number;
-  readonly machine: string;
-  /** YYYY-MM-DD */
-  readonly date: string;
-  /** The command that reproduces it. */
-  readonly command: string;
-  readonly rule: ScalingRule;
-}
-
-/** vCPUs of an EC2 or MSK instance type; the plan's catalogue (lib/plan/instance-types.ts). */
+/** vCPUs of an EC2 or MSK instance type; the plan's catalogue (lib/catalog/instance-types.ts). */
 export function vcpusOf(instanceType: string): number {
   const type = EC2_INSTANCE_TYPES[instanceType] ?? MSK_BROKER_TYPES[instanceType];
   if (!type) throw new Error(`unknown instance type "${instanceType}"`);
@@ -103,37 +81,50 @@ export interface CapacityEntry {
   readonly kind: 'throughput' | 'size';
 }
 
-export function capacityEntries(config: CapacityConfig): CapacityEntry[] {
-  return [
-    {
-      path: 'ingest.requestsPerSecondPerInstance',
+/** The config's capacities, by their path in the config. */
+export type CapacityPath =
+  | 'ingest.requestsPerSecondPerInstance'
+  | 'kafka.recordsPerSecondPerBroker'
+  | 'kafka.storedBytesPerRecord'
+  | 'flink.pointsPerSecondPerSlot'
+  | 'influx.pointsPerSecondPerNode'
+  | 'influx.bytesPerStoredValue';
+
+/** Every capacity of the config with what it is measured against, keyed by its path (in the config's order). */
+export function capacityEntries(config: CapacityConfig): Readonly<Record<CapacityPath, CapacityEntry>> {
+  const entries: Record<CapacityPath, Omit<CapacityEntry, 'path'>> = {
+    'ingest.requestsPerSecondPerInstance': {
       capacity: config.ingest.requestsPerSecondPerInstance,
       instanceType: config.ingest.instanceType,
       plannedAt: config.ingest.scaleOutCpuPercent / 100,
       plannedAtReason: 'the ASG scale-out CPU',
       kind: 'throughput',
     },
-    { path: 'kafka.recordsPerSecondPerBroker', capacity: config.kafka.recordsPerSecondPerBroker, instanceType: config.kafka.brokerInstanceType, kind: 'throughput' },
-    { path: 'kafka.storedBytesPerRecord', capacity: config.kafka.storedBytesPerRecord, kind: 'size' },
-    { path: 'flink.pointsPerSecondPerSlot', capacity: config.flink.pointsPerSecondPerSlot, slotsPerKpu: config.flink.parallelismPerKpu, kind: 'throughput' },
-    { path: 'influx.pointsPerSecondPerNode', capacity: config.influx.pointsPerSecondPerNode, instanceType: config.influx.instanceType, kind: 'throughput' },
-    { path: 'influx.bytesPerStoredValue', capacity: config.influx.bytesPerStoredValue, kind: 'size' },
-  ];
+    'kafka.recordsPerSecondPerBroker': { capacity: config.kafka.recordsPerSecondPerBroker, instanceType: config.kafka.brokerInstanceType, kind: 'throughput' },
+    'kafka.storedBytesPerRecord': { capacity: config.kafka.storedBytesPerRecord, kind: 'size' },
+    'flink.pointsPerSecondPerSlot': { capacity: config.flink.pointsPerSecondPerSlot, slotsPerKpu: config.flink.parallelismPerKpu, kind: 'throughput' },
+    'influx.pointsPerSecondPerNode': { capacity: config.influx.pointsPerSecondPerNode, instanceType: config.influx.instanceType, kind: 'throughput' },
+    'influx.bytesPerStoredValue': { capacity: config.influx.bytesPerStoredValue, kind: 'size' },
+  };
+  return Object.fromEntries(Object.entries(entries).map(([path, entry]) => [path, { path, ...entry }])) as Record<CapacityPath, CapacityEntry>;
 }
 
 /** The config with every capacity set to its measurement, translated to the planned instance type. */
 export function withMeasuredCapacities(config: CapacityConfig): CapacityConfig {
-  const measured = (entry: CapacityEntry): Capacity => ({
-    ...entry.capacity,
-    value: measuredPlanningValue(entry),
-    source: `${MEASURED_SOURCE} (${entry.capacity.measured.command}, ${entry.capacity.measured.date}): ${translationRule(entry)}`,
-  });
-  const [ingest, kafkaRecords, kafkaBytes, flink, influxPoints, influxBytes] = capacityEntries(config).map(measured);
+  const entries = capacityEntries(config);
+  const measured = (path: CapacityPath): Capacity => {
+    const entry = entries[path];
+    return {
+      ...entry.capacity,
+      value: measuredPlanningValue(entry),
+      source: `${MEASURED_SOURCE} (${entry.capacity.measured.command}, ${entry.capacity.measured.date}): ${translationRule(entry)}`,
+    };
+  };
   return {
     ...config,
-    ingest: { ...config.ingest, requestsPerSecondPerInstance: ingest },
-    kafka: { ...config.kafka, recordsPerSecondPerBroker: kafkaRecords, storedBytesPerRecord: kafkaBytes },
-    flink: { ...config.flink, pointsPerSecondPerSlot: flink },
-    influx: { ...config.influx, pointsPerSecondPerNode: influxPoints, bytesPerStoredValue: influxBytes },
+    ingest: { ...config.ingest, requestsPerSecondPerInstance: measured('ingest.requestsPerSecondPerInstance') },
+    kafka: { ...config.kafka, recordsPerSecondPerBroker: measured('kafka.recordsPerSecondPerBroker'), storedBytesPerRecord: measured('kafka.storedBytesPerRecord') },
+    flink: { ...config.flink, pointsPerSecondPerSlot: measured('flink.pointsPerSecondPerSlot') },
+    influx: { ...config.influx, pointsPerSecondPerNode: measured('influx.pointsPerSecondPerNode'), bytesPerStoredValue: measured('influx.bytesPerStoredValue') },
   };
 }

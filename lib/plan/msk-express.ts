@@ -1,4 +1,4 @@
-import type { CapacityConfig } from '../capacity-config';
+import type { CapacityConfig } from '../config/schema';
 import { CapacityConfigError } from './errors';
 import { SECONDS_PER_HOUR, SECONDS_PER_MONTH } from './units';
 import type { WorkloadPlan } from './workload';

@@ -1,5 +1,6 @@
-import type { CapacityConfig } from '../capacity-config';
+import type { CapacityConfig } from '../config/schema';
 import type { IngestPlan } from './ingest';
+import type { GrafanaPlan } from './grafana';
 import type { InfluxPlan } from './influx';
 import type { TransferPlan } from './transfer';
 
@@ -27,24 +28,34 @@ export const ENDPOINT_BYTES_PER_INSTANCE_PER_MONTH = 100e6;
  */
 export const NAT_BYTES_PER_INSTANCE_PER_MONTH = 500e6;
 
-type StackTier = 'network' | 'ingest' | 'kafka' | 'flink' | 'influx' | 'monitoring';
+type StackTier = 'network' | 'ingest' | 'kafka' | 'flink' | 'influx' | 'monitoring' | 'grafana';
 /** Customer-managed KMS keys the stacks create, one per purpose, by the stack that holds it. */
 export const KMS_KEYS: readonly { readonly tier: StackTier; readonly purpose: string }[] = [
   { tier: 'network', purpose: 'CloudWatch log groups' },
   { tier: 'kafka', purpose: 'MSK data at rest' },
   { tier: 'ingest', purpose: 'ingest API keys secret' },
   { tier: 'influx', purpose: 'InfluxDB backups' },
+  { tier: 'influx', purpose: 'InfluxDB users secrets' },
   { tier: 'monitoring', purpose: 'alarm topic' },
+  { tier: 'grafana', purpose: 'Grafana secrets and database' },
 ];
 /** Secrets Manager secrets the stacks create. */
-export const SECRETS: readonly { readonly tier: StackTier; readonly purpose: string }[] = [{ tier: 'ingest', purpose: 'ingest API keys' }];
+export const SECRETS: readonly { readonly tier: StackTier; readonly purpose: string }[] = [
+  { tier: 'ingest', purpose: 'ingest API keys' },
+  // lib/influx/read-access.ts INFLUX_USERS: one secret per InfluxDB user.
+  { tier: 'influx', purpose: 'InfluxDB admin' },
+  { tier: 'influx', purpose: 'InfluxDB loader (write-only)' },
+  { tier: 'influx', purpose: 'InfluxDB reader (read-only)' },
+  { tier: 'grafana', purpose: 'Grafana admin login' },
+  { tier: 'grafana', purpose: 'Grafana database credentials' },
+];
 
 export interface NetworkChargesPlan {
   readonly interfaceEndpoints: readonly InterfaceEndpointName[];
   /** Endpoint network interfaces: one per endpoint per AZ, each billed per hour. */
   readonly endpointAzs: number;
   readonly endpointBytesPerMonth: number;
-  /** NAT gateway elastic IPs plus one address per AZ of an internet-facing ALB. */
+  /** NAT gateway elastic IPs plus one address per AZ of each internet-facing ALB (ingest, Grafana). */
   readonly publicIpv4Addresses: number;
   readonly internetFacingLoadBalancer: boolean;
   readonly natProcessedBytesPerMonth: number;
@@ -52,8 +63,8 @@ export interface NetworkChargesPlan {
   readonly secrets: typeof SECRETS;
 }
 
-export function planNetworkCharges(config: CapacityConfig, ingest: IngestPlan, influx: InfluxPlan, transfer: TransferPlan): NetworkChargesPlan {
-  const instances = ingest.desiredInstances + influx.nodes;
+export function planNetworkCharges(config: CapacityConfig, ingest: IngestPlan, influx: InfluxPlan, transfer: TransferPlan, grafana: GrafanaPlan): NetworkChargesPlan {
+  const instances = ingest.desiredInstances + influx.nodeCount + grafana.instances;
   // A `private` client network is served by an internal ALB: no public addresses.
   const internetFacingLoadBalancer = transfer.clientNetwork !== 'private';
   return {
@@ -61,7 +72,7 @@ export function planNetworkCharges(config: CapacityConfig, ingest: IngestPlan, i
     endpointAzs: config.availabilityZones,
     endpointBytesPerMonth: instances * ENDPOINT_BYTES_PER_INSTANCE_PER_MONTH,
     // An internet-facing ALB has (at least) one public address per AZ it is enabled in.
-    publicIpv4Addresses: config.natGateways + (internetFacingLoadBalancer ? config.availabilityZones : 0),
+    publicIpv4Addresses: config.natGateways + (internetFacingLoadBalancer ? config.availabilityZones : 0) + (grafana.loadBalancer.internetFacing ? config.availabilityZones : 0),
     internetFacingLoadBalancer,
     natProcessedBytesPerMonth: config.natGateways > 0 ? instances * NAT_BYTES_PER_INSTANCE_PER_MONTH : 0,
     kmsKeys: KMS_KEYS,

@@ -1,4 +1,4 @@
-import type { CapacityConfig } from '../capacity-config';
+import type { CapacityConfig } from '../config/schema';
 import type { FlinkPlan } from './flink';
 import type { InfluxPlan } from './influx';
 import type { IngestPlan } from './ingest';
@@ -159,18 +159,18 @@ export function planObservability(
   // and p99; one 5xx-rate alarm on 3 metrics; warning + critical per InfluxDB node CPU, on InfluxDB
   // memory and disk, per broker disk; one Flink downtime alarm; and the two alarms of the ingest
   // ASG's step-scaling policies (scale out, scale in).
-  const alarmMetrics = 4 * 2 + 3 + influx.nodes * 2 + 2 * 2 + kafka.brokers * 2 + 1 + 2;
+  const alarmMetrics = 4 * 2 + 3 + influx.nodeCount * 2 + 2 * 2 + kafka.brokers * 2 + 1 + 2;
   const agentMetricsPerInstance = { ingest: 1 + AGENT_DISK_PATHS.ingest.length, influx: 1 + AGENT_DISK_PATHS.influx.length };
   const agentAggregateMetrics = 2 * 2; // memory and disk, aggregated per tier, for 2 tiers
-  const instances = { ingest: ingest.desiredInstances, influx: influx.nodes };
+  const instances = { ingest: ingest.desiredInstances, influx: influx.nodeCount };
   const mskMetrics = mskLevelMetrics(MSK_ENHANCED_MONITORING, kafka.brokers, topics + KAFKA_INTERNAL_TOPICS);
 
   // Flow records: each client connection on an ALB ENI, both directions, in every interval it is
   // open (connections that open during an interval add one); internal flows (ALB -> targets,
-  // clients of Kafka and InfluxDB) are seen on both ENIs.
+  // the Kafka clients: ingest, Flink and every InfluxDB node's loader) are seen on both ENIs.
   const interval = FLOW_LOG.aggregationIntervalSeconds;
   const clientFlows = workload.activeConnections + workload.activeConnections * Math.min(1, interval / config.workload.connectionLifetimeSeconds);
-  const internalFlows = ingest.desiredInstances * (config.availabilityZones + kafka.brokers) + flink.parallelism * (kafka.brokers + influx.nodes);
+  const internalFlows = ingest.desiredInstances * (config.availabilityZones + kafka.brokers) + flink.parallelism * kafka.brokers + influx.nodeCount * kafka.brokers;
   const flowRecordsPerSecond = (2 * clientFlows + 4 * internalFlows) / interval;
   const logGroups: LogGroupPlan[] = [
     {

@@ -1,5 +1,6 @@
-import type { CapacityConfig } from '../capacity-config';
+import { CLIENT_NETWORKS, REQUEST_COMPRESSIONS, type CapacityConfig, type ClientNetwork, type RequestCompression } from '../config/schema';
 import { CapacityConfigError } from './errors';
+import { AGGREGATE_RECORD_BYTES } from './kafka';
 import { SECONDS_PER_MONTH } from './units';
 import type { WorkloadPlan } from './workload';
 
@@ -11,13 +12,8 @@ import type { WorkloadPlan } from './workload';
  * @see https://aws.amazon.com/msk/pricing/ (no charge for data transfer between brokers)
  */
 
-/** Where clients sit decides the rate (`workload.clientNetwork`). */
-export const CLIENT_NETWORKS = ['internet', 'same-region', 'private'] as const;
-export type ClientNetwork = (typeof CLIENT_NETWORKS)[number];
-
-/** Request body encodings the what-ifs can plan for (`workload.requestCompression`). */
-export const REQUEST_COMPRESSIONS = ['none', 'gzip'] as const;
-export type RequestCompression = (typeof REQUEST_COMPRESSIONS)[number];
+// The config's vocabulary (lib/config/schema.ts), for the plan's importers.
+export { CLIENT_NETWORKS, REQUEST_COMPRESSIONS, type ClientNetwork, type RequestCompression } from '../config/schema';
 
 /**
  * Wire overhead per HTTP exchange on a keep-alive TLS connection: a TLS 1.3 record adds a 5 B
@@ -35,11 +31,6 @@ export const WIRE = {
 } as const;
 
 /**
- * Flink writes each aggregate row as one InfluxDB line-protocol line: measurement, 2 tags, 6 fields
- * and a timestamp, about 180 B (docs/wire-format.md), in 5,000-line batches.
- */
-export const INFLUX_LINE_BYTES = 180;
-/**
  * Grafana and operators querying InfluxDB: a wall of about 10 dashboards of 20 panels refreshing
  * every minute, ~30 KB of JSON per panel query, i.e. ~100 KB/s. An assumption until measured.
  */
@@ -47,7 +38,7 @@ export const OPERATOR_QUERY_BYTES_PER_SECOND = 100_000;
 
 /** One flow between tiers that crosses an AZ: billed $0.01/GB out of one AZ and $0.01/GB into the other. */
 export interface CrossAzFlow {
-  readonly name: 'ingest → MSK' | 'MSK → Flink' | 'Flink → InfluxDB' | 'operators → InfluxDB';
+  readonly name: 'ingest → MSK' | 'MSK → Flink' | 'Flink → MSK (aggregates)' | 'MSK → InfluxDB loaders' | 'operators → InfluxDB';
   readonly tier: 'kafka' | 'flink' | 'influx';
   /** Bytes of the flow that cross an AZ boundary per month, counted once (one direction). */
   readonly crossAzBytesPerMonth: number;
@@ -104,6 +95,7 @@ export function planTransfer(config: CapacityConfig, workload: WorkloadPlan): Tr
   const crossAzShare = (config.availabilityZones - 1) / config.availabilityZones;
   const producedBytesPerSecond = workload.averageMetricsPerSecond * config.kafka.storedBytesPerRecord.value;
   const aggregateRowsPerSecond = workload.activeSeries / config.flink.windowSeconds;
+  const aggregateBytesPerSecond = aggregateRowsPerSecond * AGGREGATE_RECORD_BYTES;
   const month = (bytesPerSecond: number) => bytesPerSecond * crossAzShare * SECONDS_PER_MONTH;
   const crossAzFlows: CrossAzFlow[] = [
     {
@@ -119,10 +111,17 @@ export function planTransfer(config: CapacityConfig, workload: WorkloadPlan): Tr
       why: `every point fetched once from the partition leader, in another AZ ${pct(crossAzShare)} of the time`,
     },
     {
-      name: 'Flink → InfluxDB',
+      name: 'Flink → MSK (aggregates)',
+      tier: 'flink',
+      crossAzBytesPerMonth: month(aggregateBytesPerSecond),
+      why: `${Math.round(aggregateRowsPerSecond).toLocaleString('en-US')} aggregate rows/s x ${AGGREGATE_RECORD_BYTES} B to the aggregates topic's partition leader, in another AZ ${pct(crossAzShare)} of the time`,
+    },
+    {
+      name: 'MSK → InfluxDB loaders',
       tier: 'influx',
-      crossAzBytesPerMonth: month(aggregateRowsPerSecond * INFLUX_LINE_BYTES * config.influx.replicationFactor),
-      why: `${Math.round(aggregateRowsPerSecond).toLocaleString('en-US')} aggregate rows/s x ${INFLUX_LINE_BYTES} B x RF ${config.influx.replicationFactor}, nodes spread over the AZs`,
+      // Every node's loader fetches its shard's aggregates itself: RF copies of the topic leave the leaders.
+      crossAzBytesPerMonth: month(aggregateBytesPerSecond * config.influx.replicationFactor),
+      why: `each node's loader fetches the aggregates topic from MSK: ${Math.round(aggregateRowsPerSecond).toLocaleString('en-US')} rows/s x ${AGGREGATE_RECORD_BYTES} B x RF ${config.influx.replicationFactor}, from a leader in another AZ ${pct(crossAzShare)} of the time`,
     },
     {
       name: 'operators → InfluxDB',

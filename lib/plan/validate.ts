@@ -1,6 +1,7 @@
-import type { CapacityConfig } from '../capacity-config';
+import type { CapacityConfig } from '../config/schema';
 import { CapacityConfigError } from './errors';
-import { EC2_INSTANCE_TYPES, MSK_BROKER_TYPES, SUPPORTED_REGIONS } from './instance-types';
+import { EC2_INSTANCE_TYPES, MSK_BROKER_TYPES, SUPPORTED_REGIONS } from '../catalog/instance-types';
+import { INGEST_VOLUME_RESERVE_GIB, MIN_SPOOL_GIB } from './ingest';
 import { FLINK_MAX_PARALLELISM_PER_KPU, SERVICE_QUOTAS } from './quotas';
 
 /**
@@ -42,7 +43,7 @@ export function validateCapacityConfig(config: CapacityConfig): void {
     const value = valueAt(config, path);
     if (!Number.isInteger(value) || value < 1) fail(path, `(${value}) must be a positive integer`);
   }
-  const nonNegativeIntegers = ['natGateways', 'ingest.spareInstances', 'ingest.volumeGiB', 'influx.rootVolumeGiB', 'backups.standardDays'];
+  const nonNegativeIntegers = ['natGateways', 'ingest.spareInstances', 'ingest.volumeGiB', 'influx.rootVolumeGiB', 'backups.standardDays', 'flink.minPauseBetweenCheckpointsSeconds'];
   for (const path of nonNegativeIntegers) {
     const value = valueAt(config, path);
     if (!Number.isInteger(value)) fail(path, `(${value}) must be a whole number`);
@@ -95,6 +96,12 @@ export function validateCapacityConfig(config: CapacityConfig): void {
     );
   }
 
+  if (config.ingest.volumeGiB < INGEST_VOLUME_RESERVE_GIB + MIN_SPOOL_GIB) {
+    fail(
+      'ingest.volumeGiB',
+      `(${config.ingest.volumeGiB}) must be at least ${INGEST_VOLUME_RESERVE_GIB + MIN_SPOOL_GIB}: ${INGEST_VOLUME_RESERVE_GIB} GiB for the OS, packages and journal, and ${MIN_SPOOL_GIB} GiB of spool at least`,
+    );
+  }
   if (!EC2_INSTANCE_TYPES[config.ingest.instanceType]) {
     fail('ingest.instanceType', `("${config.ingest.instanceType}") is not a known EC2 instance type: expected one of ${Object.keys(EC2_INSTANCE_TYPES).join(', ')}`);
   }
@@ -130,6 +137,12 @@ export function validateCapacityConfig(config: CapacityConfig): void {
 
   if (config.flink.parallelismPerKpu > FLINK_MAX_PARALLELISM_PER_KPU) {
     fail('flink.parallelismPerKpu', `(${config.flink.parallelismPerKpu}) is over Managed Flink's maximum of ${FLINK_MAX_PARALLELISM_PER_KPU} slots per KPU, a limit that cannot be raised`);
+  }
+  if (config.flink.minPauseBetweenCheckpointsSeconds >= config.flink.checkpointIntervalSeconds) {
+    fail(
+      'flink.minPauseBetweenCheckpointsSeconds',
+      `(${config.flink.minPauseBetweenCheckpointsSeconds}) must be below flink.checkpointIntervalSeconds (${config.flink.checkpointIntervalSeconds}): otherwise checkpoints come every pause, not every interval`,
+    );
   }
   for (const [name, value] of Object.entries(config.serviceQuotas ?? {})) {
     if (!(name in SERVICE_QUOTAS)) fail(`serviceQuotas.${name}`, `is not a quota the plan checks: expected one of ${Object.keys(SERVICE_QUOTAS).join(', ')}`);

@@ -1,4 +1,4 @@
-import type { CapacityConfig, PricingModel } from '../capacity-config';
+import type { CapacityConfig, PricingModel } from '../config/schema';
 import { firstAvailabilityZoneIds } from './availability-zones';
 import { withMeasuredCapacities } from './measurements';
 import type { ClientNetwork, RequestCompression } from './transfer';

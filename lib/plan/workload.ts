@@ -1,4 +1,4 @@
-import type { CapacityConfig } from '../capacity-config';
+import type { CapacityConfig } from '../config/schema';
 
 /** The load every tier is sized for, derived from the workload section of the config. */
 export interface WorkloadPlan {

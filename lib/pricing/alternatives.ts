@@ -4,9 +4,9 @@
  * Graviton (c7g ingest, kafka.m7g brokers), MSK Express brokers, i4i for InfluxDB, and the two
  * ways of committing to EC2 (1-year reserved, Compute Savings Plans). Pure: config and prices in.
  */
-import type { CapacityConfig, PricingModel } from '../capacity-config';
+import type { CapacityConfig, PricingModel } from '../config/schema';
 import { CapacityConfigError, planCapacity } from '../plan';
-import { MSK_BROKER_TYPES } from '../plan/instance-types';
+import { MSK_BROKER_TYPES } from '../catalog/instance-types';
 import { planMskExpress, type MskExpressPlan } from '../plan/msk-express';
 import { BYTES_PER_GIB, HOURS_PER_MONTH } from '../plan/units';
 import { byTier, costPlan, costReport, priceItems, type CostLine } from './cost-model';
@@ -37,6 +37,7 @@ interface Variant {
   readonly config?: (config: CapacityConfig) => CapacityConfig;
   readonly pricing?: PricingModel;
   readonly express?: boolean;
+  readonly managedGrafana?: boolean;
 }
 
 const VARIANTS: readonly Variant[] = [
@@ -58,6 +59,12 @@ const VARIANTS: readonly Variant[] = [
     name: 'i4i for InfluxDB',
     changes: (c) => `InfluxDB ${c.influx.instanceType} -> ${sibling(c.influx.instanceType, 'i3', 'i4i')} (NVMe, same vCPUs)`,
     config: (c) => ({ ...c, influx: { ...c.influx, instanceType: sibling(c.influx.instanceType, 'i3', 'i4i') } }),
+  },
+  {
+    name: 'Amazon Managed Grafana',
+    changes: (c) =>
+      `a workspace billed per active user (${c.grafana.managedAlternative.editors} editors, ${c.grafana.managedAlternative.viewers} viewers: grafana.managedAlternative) instead of the Grafana server, its database, ALB, secrets and key`,
+    managedGrafana: true,
   },
   { name: '1-year reserved EC2', changes: () => 'EC2 hours at 1-year standard no-upfront reserved rates (MSK, Flink and the rest on demand)', pricing: 'reserved-1yr-no-upfront' },
   { name: 'Compute Savings Plan', changes: () => 'EC2 hours at 1-year no-upfront Compute Savings Plan rates (commitment sized to the plan)', pricing: 'compute-savings-plan-1yr-no-upfront' },
@@ -87,6 +94,10 @@ export function compareAlternatives(config: CapacityConfig, prices: PriceSnapsho
         lines = withExpressKafka(lines, express, prices);
         notes.push(`${express.brokers} x ${express.brokerInstanceType}: peak ${express.peakIngressMBps.toFixed(1)} MB/s in, ${express.peakEgressMBps.toFixed(1)} MB/s out`, ...express.notes);
       }
+      if (variant.managedGrafana) {
+        lines = withManagedGrafana(lines, plan.grafana.managedAlternative, prices);
+        notes.push('the workspace reaches the InfluxDB read NLB through its VPC configuration; users sign in through IAM Identity Center or SAML instead of Grafana logins');
+      }
       if (variant.name === 'Graviton' && !MSK_BROKER_TYPES[altConfig.kafka.brokerInstanceType]) notes.push('no Graviton broker of this size');
       const total = costReport(plan, lines, prices, variant.pricing ?? config.pricing).totalMonthlyUsd;
       return { name: variant.name, changes: variant.changes(config), totalMonthlyUsd: total, deltaUsd: total - base.totalMonthlyUsd, prices: describe(lines), notes, lines };
@@ -107,6 +118,19 @@ function withExpressKafka(lines: readonly CostLine[], express: MskExpressPlan, p
       { tier: 'kafka', resource: 'MSK Express brokers', type: express.brokerInstanceType, count: express.brokers, quantityPerUnit: HOURS_PER_MONTH, priceKey: priceKeys.mskBroker(express.brokerInstanceType), assumption: 'sized by recommended ingress/egress per broker, in sets of 3' },
       { tier: 'kafka', resource: 'MSK Express storage', type: 'GB-Mo', count: 1, quantityPerUnit: gib(express.storedBytes), priceKey: priceKeys.mskExpressStorage, assumption: 'the retention of the average produce, one logical copy' },
       { tier: 'kafka', resource: 'MSK Express data in', type: 'GB', count: 1, quantityPerUnit: gib(express.dataInBytesPerMonth), priceKey: priceKeys.mskExpressDataIn, assumption: 'every produced byte, once' },
+    ],
+    prices,
+  );
+  return byTier([...kept, ...added]);
+}
+
+/** The plan's lines with the Grafana tier replaced by Amazon Managed Grafana's per-user licences. */
+function withManagedGrafana(lines: readonly CostLine[], users: { readonly editors: number; readonly viewers: number }, prices: PriceSnapshot): CostLine[] {
+  const kept = lines.filter((l) => l.tier !== 'grafana');
+  const added = priceItems(
+    [
+      { tier: 'grafana', resource: 'Amazon Managed Grafana editors', type: 'editor licence', count: users.editors, quantityPerUnit: 1, priceKey: priceKeys.managedGrafanaEditor, assumption: 'active editors or admins a month (every workspace bills at least one)' },
+      { tier: 'grafana', resource: 'Amazon Managed Grafana viewers', type: 'viewer licence', count: users.viewers, quantityPerUnit: 1, priceKey: priceKeys.managedGrafanaViewer, assumption: 'active viewers a month' },
     ],
     prices,
   );

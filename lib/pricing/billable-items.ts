@@ -4,9 +4,10 @@
  * from synthesized templates: lib/pricing/template-items.ts); usage-driven items (ALB LCUs,
  * inter-AZ traffic, backup storage) come from the plan's traffic and data estimates.
  */
-import type { PricingModel } from '../capacity-config';
+import type { PricingModel } from '../config/schema';
 import type { CapacityPlan } from '../plan';
 import { RUNNING_STORAGE_GB_PER_KPU } from '../plan/flink';
+import { GRAFANA_DB_DAILY_CHANGE, GRAFANA_DB_DATA_GIB } from '../plan/grafana';
 import { DETAILED_MONITORING_METRICS_PER_INSTANCE, logStorageGB } from '../plan/observability';
 import { BYTES_PER_GIB, HOURS_PER_MONTH } from '../plan/units';
 import { INTERNET_OUT_TIERS, priceKeys, type Ec2Term } from './price-keys';
@@ -14,8 +15,8 @@ import { INTERNET_OUT_TIERS, priceKeys, type Ec2Term } from './price-keys';
 const gib = (bytes: number) => bytes / BYTES_PER_GIB;
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits });
 
-/** Cost tiers, one per stack; monitoring holds the alarms and the dashboard. */
-export const TIERS = ['network', 'ingest', 'kafka', 'flink', 'influx', 'monitoring'] as const;
+/** Cost tiers, one per stack; monitoring holds the alarms and the dashboard, grafana the visualization tier. */
+export const TIERS = ['network', 'ingest', 'kafka', 'flink', 'influx', 'monitoring', 'grafana'] as const;
 export type Tier = (typeof TIERS)[number];
 
 export interface BillableItem {
@@ -49,7 +50,15 @@ export const items = {
     assumption: `the desired count running all month (730 h), ${term}`,
   }),
   ebsVolumes: (tier: Tier, count: number, sizeGiB: number): BillableItem => ({ tier, resource: 'EBS volumes', type: 'gp3', count, quantityPerUnit: sizeGiB, priceKey: priceKeys.ebsGp3Storage, assumption: `${sizeGiB} GiB per volume, one per instance` }),
-  loadBalancers: (count: number, tier: Tier = 'ingest'): BillableItem => ({ tier, resource: 'load balancer', type: 'application', count, quantityPerUnit: HOURS_PER_MONTH, priceKey: priceKeys.albHour, assumption: 'always on, 730 h a month' }),
+  loadBalancers: (count: number, tier: Tier = 'ingest', kind: 'application' | 'network' = 'application'): BillableItem => ({
+    tier,
+    resource: 'load balancer',
+    type: kind,
+    count,
+    quantityPerUnit: HOURS_PER_MONTH,
+    priceKey: kind === 'network' ? priceKeys.nlbHour : priceKeys.albHour,
+    assumption: 'always on, 730 h a month',
+  }),
   mskBrokers: (brokerType: string, count: number): BillableItem => ({ tier: 'kafka', resource: 'MSK brokers', type: brokerType, count, quantityPerUnit: HOURS_PER_MONTH, priceKey: priceKeys.mskBroker(brokerType), assumption: 'always on, 730 h a month' }),
   mskStorage: (brokers: number, perBrokerGiB: number): BillableItem => ({ tier: 'kafka', resource: 'MSK broker storage', type: 'gp2', count: brokers, quantityPerUnit: perBrokerGiB, priceKey: priceKeys.mskStorage, assumption: `${perBrokerGiB} GiB provisioned per broker` }),
   flinkKpus: (billedKpus: number): BillableItem => ({ tier: 'flink', resource: 'Flink KPUs (incl. orchestration)', type: 'KPU', count: billedKpus, quantityPerUnit: HOURS_PER_MONTH, priceKey: priceKeys.flinkKpu, assumption: 'parallelism / parallelism per KPU, + 1 orchestration KPU, all month' }),
@@ -89,6 +98,33 @@ export const items = {
     priceKey: priceKeys.cloudwatchLogsStorage,
     assumption: `${retentionDays}-day retention of the archived (gzip) form, ~0.15 of the ingested bytes`,
   }),
+  rdsInstances: (tier: Tier, instanceClass: string, multiAz: boolean): BillableItem => ({
+    tier,
+    resource: 'RDS instances',
+    type: `${instanceClass} ${multiAz ? 'Multi-AZ' : 'Single-AZ'}`,
+    count: 1,
+    quantityPerUnit: HOURS_PER_MONTH,
+    priceKey: priceKeys.rdsInstance(instanceClass, multiAz ? 'multi-az' : 'single-az'),
+    assumption: `PostgreSQL, always on, 730 h a month${multiAz ? '; Multi-AZ bills the primary and its standby' : ''}`,
+  }),
+  rdsStorage: (tier: Tier, multiAz: boolean, sizeGiB: number): BillableItem => ({
+    tier,
+    resource: 'RDS storage',
+    type: `gp3 ${multiAz ? 'Multi-AZ' : 'Single-AZ'}`,
+    count: 1,
+    quantityPerUnit: sizeGiB,
+    priceKey: priceKeys.rdsGp3Storage(multiAz ? 'multi-az' : 'single-az'),
+    assumption: `${sizeGiB} GiB provisioned${multiAz ? ', a copy in each AZ' : ''}`,
+  }),
+  rdsBackupStorage: (tier: Tier, billedGiB: number, storageGiB: number, retentionDays: number): BillableItem => ({
+    tier,
+    resource: 'RDS backup storage',
+    type: 'beyond the free allowance',
+    count: 1,
+    quantityPerUnit: billedGiB,
+    priceKey: priceKeys.rdsBackupStorage,
+    assumption: `${retentionDays} days of automated backups of ~${GRAFANA_DB_DATA_GIB} GiB of metadata (+${GRAFANA_DB_DAILY_CHANGE * 100} % a day), free up to the ${storageGiB} GiB provisioned`,
+  }),
   accessLogStorage: (tier: Tier, bytesPerMonth: number, expirationDays: number, noncurrentDays: number, versioned: boolean): BillableItem => {
     const days = expirationDays + (versioned ? noncurrentDays : 0);
     return {
@@ -116,9 +152,26 @@ export function resourceItemsFromPlan(plan: CapacityPlan, pricing: PricingModel 
     items.mskStorage(kafka.brokers, kafka.storagePerBrokerGiB),
     items.flinkKpus(flink.billedKpus),
     items.flinkRunningStorage(flink.kpus),
-    items.ec2Instances('influx', influx.instanceType, influx.nodes, term),
-    items.ebsVolumes('influx', influx.nodes, influx.rootVolumeGiB),
+    items.ec2Instances('influx', influx.instanceType, influx.nodeCount, term),
+    items.ebsVolumes('influx', influx.nodeCount, influx.rootVolumeGiB),
+    ...grafanaItemsFromPlan(plan, term),
+    // The internal NLB readers query InfluxDB through (lib/influx-stack.ts).
+    items.loadBalancers(1, 'influx', 'network'),
     ...chargeItemsFromPlan(plan),
+  ];
+}
+
+/** Grafana's server, volume, database and load balancer (its secrets and key are in chargeItemsFromPlan). */
+function grafanaItemsFromPlan(plan: CapacityPlan, term: Ec2Term): BillableItem[] {
+  const { grafana: g } = plan;
+  const db = g.database;
+  return [
+    items.ec2Instances('grafana', g.instanceType, g.instances, term),
+    items.ebsVolumes('grafana', g.instances, g.rootVolumeGiB),
+    items.rdsInstances('grafana', db.instanceClass, db.multiAz),
+    items.rdsStorage('grafana', db.multiAz, db.storageGiB),
+    items.rdsBackupStorage('grafana', db.billedBackupGiB, db.storageGiB, db.backupRetentionDays),
+    items.loadBalancers(1, 'grafana'),
   ];
 }
 
@@ -133,6 +186,7 @@ export function chargeItemsFromPlan(plan: CapacityPlan): BillableItem[] {
     items.publicIpv4('network', plan.natGateways, 'elastic IP'),
   ];
   if (network.internetFacingLoadBalancer) found.push(items.publicIpv4('ingest', plan.availabilityZones, 'ALB node'));
+  if (plan.grafana.loadBalancer.internetFacing) found.push(items.publicIpv4('grafana', plan.availabilityZones, 'ALB node'));
   found.push(
     ...countByTier(network.kmsKeys).map(([tier, n]) => items.kmsKeys(tier, n)),
     ...countByTier(network.secrets).map(([tier, n]) => items.secrets(tier, n)),
@@ -141,9 +195,9 @@ export function chargeItemsFromPlan(plan: CapacityPlan): BillableItem[] {
   );
   if (o.detailedMonitoring) {
     found.push(items.detailedMonitoring('ingest', plan.ingest.desiredInstances));
-    found.push(items.detailedMonitoring('influx', plan.influx.nodes));
+    found.push(items.detailedMonitoring('influx', plan.influx.nodeCount));
   }
-  found.push(...agentMetricItems(plan.ingest.desiredInstances, plan.influx.nodes, o.agentMetricsPerInstance, o.agentAggregateMetrics));
+  found.push(...agentMetricItems(plan.ingest.desiredInstances, plan.influx.nodeCount, o.agentMetricsPerInstance, o.agentAggregateMetrics));
   if (o.mskMetrics > 0) found.push(mskMetricsItem(o.mskEnhancedMonitoring, o.mskMetrics));
   if (o.flinkMetrics > 0) found.push(flinkMetricsItem(o.flinkMetricsLevel, o.flinkMetrics));
   for (const group of o.logGroups) {
@@ -190,6 +244,9 @@ export function usageItemsFromPlan(plan: CapacityPlan): BillableItem[] {
       priceKey: priceKeys.albLcu,
       assumption: `the largest LCU dimension at peak: ${fmt(lb.processedBytesPerSecond / 1e6, 1)} MB/s processed, ${fmt(lb.newConnectionsPerSecond, 1)} new connections/s, ${fmt(lb.activeConnections)} active`,
     },
+    // A cost:diff base side's plan from before Grafana has none.
+    ...(plan.grafana ? [grafanaLcuItem(plan.grafana)] : []),
+    ...influxReadItems(plan),
     ...clientTransferItems(plan),
     ...t.crossAzFlows.map(
       (flow): BillableItem => ({
@@ -209,7 +266,7 @@ export function usageItemsFromPlan(plan: CapacityPlan): BillableItem[] {
       count: 1,
       quantityPerUnit: gib(plan.network.natProcessedBytesPerMonth),
       priceKey: priceKeys.natProcessed,
-      assumption: `${plan.ingest.desiredInstances + plan.influx.nodes} instances x ~0.5 GB/month (package installs, OS updates, Secrets Manager)`,
+      assumption: `${plan.ingest.desiredInstances + influxNodeCount(plan) + (plan.grafana?.instances ?? 0)} instances x ~0.5 GB/month (package installs, OS updates, Secrets Manager)`,
     },
     {
       tier: 'network',
@@ -218,10 +275,10 @@ export function usageItemsFromPlan(plan: CapacityPlan): BillableItem[] {
       count: 1,
       quantityPerUnit: gib(plan.network.endpointBytesPerMonth),
       priceKey: priceKeys.vpcEndpointProcessed,
-      assumption: `${plan.ingest.desiredInstances + plan.influx.nodes} instances x ~0.1 GB/month of metrics and SSM traffic`,
+      assumption: `${plan.ingest.desiredInstances + influxNodeCount(plan) + (plan.grafana?.instances ?? 0)} instances x ~0.1 GB/month of metrics and SSM traffic`,
     },
-    { tier: 'influx', resource: 'backups (S3 Standard)', type: 's3-standard', count: plan.backups.standardCopies, quantityPerUnit: gib(plan.backups.backupBytes), priceKey: priceKeys.s3Standard, assumption: 'full copies kept in S3 Standard' },
-    { tier: 'influx', resource: 'backups (S3 Glacier Deep Archive)', type: 's3-deep-archive', count: plan.backups.archiveCopies, quantityPerUnit: gib(plan.backups.backupBytes), priceKey: priceKeys.s3DeepArchive, assumption: 'full copies kept in Deep Archive until the retention ends' },
+    { tier: 'influx', resource: 'backups (S3 Standard)', type: 's3-standard', count: plan.backups.standardCopies, quantityPerUnit: gib(plan.backups.backupBytes), priceKey: priceKeys.s3Standard, assumption: `a full backup of every shard every ${plan.backups.intervalDays} day(s), kept ${plan.backups.standardDays} days in S3 Standard` },
+    { tier: 'influx', resource: 'backups (S3 Glacier Deep Archive)', type: 's3-deep-archive', count: plan.backups.archiveCopies, quantityPerUnit: gib(plan.backups.backupBytes), priceKey: priceKeys.s3DeepArchive, assumption: `then in Deep Archive until day ${plan.backups.retentionDays}` },
   ];
 }
 
@@ -261,4 +318,42 @@ export function clientTransferItems(plan: CapacityPlan): BillableItem[] {
         },
       ];
   }
+}
+
+/**
+ * The NLCUs of the InfluxDB read NLB. A plan written by code older than the NLB (a cost:diff base
+ * side's plan JSON) has no `influxRead`: it has no NLB either, so no line.
+ */
+function influxReadItems(plan: CapacityPlan): BillableItem[] {
+  const read = plan.influxRead as CapacityPlan['influxRead'] | undefined;
+  if (!read) return [];
+  return [
+    {
+      tier: 'influx',
+      resource: 'load balancer capacity units',
+      type: 'NLCU',
+      count: read.nlcus,
+      quantityPerUnit: HOURS_PER_MONTH,
+      priceKey: priceKeys.nlbNlcu,
+      assumption: `readers (Grafana, operators) through the InfluxDB NLB, assumed: ${fmt(read.load.processedBytesPerSecond / 1e3)} kB/s processed, ${fmt(read.load.newConnectionsPerSecond)} new connection/s, ${fmt(read.load.activeConnections)} active`,
+    },
+  ];
+}
+
+/** InfluxDB nodes of a plan; a cost:diff base side's plan from before the layout list has `nodes` as a count. */
+function influxNodeCount(plan: CapacityPlan): number {
+  const influx = plan.influx as CapacityPlan['influx'] & { nodes: unknown };
+  return influx.nodeCount ?? Number(influx.nodes);
+}
+
+function grafanaLcuItem(g: CapacityPlan['grafana']): BillableItem {
+  return {
+    tier: 'grafana',
+    resource: 'load balancer capacity units',
+    type: 'LCU',
+    count: g.loadBalancer.lcus,
+    quantityPerUnit: HOURS_PER_MONTH,
+    priceKey: priceKeys.albLcu,
+    assumption: `operators' dashboards (assumed): ${fmt(g.loadBalancer.load.processedBytesPerSecond / 1e3)} kB/s processed, ${g.loadBalancer.load.activeConnections} connections`,
+  };
 }

@@ -3,7 +3,7 @@
  * line is count x quantity per unit x unit price, with the quantity in the price list's own unit,
  * so a reviewer can recompute any line from the table.
  */
-import type { PricingModel } from '../capacity-config';
+import type { PricingModel } from '../config/schema';
 import type { CapacityPlan } from '../plan';
 import { HOURS_PER_MONTH, SECONDS_PER_HOUR } from '../plan/units';
 import { resourceItemsFromPlan, TIERS, usageItemsFromPlan, type BillableItem, type Tier } from './billable-items';

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SUPPORTED_REGIONS } from '../plan/instance-types';
+import { SUPPORTED_REGIONS } from '../catalog/instance-types';
 
 export interface PriceEntry {
   readonly usd: number;

@@ -2,7 +2,7 @@
  * The names of the prices the cost model looks up. One key per billable unit, independent of
  * region; the snapshot holds one entry per key per region.
  */
-import { EC2_INSTANCE_TYPES, MSK_BROKER_TYPES } from '../plan/instance-types';
+import { EC2_INSTANCE_TYPES, MSK_BROKER_TYPES, RDS_INSTANCE_CLASSES } from '../catalog/instance-types';
 import { MSK_EXPRESS_BROKER_TYPES } from '../plan/msk-express';
 
 /** EC2 purchase options priced per instance hour; Compute Savings Plans' rates are per type too. */
@@ -19,6 +19,8 @@ export const priceKeys = {
   flinkRunningStorage: 'flink/running-storage',
   albHour: 'alb/hour',
   albLcu: 'alb/lcu',
+  nlbHour: 'nlb/hour',
+  nlbNlcu: 'nlb/nlcu',
   s3Standard: 's3/standard',
   s3DeepArchive: 's3/deep-archive',
   interAzTransfer: 'transfer/inter-az',
@@ -36,7 +38,17 @@ export const priceKeys = {
   cloudwatchMetric: 'cloudwatch/metric',
   cloudwatchLogsIngestion: 'cloudwatch/logs-ingestion',
   cloudwatchLogsStorage: 'cloudwatch/logs-storage',
+  // Grafana (issue 15): its RDS PostgreSQL database, and Amazon Managed Grafana for --compare.
+  rdsInstance: (instanceClass: string, deployment: RdsDeployment) => `rds/${instanceClass}/postgres/${deployment}`,
+  rdsGp3Storage: (deployment: RdsDeployment) => `rds/gp3/storage/${deployment}`,
+  rdsBackupStorage: 'rds/backup-storage',
+  managedGrafanaEditor: 'managed-grafana/editor',
+  managedGrafanaViewer: 'managed-grafana/viewer',
 } as const;
+
+/** RDS prices a Multi-AZ deployment (primary and standby) as its own product. */
+export type RdsDeployment = 'single-az' | 'multi-az';
+export const RDS_DEPLOYMENTS: readonly RdsDeployment[] = ['single-az', 'multi-az'];
 
 /**
  * Data transfer out to the internet is tiered per month and account: first 10 TB, next 40 TB, next
@@ -58,8 +70,14 @@ export type InternetOutTier = (typeof INTERNET_OUT_TIERS)[number]['tier'];
  * @see https://docs.aws.amazon.com/aws-cost-management/latest/APIReference/API_pricing_ListPriceLists.html
  */
 export function seededOnlyPriceKeys(): string[] {
-  return Object.keys(EC2_INSTANCE_TYPES).map((type) => priceKeys.ec2Instance(type, 'compute-savings-plan-1yr-no-upfront'));
+  return [...Object.keys(EC2_INSTANCE_TYPES).map((type) => priceKeys.ec2Instance(type, 'compute-savings-plan-1yr-no-upfront')), ...MANAGED_GRAFANA_PRICE_KEYS];
 }
+
+/**
+ * Amazon Managed Grafana's per-user licences: seeded from its pricing page and carried over by a
+ * refresh, because no query for them has been written and checked against its price-list products yet.
+ */
+const MANAGED_GRAFANA_PRICE_KEYS = [priceKeys.managedGrafanaEditor, priceKeys.managedGrafanaViewer];
 
 /** Every key a region's snapshot must hold: everything any capacity config may use. */
 export function requiredPriceKeys(): string[] {
@@ -80,6 +98,8 @@ export function requiredPriceKeys(): string[] {
     priceKeys.flinkRunningStorage,
     priceKeys.albHour,
     priceKeys.albLcu,
+    priceKeys.nlbHour,
+    priceKeys.nlbNlcu,
     priceKeys.s3Standard,
     priceKeys.s3DeepArchive,
     priceKeys.interAzTransfer,
@@ -97,5 +117,9 @@ export function requiredPriceKeys(): string[] {
     priceKeys.cloudwatchMetric,
     priceKeys.cloudwatchLogsIngestion,
     priceKeys.cloudwatchLogsStorage,
+    ...Object.keys(RDS_INSTANCE_CLASSES).flatMap((c) => RDS_DEPLOYMENTS.map((d) => priceKeys.rdsInstance(c, d))),
+    ...RDS_DEPLOYMENTS.map((d) => priceKeys.rdsGp3Storage(d)),
+    priceKeys.rdsBackupStorage,
+    ...MANAGED_GRAFANA_PRICE_KEYS,
   ];
 }

@@ -6,9 +6,9 @@
  * their suffix after an optional prefix rather than sent as filters.
  * @see https://docs.aws.amazon.com/aws-cost-management/latest/APIReference/API_pricing_GetProducts.html
  */
-import { EC2_INSTANCE_TYPES, EC2_USAGE_TYPE_PREFIX, MSK_BROKER_TYPES, type SupportedRegion } from '../plan/instance-types';
+import { EC2_INSTANCE_TYPES, EC2_USAGE_TYPE_PREFIX, MSK_BROKER_TYPES, RDS_INSTANCE_CLASSES, type SupportedRegion } from '../catalog/instance-types';
 import { MSK_EXPRESS_BROKER_TYPES } from '../plan/msk-express';
-import { INTERNET_OUT_TIERS, priceKeys } from './price-keys';
+import { INTERNET_OUT_TIERS, priceKeys, RDS_DEPLOYMENTS, type RdsDeployment } from './price-keys';
 
 export interface ReservedTermSelector {
   readonly LeaseContractLength: '1yr';
@@ -92,9 +92,44 @@ export function priceQueries(region: SupportedRegion): PriceQuery[] {
       description: `MSK Express ${brokerType} broker hour`,
     }),
   );
+  // RDS for PostgreSQL (Grafana's database): a Multi-AZ deployment is its own product and usage type.
+  const rdsDeployment = (d: RdsDeployment) => (d === 'multi-az' ? 'Multi-AZ' : 'Single-AZ');
+  const rds = [
+    ...Object.keys(RDS_INSTANCE_CLASSES).flatMap((instanceClass) =>
+      RDS_DEPLOYMENTS.map(
+        (d): PriceQuery => ({
+          key: priceKeys.rdsInstance(instanceClass, d),
+          serviceCode: 'AmazonRDS',
+          filters: { productFamily: 'Database Instance', instanceType: instanceClass, databaseEngine: 'PostgreSQL', deploymentOption: rdsDeployment(d) },
+          usageType: `${d === 'multi-az' ? 'Multi-AZUsage' : 'InstanceUsage'}:${instanceClass}`,
+          term: 'OnDemand',
+          description: `RDS for PostgreSQL ${instanceClass} ${rdsDeployment(d)} instance hour`,
+        }),
+      ),
+    ),
+    ...RDS_DEPLOYMENTS.map(
+      (d): PriceQuery => ({
+        key: priceKeys.rdsGp3Storage(d),
+        serviceCode: 'AmazonRDS',
+        filters: { productFamily: 'Database Storage', volumeType: 'General Purpose-GP3', deploymentOption: rdsDeployment(d) },
+        usageType: d === 'multi-az' ? 'RDS:Multi-AZ-GP3-Storage' : 'RDS:GP3-Storage',
+        term: 'OnDemand',
+        description: `RDS gp3 storage, ${rdsDeployment(d)}, GB-month`,
+      }),
+    ),
+    {
+      key: priceKeys.rdsBackupStorage,
+      serviceCode: 'AmazonRDS',
+      filters: { productFamily: 'Storage Snapshot' },
+      usageType: 'RDS:ChargedBackupUsage',
+      term: 'OnDemand',
+      description: 'RDS backup storage beyond the free allowance, GB-month',
+    } satisfies PriceQuery,
+  ];
   return [
     ...ec2,
     ...express,
+    ...rds,
     {
       key: priceKeys.mskExpressStorage,
       serviceCode: 'AmazonMSK',
@@ -159,6 +194,22 @@ export function priceQueries(region: SupportedRegion): PriceQuery[] {
       usageType: 'LCUUsage',
       term: 'OnDemand',
       description: 'Application Load Balancer LCU hour',
+    },
+    {
+      key: priceKeys.nlbHour,
+      serviceCode: 'AWSELB',
+      filters: { productFamily: 'Load Balancer-Network', locationType: 'AWS Region' },
+      usageType: 'LoadBalancerUsage',
+      term: 'OnDemand',
+      description: 'Network Load Balancer hour',
+    },
+    {
+      key: priceKeys.nlbNlcu,
+      serviceCode: 'AWSELB',
+      filters: { productFamily: 'Load Balancer-Network', locationType: 'AWS Region' },
+      usageType: 'LCUUsage',
+      term: 'OnDemand',
+      description: 'Network Load Balancer NLCU hour',
     },
     {
       key: priceKeys.s3Standard,

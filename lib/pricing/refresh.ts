@@ -5,7 +5,7 @@
  * dimension; anything ambiguous or missing fails loudly rather than guessing.
  */
 import { GetProductsCommand, type Filter, type PricingClient } from '@aws-sdk/client-pricing';
-import { SUPPORTED_REGIONS, type SupportedRegion } from '../plan/instance-types';
+import { SUPPORTED_REGIONS, type SupportedRegion } from '../catalog/instance-types';
 import type { PriceEntry, PriceSnapshot } from './price-catalog';
 import { seededOnlyPriceKeys } from './price-keys';
 import { filtersByRegion, priceQueries, type PriceQuery, type ReservedTermSelector } from './price-queries';

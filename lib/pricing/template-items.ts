@@ -9,6 +9,7 @@
  */
 import type { CapacityPlan } from '../plan';
 import { ORCHESTRATION_KPUS } from '../plan/flink';
+import { rdsBilledBackupGiB } from '../plan/grafana';
 import { flinkLevelMetrics, KAFKA_INTERNAL_TOPICS, mskLevelMetrics, type LogGroupPlan } from '../plan/observability';
 import { agentMetricItems, flinkMetricsItem, items, mskMetricsItem, TIERS, type BillableItem, type Tier } from './billable-items';
 import type { Ec2Term } from './price-keys';
@@ -96,7 +97,13 @@ export function resourceItemsFromTemplates(stacks: readonly SynthesizedStack[], 
           if (p.VpcEndpointType === 'Interface') found.push(items.interfaceEndpoints(((p.SubnetIds as unknown[] | undefined) ?? []).length));
           break;
         case 'AWS::ElasticLoadBalancingV2::LoadBalancer': {
-          if ((p.Type ?? 'application') !== 'application') break;
+          const kind = String(p.Type ?? 'application');
+          if (kind === 'network') {
+            // The only NLB is internal (the InfluxDB readers'): no public addresses.
+            found.push(items.loadBalancers(1, tier, 'network'));
+            break;
+          }
+          if (kind !== 'application') break;
           found.push(items.loadBalancers(1, tier));
           const subnets = ((p.Subnets ?? p.SubnetMappings) as unknown[] | undefined) ?? [];
           if (p.Scheme !== 'internal') found.push(items.publicIpv4(tier, subnets.length, 'ALB node'));
@@ -124,6 +131,16 @@ export function resourceItemsFromTemplates(stacks: readonly SynthesizedStack[], 
           const level = flink?.MonitoringConfiguration?.MetricsLevel ?? 'APPLICATION';
           const metrics = flinkLevelMetrics(level);
           if (metrics > 0) found.push(flinkMetricsItem(level, metrics));
+          break;
+        }
+        case 'AWS::RDS::DBInstance': {
+          if (p.StorageType !== 'gp3') throw new Error(`${stackName}/${logicalId}: storage type ${String(p.StorageType)} has no price (gp3 only)`);
+          const multiAz = p.MultiAZ === true || p.MultiAZ === 'true';
+          const storageGiB = Number(p.AllocatedStorage);
+          const retentionDays = Number(p.BackupRetentionPeriod ?? 1);
+          found.push(items.rdsInstances(tier, String(p.DBInstanceClass), multiAz));
+          found.push(items.rdsStorage(tier, multiAz, storageGiB));
+          found.push(items.rdsBackupStorage(tier, rdsBilledBackupGiB(storageGiB, retentionDays), storageGiB, retentionDays));
           break;
         }
         case 'AWS::KMS::Key':

@@ -3,7 +3,7 @@
  * what batching does to the ALB's LCUs, the bytes out to clients, the access logs and the ingest
  * fleet. Shown by the HTML report and docs/capacity-and-cost.md.
  */
-import type { CapacityConfig } from '../capacity-config';
+import type { CapacityConfig } from '../config/schema';
 import { planCapacity } from '../plan';
 import { applyWhatIf, telegrafDefaults, type WhatIf } from '../plan/what-if';
 import { costPlan } from '../pricing/cost-model';

@@ -72,7 +72,7 @@ export function planReportText(plan: CapacityPlan, cost: CostReport, alternative
       `${plan.kafka.storagePerBrokerGiB} GiB per broker`,
     `flink:   parallelism ${plan.flink.parallelism}, ${plan.flink.parallelismPerKpu} per KPU, ${plan.flink.kpus} KPUs + 1 orchestration` +
       `${plan.flink.autoScalingEnabled ? ', autoscaling' : ''}`,
-    `influx:  ${plan.influx.shards} shard x RF ${plan.influx.replicationFactor} = ${plan.influx.nodes} x ${plan.influx.instanceType}, ` +
+    `influx:  ${plan.influx.shards} shard x RF ${plan.influx.replicationFactor} = ${plan.influx.nodeCount} x ${plan.influx.instanceType}, ` +
       `disk ${plan.influx.diskUsePercent.toFixed(1)} % of ${formatInteger(plan.influx.instanceStoreGB)} GB (warning at ${plan.influx.diskWarningPercent} %)`,
     redundancyLine(plan),
     ...(['ingest', 'kafka', 'flink', 'influx'] as const).map((tier) => `  ${(tier + ':').padEnd(7)} ${azLossWord(plan[tier].azLoss)}: ${plan[tier].azLoss.detail}`),

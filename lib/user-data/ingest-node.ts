@@ -62,7 +62,7 @@ export function ingestNodeUserData(s: IngestNodeSettings): ec2.UserData {
     'KillSignal=SIGTERM',
     `TimeoutStopSec=${l.stopTimeoutSeconds}`,
     'Restart=always',
-    'RestartSec=2',
+    `RestartSec=${l.serviceRestartSeconds}`,
     'LimitNOFILE=1048576',
     '[Install]',
     'WantedBy=multi-user.target',
@@ -96,14 +96,26 @@ export function ingestNodeUserData(s: IngestNodeSettings): ec2.UserData {
     imdsFunction(),
     `until [ "$(imds autoscaling/target-lifecycle-state)" = Terminated ]; do sleep ${l.lifecyclePollSeconds}; done`,
     'systemctl stop metricstream-liveness',
-    `deadline=$((SECONDS + ${l.spoolDrainTimeoutSeconds}))`,
-    // True while the spool holds bytes; a dead service has no /metrics and nothing more can drain.
-    `spooled() { curl -sf -m ${l.healthCheckTimeoutSeconds} ${local}/metrics | awk '$1 == "ingest_spool_bytes" { b += $2 } END { exit !(b > 0) }'; }`,
-    `while spooled && [ "$SECONDS" -lt "$deadline" ]; do sleep ${l.lifecyclePollSeconds}; done`,
-    'systemctl stop metricstream-ingest',
     'id=$(imds instance-id)',
     `asg=$(aws autoscaling describe-auto-scaling-instances --region ${s.region} --instance-ids "$id" --query 'AutoScalingInstances[0].AutoScalingGroupName' --output text)`,
-    `aws autoscaling complete-lifecycle-action --region ${s.region} --auto-scaling-group-name "$asg" --lifecycle-hook-name ${s.terminationHookName} --instance-id "$id" --lifecycle-action-result CONTINUE`,
+    `hook=(--region ${s.region} --auto-scaling-group-name "$asg" --lifecycle-hook-name ${s.terminationHookName} --instance-id "$id")`,
+    `deadline=$((SECONDS + ${l.spoolDrainTimeoutSeconds}))`,
+    `beat=$((SECONDS + ${l.terminationHeartbeatIntervalSeconds}))`,
+    // True while the spool holds bytes. Without an answer from /metrics it is unknown: wait while
+    // systemd runs or restarts the service (it drains when back); a stopped or failed one cannot.
+    'spooled() {',
+    `  if m=$(curl -sf -m ${l.healthCheckTimeoutSeconds} ${local}/metrics); then awk '$1 == "ingest_spool_bytes" { b += $2 } END { exit !(b > 0) }' <<<"$m"`,
+    '  else case "$(systemctl show -p ActiveState --value metricstream-ingest)" in active | activating | reloading) true ;; *) false ;; esac; fi',
+    '}',
+    // Held in Terminating:Wait while the spool holds acknowledged points (a Kafka outage): the
+    // volume that holds them is deleted with the instance.
+    'while spooled && [ "$SECONDS" -lt "$deadline" ]; do',
+    `  sleep ${l.lifecyclePollSeconds}`,
+    `  if [ "$SECONDS" -ge "$beat" ]; then aws autoscaling record-lifecycle-action-heartbeat "\${hook[@]}"; beat=$((SECONDS + ${l.terminationHeartbeatIntervalSeconds})); fi`,
+    'done',
+    'spooled && logger -t metricstream-lifecycle "spool not drained within the termination hook\'s global timeout: the spooled points are lost with this instance"',
+    'systemctl stop metricstream-ingest',
+    'aws autoscaling complete-lifecycle-action "${hook[@]}" --lifecycle-action-result CONTINUE',
     'SH',
     'chmod +x /usr/local/bin/metricstream-liveness /usr/local/bin/metricstream-lifecycle',
     ...['liveness', 'lifecycle'].flatMap((name) => [

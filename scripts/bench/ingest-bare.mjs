@@ -3,8 +3,9 @@
 // (no auth, parsing or durability). `node ingest-bare.mjs PORT [WORKERS] [PARSER_BUNDLE]`. It runs as many
 // node:cluster workers as the ingest service (one per core by default), so the ratio ours/bare measures
 // the cost of our request handling, not a difference in process count. With PARSER_BUNDLE (the ingest
-// service's line-protocol parser bundled on its own, see ingest.sh) it also gunzips (Content-Encoding: gzip), decodes and parses every body
-// into the service's records and drops them: the ceiling of HTTP plus parsing, before auth and any sink.
+// service's line-protocol parser bundled on its own, see ingest.sh) it also gunzips (Content-Encoding: gzip), checks and parses every body
+// into the service's record bytes and drops them: the ceiling of HTTP plus parsing, before auth and any sink.
+import { isUtf8 } from 'node:buffer';
 import cluster from 'node:cluster';
 import { createRequire } from 'node:module';
 import * as http from 'node:http';
@@ -25,10 +26,10 @@ if (cluster.isPrimary && workers > 1) {
       req.on('data', (c) => { if (lp) chunks.push(c); });
       req.on('end', () => {
         if (lp) {
-          const records = [];
           const raw = Buffer.concat(chunks);
           const body = req.headers['content-encoding'] === 'gzip' ? gunzipSync(raw) : raw;
-          lp.parseLineProtocol(body.toString('utf8'), lp.requestContext('ns', 'bench'), records);
+          // As the service: a native UTF-8 check, then the parser writes the record bytes into one batch.
+          if (isUtf8(body)) lp.parseLineProtocol(body, lp.requestContext('ns', 'bench'));
         }
         res.writeHead(204);
         res.end();

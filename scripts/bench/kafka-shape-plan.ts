@@ -5,7 +5,8 @@
  * Prints shell assignments for scripts/bench/kafka-shape.sh to eval.
  *   tsx scripts/bench/kafka-shape-plan.ts [env]   (default prod)
  */
-import { MEASURED, capacityConfigFor } from '../../lib/capacity-config';
+import { capacityConfigFor } from '../../lib/capacity-config';
+import { MEASURED } from '../../lib/config/measured';
 import { planCapacity } from '../../lib/plan';
 
 const env = process.argv[2] ?? 'prod';

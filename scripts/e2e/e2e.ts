@@ -1,8 +1,10 @@
 /**
  * The end-to-end driver behind `npm run e2e` (scripts/e2e/run.sh starts the services and calls it):
  *
- *   tsx scripts/e2e/e2e.ts prepare    create this run's Kafka topics and InfluxDB database, write the job's config
- *   tsx scripts/e2e/e2e.ts run        probe, simulated fleet, checks, summary; exit 1 naming any mismatch
+ *   tsx scripts/e2e/e2e.ts prepare    create this run's Kafka topics, start the two InfluxDB replicas with their
+ *                                     users and database, write the loaders' and the job's config
+ *   tsx scripts/e2e/e2e.ts run        loaders, probe, simulated fleet with the replicas killed and restarted,
+ *                                     a mid-run backup, checks, the restore run, summary; exit 1 naming any mismatch
  *   tsx scripts/e2e/e2e.ts teardown   delete this run's topics
  *
  * Settings come from the E2E_* variables run.sh exports. Everything here talks to 127.0.0.1 only.
@@ -20,6 +22,9 @@ import * as path from 'node:path';
 import * as readline from 'node:readline';
 import { gzipSync } from 'node:zlib';
 import { Kafka, logLevel } from 'kafkajs';
+import { queryPanels, scrapeToLineProtocol } from './grafana-panels';
+import * as R from './replicas';
+import type { Series } from './replicas';
 import { problems, startAgent, stopAgent, tail, type Agent, type TelegrafOutput, type WrittenPoint } from './telegraf';
 
 // ---- the scenario -------------------------------------------------------------------------------
@@ -41,6 +46,21 @@ const CRITICAL_ROUNDS = [10, 25];
 const WARNING_HOSTS = [20, 121];
 const WARNING_ROUNDS = [5, 35];
 const POLL_MS = 200; // resolution of the delay measurement
+/**
+ * The InfluxDB tier's faults, by fleet round: replica B's influxd is SIGKILLed, then A's, so both are
+ * down while the critical alerts fire and resolve (+20 s, +30 s) and the warnings fire (+30 s); A is
+ * restarted, then B, and each one's loader catches up from its committed offsets.
+ */
+const KILL_B_ROUND = 6;
+const KILL_A_ROUND = 12;
+const RESTART_A_ROUND = 33;
+const RESTART_B_ROUND = 36;
+/** A is backed up (once its loader has caught up) from this round on, while the fleet still runs. */
+const BACKUP_A_ROUND = 37;
+/** The restore rewinds B's group to the backup's time minus this (hosts: 600 s). */
+const RESTORE_MARGIN_S = 10;
+/** An alert is on time when it is on the Kafka topic within this after its window's end. */
+const ALERT_ON_TIME_MS = 10_000;
 const METRICS_PARTITIONS = 3;
 /** Measurements the fleet sends and their numeric fields (each aggregated into <field>_count). */
 const NUMERIC_FIELDS: Record<string, string[]> = {
@@ -89,36 +109,25 @@ function request(agent: http.Agent | undefined, url: URL, method: string, header
   });
 }
 
-const influxUrl = () => setting('E2E_INFLUX_URL');
 const database = () => setting('E2E_DB');
 
-interface Series {
-  name: string;
-  tags?: Record<string, string>;
-  columns: string[];
-  values: unknown[][];
+/** The two replicas of this run (ports from run.sh). */
+function tier(): R.Replica[] {
+  const ports = setting('E2E_INFLUX_PORTS').split(' ').map(Number);
+  if (ports.length !== 2 || ports.some((p) => !Number.isInteger(p) || p <= 0)) throw new Fail(`E2E_INFLUX_PORTS must be two ports, got ${process.env.E2E_INFLUX_PORTS}`);
+  return R.replicas(setting('E2E_RUN_ID'), setting('E2E_WORK'), ports as [number, number]);
 }
 
-async function influxQuery(q: string): Promise<Series[]> {
-  const u = new URL('/query', influxUrl());
-  u.searchParams.set('db', database());
-  u.searchParams.set('epoch', 'ms');
-  u.searchParams.set('q', q);
-  const r = await request(undefined, u, 'GET', {});
-  if (r.status !== 200) throw new Fail(`InfluxDB query "${q}" answered ${r.status}: ${r.body.slice(0, 200)}`);
-  const res = JSON.parse(r.body).results?.[0];
-  if (res?.error) {
-    if (/database not found/.test(res.error)) return []; // the job creates it on first write
-    throw new Fail(`InfluxDB query "${q}": ${res.error}`);
+const usersFile = () => path.join(setting('E2E_WORK'), 'influx-users.json');
+const users = (): R.Users => JSON.parse(fs.readFileSync(usersFile(), 'utf8'));
+
+/** A query on replica A (as the read-only user), failing the run on any error. */
+async function influxQuery(q: string, replica?: R.Replica): Promise<Series[]> {
+  try {
+    return await R.query(replica ?? tier()[0], database(), users(), q);
+  } catch (e) {
+    throw new Fail((e as Error).message);
   }
-  return res?.series ?? [];
-}
-
-async function influxAdmin(q: string): Promise<void> {
-  const u = new URL('/query', influxUrl());
-  u.searchParams.set('q', q);
-  const r = await request(undefined, u, 'POST', {});
-  if (r.status !== 200 || /"error"/.test(r.body)) throw new Fail(`InfluxDB "${q}" answered ${r.status}: ${r.body.slice(0, 200)}`);
 }
 
 function kafka(): Kafka {
@@ -142,23 +151,35 @@ async function prepare(): Promise<void> {
       topics: [
         { topic: setting('E2E_METRICS_TOPIC'), numPartitions: METRICS_PARTITIONS, replicationFactor: 1 },
         { topic: setting('E2E_ALERTS_TOPIC'), numPartitions: 1, replicationFactor: 1 },
+        { topic: setting('E2E_AGGREGATES_TOPIC'), numPartitions: METRICS_PARTITIONS, replicationFactor: 1 },
       ],
     });
   } finally {
     await admin.disconnect();
   }
-  await influxAdmin(`CREATE DATABASE "${database()}"`);
   const work = setting('E2E_WORK');
+  // The replicas: authentication on, an admin, the loader's write-only and the queries' read-only user.
+  const u = R.newUsers();
+  fs.writeFileSync(usersFile(), JSON.stringify(u), { mode: 0o600 });
+  const authFailures: string[] = [];
+  for (const r of tier()) {
+    R.start(r);
+    await R.setup(r, database(), u, true);
+    authFailures.push(...(await R.authChecks(r, database(), u)));
+    R.writeLoaderConfig(r, work, database(), setting('E2E_KAFKA'), setting('E2E_AGGREGATES_TOPIC'));
+  }
+  if (authFailures.length) throw new Fail(`InfluxDB authentication:\n  ${authFailures.join('\n  ')}`);
+  log(`InfluxDB replicas ${tier().map((r) => `${r.name} on ${r.url}`).join(', ')}: auth on; anonymous query 401, loader query 403, reader write 403, reader query 200 on both`);
   const groups: Record<string, Record<string, string>> = {
     kafka: {
       'bootstrap.servers': setting('E2E_KAFKA'),
       'auth.mode': 'plaintext',
       'metrics.topic': setting('E2E_METRICS_TOPIC'),
       'alerts.topic': setting('E2E_ALERTS_TOPIC'),
+      'aggregates.topic': setting('E2E_AGGREGATES_TOPIC'),
       'group.id': `e2e-${setting('E2E_RUN_ID')}`,
       'starting.offsets': 'earliest',
     },
-    influx: { endpoints: influxUrl(), database: database() },
     window: {
       size: `${WINDOW_MS / 1000} s`,
       'out.of.orderness': `${OUT_OF_ORDERNESS_MS / 1000} s`,
@@ -177,11 +198,12 @@ async function teardown(): Promise<void> {
   const admin = kafka().admin();
   await admin.connect();
   try {
-    await admin.deleteTopics({ topics: [setting('E2E_METRICS_TOPIC'), setting('E2E_ALERTS_TOPIC')], timeout: 10_000 });
+    await admin.deleteTopics({ topics: [setting('E2E_METRICS_TOPIC'), setting('E2E_ALERTS_TOPIC'), setting('E2E_AGGREGATES_TOPIC')], timeout: 10_000 });
+    await admin.deleteGroups(tier().map((r) => r.group)).catch(() => undefined); // best effort: the loaders' groups
   } finally {
     await admin.disconnect();
   }
-  // The InfluxDB instance is this run's own; run.sh stops it and removes its data.
+  // The InfluxDB replicas are this run's own; run.sh stops them and removes their data.
 }
 
 // ---- the fleet ----------------------------------------------------------------------------------
@@ -326,6 +348,18 @@ function checkServices(): void {
   for (const a of agents) {
     if (a.process.exitCode !== null || a.process.signalCode !== null) throw new Fail(`the Telegraf agent (outputs.${a.output}) exited: ${tail(a.logFile)}`);
   }
+  for (const l of loaders) {
+    if (l.process.exitCode !== null || l.process.signalCode !== null) throw new Fail(`the loader of InfluxDB ${l.replica.name} exited: ${tail(l.logFile)}`);
+  }
+}
+
+/** The InfluxDB replicas' loaders (started and stopped by run()). */
+let loaders: R.Loader[] = [];
+
+/** Whether the group has committed, on every partition of the topic, at least the given end offsets. */
+async function caughtUp(admin: ReturnType<Kafka['admin']>, group: string, topic: string, ends: { partition: number; offset: string }[]): Promise<boolean> {
+  const [committed] = await admin.fetchOffsets({ groupId: group, topics: [topic] });
+  return ends.every((e) => Number(committed?.partitions.find((p) => p.partition === e.partition)?.offset ?? -1) >= Number(e.offset));
 }
 
 /**
@@ -387,6 +421,7 @@ interface AlertRow {
   state: string;
   reason: string;
   at: number; // window end, ms
+  seenAt?: number; // wall ms the event was read from the alerts topic
 }
 
 const alertKey = (a: { host: string; rule: string; severity: string; state: string; at: number }, t0: number) =>
@@ -394,6 +429,10 @@ const alertKey = (a: { host: string; rule: string; severity: string; state: stri
 
 async function run(): Promise<void> {
   const started = Date.now();
+  const replicas = tier();
+  const u = users();
+  const kafkaAdmin = kafka().admin();
+  await kafkaAdmin.connect();
   const deadline = Number(setting('E2E_DEADLINE_MS'));
   const hosts = Number(setting('E2E_HOSTS', '300'));
   if (!Number.isInteger(hosts) || hosts < 151 || hosts > 2000) throw new Fail(`E2E_HOSTS must be 151..2000 (the spike hosts go up to 150), got ${process.env.E2E_HOSTS}`);
@@ -416,7 +455,7 @@ async function run(): Promise<void> {
   readline.createInterface({ input: consumer.stdout }).on('line', (line) => {
     if (!line.startsWith('{')) return; // the tool's own error lines
     const e = JSON.parse(line);
-    alertEvents.push({ host: e.host, rule: e.rule, severity: e.severity, state: e.state, reason: e.reason, at: Number(e.ts) });
+    alertEvents.push({ host: e.host, rule: e.rule, severity: e.severity, state: e.state, reason: e.reason, at: Number(e.ts), seenAt: Date.now() });
   });
   let consumerErr = '';
   consumer.stderr.on('data', (c: Buffer) => { consumerErr = (consumerErr + c.toString()).slice(-2000); });
@@ -430,6 +469,9 @@ async function run(): Promise<void> {
       agents.push(await startAgent(telegraf, output, base, setting('E2E_API_KEY'), setting('E2E_WORK'), deliveries.onAcked));
     }
     log(`telegraf: ${agents.map((a) => `outputs.${a.output} agent (pid ${a.process.pid}) listening on ${a.listener.host}`).join(', ')}`);
+    // The loaders: one per replica, each with its own consumer group, from the start of the aggregates topic.
+    for (const r of replicas) loaders.push(await R.startLoader(telegraf, r, setting('E2E_WORK'), u));
+    log(`loaders: ${loaders.map((l) => `InfluxDB ${l.replica.name} (pid ${l.process.pid}, group ${l.replica.group})`).join(', ')}; Telegraf inputs.kafka_consumer -> outputs.influxdb as the write-only user`);
 
     // 1. Probe: one point a minute in the past plus ticks after it; its window in InfluxDB shows
     // that ingest → Kafka → Flink → InfluxDB is up, so the fleet's delays do not include job start.
@@ -440,11 +482,11 @@ async function run(): Promise<void> {
     await sendAcked(agent, base, 'probe', { path: '/write?db=e2e&precision=ms', body: Buffer.from(`e2e_probe,src=p v=1 ${tp}\n`), headers }, none);
     await sendAcked(agent, base, 'probe ticks', { path: '/write?db=e2e&precision=ms', body: tickBody(tp + 2 * WINDOW_MS, 'e2e_tick'), headers }, none);
     for (;;) {
-      until('waiting for the probe window (is the Flink job running? see flink.log)');
-      if ((await influxQuery('SELECT "v_count" FROM "e2e_probe"')).length) break;
+      until('waiting for the probe window on both replicas (is the Flink job running? see flink.log, loader-*.log)');
+      if ((await influxQuery('SELECT "v_count" FROM "e2e_probe"', replicas[0])).length && (await influxQuery('SELECT "v_count" FROM "e2e_probe"', replicas[1])).length) break;
       await sleep(500);
     }
-    log(`pipeline up: probe window queryable ${((Date.now() - probeStart) / 1000).toFixed(1)} s after its 204 (includes the job's start)`);
+    log(`pipeline up: probe window queryable on both replicas ${((Date.now() - probeStart) / 1000).toFixed(1)} s after its 204 (includes the job's start)`);
 
     // 2. The fleet, in real time from a window boundary.
     const t0 = Math.ceil((Date.now() + 1_000) / WINDOW_MS) * WINDOW_MS;
@@ -456,7 +498,9 @@ async function run(): Promise<void> {
     const poller = (async () => {
       while (polling) {
         const t = Date.now();
-        for (const s of await influxQuery(`SELECT "usage_active_count" FROM "cpu" WHERE "host" =~ /^(${hostRegex})$/ AND time >= ${t0}ms GROUP BY "host"`)) {
+        // Replica A; nothing while it is down (its windows are seen once it is back and loaded).
+        const got = await R.query(replicas[0], database(), u, `SELECT "usage_active_count" FROM "cpu" WHERE "host" =~ /^(${hostRegex})$/ AND time >= ${t0}ms GROUP BY "host"`, { downOk: true }).catch(() => []);
+        for (const s of got) {
           for (const row of s.values) {
             const key = `${s.tags?.host} ${row[0]}`;
             if (!firstSeen.has(key)) firstSeen.set(key, t); // t: the poll was sent no later than this
@@ -466,16 +510,19 @@ async function run(): Promise<void> {
       }
     })();
     const hostList = Array.from({ length: hosts }, (_, h) => h);
+    const faults = new Faults(replicas, kafkaAdmin, setting('E2E_AGGREGATES_TOPIC'), path.join(setting('E2E_WORK'), 'backup-A'), database(), t0);
     // The driver's posts to the Telegraf listeners (their latency is not ingest's).
     const telegrafPosts: Totals = { requests: 0, points: 0, fieldValues: 0, nonNumeric: 0, retries: 0, perField: new Map(), latencies: [] };
     let maxLagMs = 0;
     const roundMs: number[] = [];
+    const selfMetricTotals: Totals = { requests: 0, points: 0, fieldValues: 0, nonNumeric: 0, retries: 0, perField: new Map(), latencies: [] };
     log(`fleet: ${hosts} hosts x ${ROUNDS} rounds, 1 report (4 points) per host per round, ${ROUND_MS / 1000} s apart; ${WINDOW_MS / 1000} s windows`);
     for (let r = 0; r < ROUNDS + TICK_ROUNDS; r++) {
       const ts = t0 + r * ROUND_MS;
       await sleep(ts - Date.now());
       until(`sending round ${r}`);
       maxLagMs = Math.max(maxLagMs, Date.now() - ts);
+      faults.at(r);
       if (r >= ROUNDS) {
         await sendAcked(agent, base, `tick round ${r}`, { path: '/write?db=e2e&precision=ms', body: tickBody(ts, 'e2e_tick'), headers }, none);
         continue;
@@ -506,6 +553,14 @@ async function run(): Promise<void> {
         if (sampled.has(hostName(h))) samples.push({ host: hostName(h), window: Math.floor(ts / WINDOW_MS) * WINDOW_MS, ackAt });
       });
       roundMs.push(Date.now() - roundStart);
+      // Grafana's pipeline panels: a misconfigured agent's write (wrong key: 401, nothing stored), then the
+      // service's own /metrics as the host's Telegraf scrapes and writes them back (scripts/e2e/grafana-panels.ts).
+      const refused = await request(agent, new URL('/write?db=e2e&precision=ms', base), 'POST', { Authorization: 'Token e2e-wrong-key', 'Content-Type': 'text/plain' }, Buffer.from(`e2e_refused v=1 ${ts}\n`));
+      if (refused.status !== 401) throw new Fail(`a write with a wrong API key answered ${refused.status}, expected 401`);
+      const scraped = await request(agent, new URL('/metrics', base), 'GET', {});
+      if (scraped.status !== 200) throw new Fail(`ingest /metrics answered ${scraped.status}`);
+      const selfMetrics = scrapeToLineProtocol(scraped.body, 'e2e-ingest-0', new URL('/metrics', base).href, ts);
+      if (selfMetrics) await sendAcked(agent, base, `round ${r} self-metrics`, { path: '/write?db=e2e&precision=ms', body: Buffer.from(selfMetrics), headers }, selfMetricTotals);
     }
     const fleetSeconds = (Date.now() - t0) / 1000;
     agent.destroy();
@@ -543,23 +598,29 @@ async function run(): Promise<void> {
     const measurements = Object.keys(NUMERIC_FIELDS);
     const countQuery = `SELECT sum(/_count$/) FROM ${measurements.map((m) => `"${m}"`).join(',')}`;
     const counted = new Map<string, number>();
-    const readCounts = async () => {
-      counted.clear();
-      for (const s of await influxQuery(countQuery)) {
+    const countedB = new Map<string, number>();
+    const readCounts = async (into: Map<string, number>, replica: R.Replica) => {
+      into.clear();
+      for (const s of await influxQuery(countQuery, replica)) {
         s.columns.forEach((c, i) => {
-          if (c.startsWith('sum_') && s.values[0]?.[i] != null) counted.set(`${s.name}.${c.slice(4, -'_count'.length)}`, Number(s.values[0][i]));
+          if (c.startsWith('sum_') && s.values[0]?.[i] != null) into.set(`${s.name}.${c.slice(4, -'_count'.length)}`, Number(s.values[0][i]));
         });
       }
     };
-    const sameCounts = () => counted.size === totals.perField.size && [...totals.perField].every(([k, v]) => counted.get(k) === v);
+    const same = (m: Map<string, number>) => m.size === totals.perField.size && [...totals.perField].every(([k, v]) => m.get(k) === v);
+    const sameCounts = () => same(counted);
+    // Both replicas are back (restarts awaited) and their loaders catch up from their own offsets.
+    await faults.settled();
     for (;;) {
-      await readCounts();
-      if (sameCounts()) break;
-      if (Date.now() > deadline - 15_000) break; // leave time to report
+      await readCounts(counted, replicas[0]);
+      await readCounts(countedB, replicas[1]);
+      if (sameCounts() && same(countedB)) break;
+      if (Date.now() > deadline - 60_000) break; // leave time for the restore run and the report
       checkServices();
       await sleep(500);
     }
     const countedTotal = [...counted.values()].reduce((a, b) => a + b, 0);
+    const countedTotalB = [...countedB.values()].reduce((a, b) => a + b, 0);
 
     // 4. Alerts: exactly these events, in InfluxDB and on the alerts topic; nothing for other hosts.
     const expected: string[] = [];
@@ -572,9 +633,9 @@ async function run(): Promise<void> {
       expected.push(alertKey({ host: hostName(h), rule: 'cpu', state: 'resolved', severity: 'warning', at: t0 + WARNING_ROUNDS[1] * ROUND_MS + WINDOW_MS }, t0));
     }
     expected.sort();
-    const influxAlerts = async (): Promise<AlertRow[]> => {
+    const influxAlerts = async (replica?: R.Replica): Promise<AlertRow[]> => {
       const rows: AlertRow[] = [];
-      for (const s of await influxQuery('SELECT * FROM "alerts"')) {
+      for (const s of await influxQuery('SELECT * FROM "alerts"', replica)) {
         const col = (n: string) => s.columns.indexOf(n);
         for (const v of s.values) rows.push({ host: String(v[col('host')]), rule: String(v[col('rule')]), severity: String(v[col('severity')]), state: String(v[col('state')]), reason: String(v[col('reason')]), at: Number(v[col('time')]) });
       }
@@ -589,11 +650,59 @@ async function run(): Promise<void> {
     }
     await sleep(2_000); // one more flush interval: an unexpected alert from the same windows would show now
     inInflux = await influxAlerts();
+    const inInfluxB = await influxAlerts(replicas[1]);
     polling = false;
     await poller;
 
+    // 5. The replicas hold the same points: every row of every measurement, compared by digest.
+    const dumpA = await R.dump(replicas[0], database(), u);
+    const dumpB = await R.dump(replicas[1], database(), u);
+    const replicaFailures: string[] = [];
+    if (dumpA.digest !== dumpB.digest || dumpA.rows !== dumpB.rows) replicaFailures.push(`replicas differ after the kills: A ${dumpA.rows} rows (${dumpA.digest}), B ${dumpB.rows} rows (${dumpB.digest})`);
+    if (!same(countedB)) replicaFailures.push(`counts on replica B: sum of <field>_count ${countedTotalB}, acknowledged ${totals.fieldValues}`);
+    const alertKeysB = inInfluxB.map((a) => alertKey(a, t0)).sort();
+    if (JSON.stringify(alertKeysB) !== JSON.stringify(inInflux.map((a) => alertKey(a, t0)).sort())) replicaFailures.push(`alerts on replica B (${alertKeysB.length}) differ from A's (${inInflux.length})`);
+
+    // 6. Alerts while both replicas were down: on the topic on time.
+    const bothDown = alertEvents.filter((a) => a.at >= faults.bothDownFrom && a.at < faults.aBackAt);
+    const lateness = bothDown.map((a) => (a.seenAt ?? Infinity) - a.at).sort((x, y) => x - y);
+    if (bothDown.length === 0) replicaFailures.push(`no alert fell in the time both replicas were down (+${(faults.bothDownFrom - t0) / 1000} s .. +${(faults.aBackAt - t0) / 1000} s)`);
+    for (const a of bothDown) if ((a.seenAt ?? Infinity) - a.at > ALERT_ON_TIME_MS) replicaFailures.push(`alert ${alertKey(a, t0)} on the topic ${(((a.seenAt ?? Infinity) - a.at) / 1000).toFixed(1)} s after its window's end while both replicas were down (limit ${ALERT_ON_TIME_MS / 1000} s)`);
+
+    // 7. The restore run: wipe B, restore it from A's mid-run backup, reset B's group to the backup's
+    // time and let its loader catch up; B must end identical to A.
+    const restoreLines: string[] = [];
+    if (faults.backupTime) {
+      const b = replicas[1];
+      const loaderB = loaders.find((l) => l.replica === b)!;
+      await R.stopLoader(loaderB);
+      loaders = loaders.filter((l) => l !== loaderB);
+      R.stop(b, true);
+      R.start(b);
+      await R.setup(b, database(), u, false);
+      const resetTo = R.restore(b, faults.backupDir, database(), setting('E2E_AGGREGATES_TOPIC'), RESTORE_MARGIN_S);
+      await R.grant(b, database(), u);
+      const fromBackup = await R.dump(b, database(), u);
+      const restoredAt = Date.now();
+      loaders.push(await R.startLoader(setting('E2E_TELEGRAF'), b, setting('E2E_WORK'), u));
+      let after = fromBackup;
+      for (;;) {
+        after = await R.dump(b, database(), u);
+        if (after.digest === dumpA.digest || Date.now() > deadline - 10_000) break;
+        checkServices();
+        await sleep(500);
+      }
+      const countedR = new Map<string, number>();
+      await readCounts(countedR, b);
+      if (after.digest !== dumpA.digest) replicaFailures.push(`restored B: ${after.rows} rows (${after.digest}) after its loader caught up, A ${dumpA.rows} (${dumpA.digest})`);
+      if (!same(countedR)) replicaFailures.push('restored B: its counts do not balance');
+      restoreLines.push(`restore: A backed up at ${faults.backupTime} (+${((Date.parse(faults.backupTime) - t0) / 1000).toFixed(0)} s, fleet still running; A's loader had committed everything written before +${((faults.caughtUpAt - t0) / 1000).toFixed(1)} s); B wiped, restored from it: ${fromBackup.rows} rows; B's group ${b.group} reset to ${resetTo} (backup time - ${RESTORE_MARGIN_S} s); its loader caught up in ${((Date.now() - restoredAt) / 1000).toFixed(1)} s: ${after.rows} rows (${after.digest}) ${after.digest === dumpA.digest ? '= A exactly' : 'DIFFERENT from A'}, sum of <field>_count ${[...countedR.values()].reduce((x, y) => x + y, 0)}`);
+    } else {
+      replicaFailures.push(`no backup of A was taken (${faults.backupError ?? 'its loader never caught up'})`);
+    }
+
     // ---- verdict and summary --------------------------------------------------------------------
-    const failures: string[] = [...telegrafFailures];
+    const failures: string[] = [...telegrafFailures, ...replicaFailures];
     for (const [k, v] of totals.perField) {
       const got = counted.get(k);
       if (got !== v) failures.push(`count ${k}: acknowledged ${v} values, InfluxDB sum of ${k.split('.')[1]}_count = ${got ?? 'none'}${got !== undefined ? ` (${got - v > 0 ? '+' : ''}${got - v})` : ''}`);
@@ -641,9 +750,16 @@ async function run(): Promise<void> {
     log(`acknowledged (204): ${totals.requests} direct requests + ${telegrafWrites} Telegraf writes, ${totals.points} points, ${totals.fieldValues} numeric field values (+ ${totals.nonNumeric} string/boolean values, which are not aggregated; e2e_probe/e2e_tick points not counted); retries after 429/503: ${totals.retries}`);
     log(`ingest latency (send -> 204): p50 ${totals.latencies.length ? pct(totals.latencies, 50).toFixed(1) : '-'} ms, p99 ${totals.latencies.length ? pct(totals.latencies, 99).toFixed(1) : '-'} ms`);
     log(`InfluxDB: sum of <field>_count over every series and window of ${measurements.join(', ')} = ${countedTotal} (${sameCounts() ? `equals the acknowledged numeric field values exactly, for each of the ${totals.perField.size} measurement.field pairs` : 'MISMATCH'})`);
+    log(`replicas: B SIGKILLed at +${(faults.killedB - t0) / 1000} s, A at +${(faults.bothDownFrom - t0) / 1000} s; A restarted (up at +${((faults.aBackAt - t0) / 1000).toFixed(1)} s), B (up at +${((faults.bBackAt - t0) / 1000).toFixed(1)} s); then A ${dumpA.rows} rows (${dumpA.digest}), B ${dumpB.rows} rows (${dumpB.digest}) ${dumpA.digest === dumpB.digest ? 'identical' : 'DIFFERENT'}; sum of <field>_count A ${countedTotal}, B ${countedTotalB} (acknowledged ${totals.fieldValues}); alerts A ${inInflux.length}, B ${inInfluxB.length}; loader log errors while their InfluxDB was down: ${loaders.map((l) => `${l.replica.name} ${R.loaderErrors(l)}`).join(', ')}`);
+    log(`alerts while both replicas were down (+${(faults.bothDownFrom - t0) / 1000} s .. +${((faults.aBackAt - t0) / 1000).toFixed(1)} s): ${bothDown.length} events on the Kafka topic, ${(lateness[lateness.length - 1] / 1000).toFixed(2)} s at most after their window's end (p50 ${(pct(lateness, 50) / 1000).toFixed(2)} s; limit ${ALERT_ON_TIME_MS / 1000} s)`);
+    for (const l of restoreLines) log(l);
     log(`alerts: InfluxDB ${inInflux.length} rows, Kafka ${alertEvents.length} events; expected ${expected.length}: ${CRITICAL_HOSTS.map(hostName).join(', ')} critical at +20 s, resolved at +30 s; ${WARNING_HOSTS.map(hostName).join(', ')} warning at +30 s, resolved at +40 s; no other host or rule`);
     log(`delay 204 -> aggregate queryable in InfluxDB (${delays.length} sampled points of ${sampled.size} hosts, polled every ${POLL_MS} ms): p50 ${sec(pct(delays, 50))}, p99 ${sec(pct(delays, 99))}; from a window's last point: p50 ${sec(pct(afterLast, 50))}, p99 ${sec(pct(afterLast, 99))} (a point waits for its ${WINDOW_MS / 1000} s window to end plus the ${OUT_OF_ORDERNESS_MS / 1000} s out-of-orderness bound)`);
     log(`  worst per window after its last point: ${[...worstPerWindow].sort((a, b) => a[0] - b[0]).map(([w, d]) => `+${(w - t0) / 1000}s ${sec(d)}`).join(', ')}`);
+    // Every provisioned dashboard panel's query, macros substituted, as the reader on replica A: each must return data.
+    const panels = await queryPanels((q) => R.query(replicas[0], database(), u, q), { fromMs: t0 - 2 * WINDOW_MS, toMs: Date.now() }, WINDOW_MS);
+    for (const p of panels.filter((x) => x.values === 0)) failures.push(`grafana: ${p.query.dashboard} "${p.query.panel}" returned no data${p.error ? ` (${p.error})` : ''}: ${p.query.query}`);
+    log(`grafana: ${panels.length} panels queried, ${panels.filter((x) => x.values > 0).length} returned data (${[...new Set(panels.map((x) => x.query.dashboard))].join(', ')}; ${selfMetricTotals.latencies.length} scrapes of ingest /metrics written back through the pipeline)`);
     fs.writeFileSync(path.join(setting('E2E_WORK'), 'summary.json'), JSON.stringify({
       hosts, rounds: ROUNDS, requests: totals.requests, telegrafWrites, telegraf: telegrafSummary, points: totals.points, fieldValues: totals.fieldValues, countedFieldValues: countedTotal,
       alertsInflux: influxKeys, alertsKafka: kafkaKeys, delayMs: { p50: pct(delays, 50), p99: pct(delays, 99), afterLastP50: pct(afterLast, 50), afterLastP99: pct(afterLast, 99) },
@@ -653,10 +769,87 @@ async function run(): Promise<void> {
     log('all checks passed');
   } finally {
     for (const a of agents) await stopAgent(a, 5_000);
+    for (const l of loaders) await R.stopLoader(l, 5_000);
+    loaders = [];
+    await kafkaAdmin.disconnect().catch(() => undefined);
     // Wait for the consumer's JVM (bounded), so no process of ours outlives the driver.
     const exited = new Promise((ok) => (consumer.exitCode !== null ? ok(undefined) : consumer.once('exit', ok)));
     stopConsumer();
     if (!(await Promise.race([exited.then(() => true), sleep(5_000).then(() => false)]))) consumer.kill('SIGKILL');
+  }
+}
+
+/**
+ * Kills, restarts and the mid-run backup of the replicas at their rounds. Restarts and the backup
+ * run in the background, so the fleet's rounds keep their schedule.
+ */
+class Faults {
+  killedB = 0;
+  bothDownFrom = 0;
+  aBackAt = Infinity;
+  bBackAt = Infinity;
+  backupTime: string | undefined;
+  backupError: string | undefined;
+  caughtUpAt = 0;
+  private restartA: Promise<void> | undefined;
+  private readonly pending: Promise<void>[] = [];
+  private readonly errors: string[] = [];
+
+  constructor(
+    private readonly replicas: R.Replica[],
+    private readonly admin: ReturnType<Kafka['admin']>,
+    private readonly topic: string,
+    readonly backupDir: string,
+    private readonly db: string,
+    private readonly t0: number,
+  ) {}
+
+  at(round: number): void {
+    const [a, b] = this.replicas;
+    const background = (p: Promise<void>) => this.pending.push(p.catch((e) => { this.errors.push((e as Error).message); }));
+    if (round === KILL_B_ROUND) {
+      R.kill(b);
+      this.killedB = Date.now();
+    }
+    if (round === KILL_A_ROUND) {
+      R.kill(a);
+      this.bothDownFrom = Date.now();
+    }
+    if (round === RESTART_A_ROUND) {
+      this.restartA = R.startAsync(a).then(() => { this.aBackAt = Date.now(); });
+      background(this.restartA);
+    }
+    if (round === RESTART_B_ROUND) background(R.startAsync(b).then(() => { this.bBackAt = Date.now(); }));
+    if (round === BACKUP_A_ROUND) background(this.backupWhenCaughtUp());
+  }
+
+  /** Back up A once its loader has committed everything on the topic a moment ago (bounded). */
+  private async backupWhenCaughtUp(): Promise<void> {
+    await this.restartA;
+    const a = this.replicas[0];
+    const until = Date.now() + 60_000;
+    while (Date.now() < until) {
+      const since = Date.now();
+      const ends = await this.admin.fetchTopicOffsets(this.topic);
+      const wait = Date.now() + 3_000;
+      let ok = false;
+      while (!ok && Date.now() < wait) {
+        ok = await caughtUp(this.admin, a.group, this.topic, ends);
+        if (!ok) await sleep(200);
+      }
+      if (ok) {
+        this.caughtUpAt = since;
+        this.backupTime = R.backup(a, this.db, this.backupDir);
+        return;
+      }
+    }
+    this.backupError = `A's loader did not catch up within 60 s of A's restart (+${((this.aBackAt - this.t0) / 1000).toFixed(1)} s)`;
+  }
+
+  /** Every restart and the backup done; throws what failed. */
+  async settled(): Promise<void> {
+    await Promise.all(this.pending);
+    if (this.errors.length) throw new Fail(this.errors.join('; '));
   }
 }
 

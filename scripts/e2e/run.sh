@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # npm run e2e: the whole pipeline on real parts, on 127.0.0.1 — the local Kafka (started here when not
-# already up, and then stopped again), an InfluxDB of its own, the built ingest bundle (Kafka sink) and the
+# already up, and then stopped again), two InfluxDB replicas of its own (authentication on), each fed
+# from the aggregates topic by its own Telegraf loader, the built ingest bundle (Kafka sink) and the
 # built Flink job jar on a local MiniCluster; scripts/e2e/e2e.ts drives a simulated fleet through
-# the ingest service, a fifth of it through real Telegraf agents, and checks counts, alerts and delays
-# (docs/e2e.md).
+# the ingest service, a fifth of it through real Telegraf agents, kills and restarts the replicas, restores
+# one from the other's backup, and checks counts, alerts and delays (docs/e2e.md).
 #
 # Needs `npm run build` first; builds only Telegraf, once (scripts/telegraf/build.sh, cached, ~2 min cold,
 # installs Go when missing). Stops everything it started on every exit path.
@@ -36,22 +37,23 @@ command -v curl >/dev/null || die "curl not found"
 RUN_ID="$(date -u +%Y%m%d%H%M%S)-$$"
 WORK="$ROOT/.local/e2e/$RUN_ID"
 mkdir -p "$WORK"
-# Free loopback ports: the ingest service's, and our own InfluxDB's (it also binds port + 2).
+# Free loopback ports: the two InfluxDB replicas' (each also binds port + 2, its backup RPC) and the ingest service's.
 free_ports() {
   node -e '
     const net = require("net");
     const bind = (p) => new Promise((ok) => { const s = net.createServer().once("error", () => ok(0)).listen(p, "127.0.0.1", () => { const a = s.address().port; s.close(() => ok(a)); }); });
     (async () => {
       for (let i = 0; i < 50; i++) {
-        const p = await bind(0), q = await bind(0);
-        if (p && q && p + 2 < 65536 && q !== p && q !== p + 2 && (await bind(p + 2))) { console.log(p, q); return; }
+        const a = await bind(0), b = await bind(0), c = await bind(0);
+        const used = new Set([a, a + 2, b, b + 2, c]);
+        if (a && b && c && used.size === 5 && a + 2 < 65536 && b + 2 < 65536 && (await bind(a + 2)) && (await bind(b + 2))) { console.log(a, b, c); return; }
       }
       process.exit(1);
     })();'
 }
-read -r INFLUX_PORT_E2E INGEST_PORT < <(free_ports) || die "no free loopback ports"
-export E2E_RUN_ID="$RUN_ID" E2E_WORK="$WORK" E2E_KAFKA=127.0.0.1:9092 E2E_INFLUX_URL="http://127.0.0.1:$INFLUX_PORT_E2E" \
-  E2E_METRICS_TOPIC="e2e-$RUN_ID-metrics" E2E_ALERTS_TOPIC="e2e-$RUN_ID-alerts" E2E_DB="e2e_${RUN_ID//-/_}" \
+read -r INFLUX_A_PORT INFLUX_B_PORT INGEST_PORT < <(free_ports) || die "no free loopback ports"
+export E2E_RUN_ID="$RUN_ID" E2E_WORK="$WORK" E2E_KAFKA=127.0.0.1:9092 E2E_INFLUX_PORTS="$INFLUX_A_PORT $INFLUX_B_PORT" \
+  E2E_METRICS_TOPIC="e2e-$RUN_ID-metrics" E2E_ALERTS_TOPIC="e2e-$RUN_ID-alerts" E2E_AGGREGATES_TOPIC="e2e-$RUN_ID-aggregates" E2E_DB="e2e_${RUN_ID//-/_}" \
   E2E_API_KEY="e2e-key-$RUN_ID" E2E_INGEST_URL="http://127.0.0.1:$INGEST_PORT" E2E_HOSTS="${E2E_HOSTS:-300}" \
   E2E_KAFKA_LIBS="$(source scripts/kafka/common.sh && echo "$KAFKA_LIBS")" E2E_KAFKA_LOG4J="$ROOT/scripts/kafka/log4j2-quiet.xml"
 
@@ -92,16 +94,20 @@ cleanup() {
   if ((prepared)) && [[ "${E2E_KEEP:-0}" != 1 ]]; then
     timeout 30 "$TSX" scripts/e2e/e2e.ts teardown >&2 || log "could not delete the topics of run $RUN_ID"
   fi
-  # Only what this run started: its own InfluxDB, and Kafka if start.sh says it started the broker.
-  if [[ -f "$WORK/influx/influxd.pid" ]]; then INFLUX_PORT="$INFLUX_PORT_E2E" INFLUX_HOME="$WORK/influx" bash scripts/influx/stop.sh >&2 || true; fi
+  # Only what this run started: its own InfluxDB replicas, and Kafka if start.sh says it started the broker.
+  local r port
+  for r in A B; do
+    [[ $r == A ]] && port="$INFLUX_A_PORT" || port="$INFLUX_B_PORT"
+    if [[ -f "$WORK/influx-$r/influxd.pid" ]]; then INFLUX_PORT="$port" INFLUX_HOME="$WORK/influx-$r" bash scripts/influx/stop.sh >&2 || true; fi
+  done
   if grep -q 'starting broker' "$WORK/kafka-start.log" 2>/dev/null; then bash scripts/kafka/stop.sh >&2 || true; fi
   if ((rc != 0)); then
-    for f in ingest.log flink.log; do  # the driver printed what mismatched; these say why
+    for f in ingest.log flink.log loader-A.log loader-B.log; do  # the driver printed what mismatched; these say why
       [[ -s "$WORK/$f" ]] && { log "last lines of $WORK/$f:"; tail -n 15 "$WORK/$f" >&2; }
     done
     log "FAILED after $SECONDS s (logs kept in $WORK)"
   elif [[ "${E2E_KEEP:-0}" == 1 ]]; then
-    log "kept $WORK (InfluxDB data: INFLUX_PORT=$INFLUX_PORT_E2E INFLUX_HOME=$WORK/influx bash scripts/influx/start.sh), topics $E2E_METRICS_TOPIC, $E2E_ALERTS_TOPIC"
+    log "kept $WORK (InfluxDB data: INFLUX_AUTH=true INFLUX_PORT=$INFLUX_A_PORT INFLUX_HOME=$WORK/influx-A bash scripts/influx/start.sh, users in $WORK/influx-users.json; B likewise on $INFLUX_B_PORT), topics $E2E_METRICS_TOPIC, $E2E_ALERTS_TOPIC, $E2E_AGGREGATES_TOPIC"
   else
     rm -rf "$WORK"
   fi
@@ -123,13 +129,13 @@ DEADLINE=$((SECONDS + TIMEOUT_S)) # the overall limit is the run's: a cold build
 if ! (exec 3<>/dev/tcp/127.0.0.1/9092) 2>/dev/null; then
   run_bounded bash -c 'set -o pipefail; bash scripts/kafka/start.sh 2>&1 | tee "$1" >&2' _ "$WORK/kafka-start.log"
 fi
-# InfluxDB: an instance of our own on a free port, data in the run's directory, so that other work on
-# the shared 8086 (benchmarks, tests that stop and start it) neither disturbs nor is disturbed by us.
-run_bounded env INFLUX_PORT="$INFLUX_PORT_E2E" INFLUX_HOME="$WORK/influx" bash scripts/influx/start.sh >&2
+# InfluxDB: two replicas of our own on free ports, data in the run's directory (e2e.ts prepare starts them
+# with authentication on), so that other work on the shared 8086 neither disturbs nor is disturbed by us.
 (exec 3<>/dev/tcp/127.0.0.1/9092) 2>/dev/null || die "Kafka is not serving 127.0.0.1:9092"
 [[ -f "$E2E_KAFKA_LIBS/.complete" ]] || die "Kafka's jars are not in $E2E_KAFKA_LIBS (scripts/kafka/start.sh fetches them)"
 
-# Topics (3 metrics partitions, like a small cluster), database and the job's config for this run.
+# Topics (3 metrics partitions, like a small cluster), the InfluxDB replicas with their users and database,
+# the loaders' and the job's config for this run.
 prepared=1
 run_bounded "$TSX" scripts/e2e/e2e.ts prepare
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Flink job throughput on the MiniCluster (points/s per parallel slot) against the local Kafka and
-# InfluxDB (started here when not reachable). A figure, not a pass/fail test.
+# Flink job throughput on the MiniCluster (points/s per parallel slot) from the local Kafka to an aggregates
+# topic on it (Kafka started here when not reachable). A figure, not a pass/fail test.
 # Options are Java system properties, e.g.:  bash scripts/flink/benchmark.sh -Dbench.series=2000 -Dbench.parallelism=2
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -11,7 +11,6 @@ started=()
 cleanup() { for s in "${started[@]}"; do bash "scripts/$s/stop.sh" || true; done; }
 trap cleanup EXIT
 if ! (exec 3<>/dev/tcp/127.0.0.1/9092) 2>/dev/null; then bash scripts/kafka/start.sh; started+=(kafka); fi
-if ! curl -s -o /dev/null -m 2 "http://127.0.0.1:8086/ping"; then bash scripts/influx/start.sh; started+=(influx); fi
 
 # failsafe runs just the benchmark class; its output lines start with "bench:"
 mvn -B -f "$FLINK_JOB_POM" verify -DskipUTs=true -Dit.test=ThroughputBenchmark -DfailIfNoSpecifiedTests=false \

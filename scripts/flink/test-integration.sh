@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The Flink job's integration tests (*IT.java, Maven failsafe) on a Flink MiniCluster against the real
-# local Kafka (127.0.0.1:9092) and InfluxDB (127.0.0.1:8086). scripts/test-integration.sh starts both
-# first; run standalone, this script starts whichever is not reachable and stops only those it started.
+# local Kafka (127.0.0.1:9092); the job has no InfluxDB to talk to. scripts/test-integration.sh starts Kafka
+# first; run standalone, this script starts it when not reachable and stops it only then.
 # Extra arguments go to Maven (e.g. -Dit.test=AlertsIT).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -21,10 +21,6 @@ if ! (exec 3<>/dev/tcp/127.0.0.1/9092) 2>/dev/null; then
   fi
   bash scripts/kafka/start.sh
   started+=(kafka)
-fi
-if ! curl -s -o /dev/null -m 2 "http://127.0.0.1:8086/ping"; then
-  bash scripts/influx/start.sh
-  started+=(influx)
 fi
 
 mvn -B -f "$FLINK_JOB_POM" verify -DskipUTs=true "$@"

@@ -8,6 +8,8 @@
 #                    (default ${TMPDIR:-/tmp}/metricstream-influx-$INFLUX_PORT)
 #   INFLUX_WAIT_S    seconds to wait for /ping (default 30)
 #   INFLUX_RPC_PORT  the backup/restore RPC port on 127.0.0.1 (default INFLUX_PORT + 2)
+#   INFLUX_AUTH      true: authentication on (create the first admin user before anything else; /ping
+#                    needs none). Default false.
 #   INFLUX_COLD_DURATION  when set (e.g. 1s): snapshot the cache and fully compact a shard after this
 #                    much write silence, so on-disk sizes settle quickly (scripts/bench/influx-storage.sh)
 set -euo pipefail
@@ -17,6 +19,8 @@ HOME_DIR="${INFLUX_HOME:-${TMPDIR:-/tmp}/metricstream-influx-$PORT}"
 WAIT_S="${INFLUX_WAIT_S:-30}"
 RPC_PORT="${INFLUX_RPC_PORT:-$((PORT + 2))}"
 COLD="${INFLUX_COLD_DURATION:-}"
+AUTH="${INFLUX_AUTH:-false}"
+[[ "$AUTH" == true || "$AUTH" == false ]] || { echo "influx: INFLUX_AUTH must be true or false, got $AUTH" >&2; exit 1; }
 PID_FILE="$HOME_DIR/influxd.pid"
 LOG_FILE="$HOME_DIR/influxd.log"
 CONF="$HOME_DIR/influxdb.conf"
@@ -93,7 +97,7 @@ $cold_settings
 [http]
   enabled = true
   bind-address = "127.0.0.1:$PORT"
-  auth-enabled = false
+  auth-enabled = $AUTH
   log-enabled = false
   max-body-size = 0
 

@@ -22,11 +22,18 @@ export interface TopicSpec {
 
 /** The topics the Kafka stack would create for `plan`, reshaped for one local broker. */
 export function localTopics(plan: CapacityPlan, prefix = ''): TopicSpec[] {
-  const local = { ...plan.kafka, minInSyncReplicas: 1 };
-  const configEntries = Object.entries(topicConfigs(local)).map(([name, value]) => ({ name, value }));
+  const configEntries = (retentionHours: number) =>
+    Object.entries(topicConfigs({ ...plan.kafka, minInSyncReplicas: 1, retentionHours })).map(([name, value]) => ({ name, value }));
+  const { retentionHours } = plan.kafka;
   return [
-    { topic: prefix + TOPICS.metrics, numPartitions: plan.kafka.partitions, replicationFactor: 1, configEntries },
-    { topic: prefix + TOPICS.alerts, numPartitions: plan.kafka.alertsTopicPartitions, replicationFactor: 1, configEntries },
+    { topic: prefix + TOPICS.metrics, numPartitions: plan.kafka.partitions, replicationFactor: 1, configEntries: configEntries(retentionHours) },
+    { topic: prefix + TOPICS.alerts, numPartitions: plan.kafka.alertsTopicPartitions, replicationFactor: 1, configEntries: configEntries(retentionHours) },
+    {
+      topic: prefix + TOPICS.aggregates,
+      numPartitions: plan.kafka.aggregatesTopicPartitions,
+      replicationFactor: 1,
+      configEntries: configEntries(plan.kafka.aggregates.retentionHours),
+    },
   ];
 }
 

@@ -30,7 +30,7 @@ influx_type_and_extra_node() {
   # prod's InfluxDB type (the first instanceType after "influx:" in the prod config) ...
   perl -0pi -e "s/(const prod: CapacityConfig = \{.*?influx: \{\s*instanceType: )'i3.2xlarge'/\$1'i3.xlarge'/s" lib/capacity-config.ts
   # ... and a stack edit outside the plan: one more InfluxDB node in every environment.
-  sed -i 's/node < influx.nodes; node++/node < influx.nodes + 1; node++/' lib/influx-stack.ts
+  sed -i 's/const layout = influx.nodes;/const layout = [...influx.nodes, influx.nodes[0]];/' lib/influx-stack.ts
 }
 
 scenario prod-load-doubled double_prod_load

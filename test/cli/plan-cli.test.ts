@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { MEASURED } from '../../lib/capacity-config';
+import { MEASURED } from '../../lib/config/measured';
 
 const run = promisify(execFile);
 // Each case starts a TypeScript process; on a busy 2-core machine that takes seconds.
@@ -92,7 +92,7 @@ describe('npm run plan', () => {
     for (const name of ['as configured', 'Graviton', 'MSK Express brokers', 'i4i for InfluxDB', '1-year reserved EC2', 'Compute Savings Plan']) expect(text).toContain(name);
     expect(text).toMatch(/ec2\/c7g\.2xlarge\/on-demand \$0\.289\/Hrs — https:\/\/aws\.amazon\.com\/ec2\/pricing\/on-demand\/ \(\d{4}-\d{2}-\d{2}\); seeded, confidence medium/);
     const report = JSON.parse(json);
-    expect(report.alternatives).toHaveLength(5);
+    expect(report.alternatives).toHaveLength(6);
     expect(report.alternatives.every((a: { totalMonthlyUsd: number | null }) => a.totalMonthlyUsd !== null)).toBe(true);
   });
 

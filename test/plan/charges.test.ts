@@ -9,6 +9,7 @@ import { loadPriceSnapshot } from '../../lib/pricing/price-catalog';
 import { BYTES_PER_GIB, SECONDS_PER_MONTH } from '../../lib/plan/units';
 import { applyWhatIf, telegrafDefaults } from '../../lib/plan/what-if';
 import { configWith } from '../helpers';
+import { TOPICS } from '../../lib/topics';
 
 const prices = loadPriceSnapshot('us-east-1');
 const linesOf = (config = CAPACITY_CONFIGS.prod) => costPlan(planCapacity(config), prices).lines;
@@ -49,7 +50,7 @@ describe('data transfer to clients', () => {
     const crossAz = lines.find((l) => l.resource === 'client traffic across AZs (internal ALB)')!;
     expect(crossAz.count).toBe(2);
     expect(crossAz.monthlyQuantity).toBeCloseTo((2 * (2 / 3) * (plan.transfer.clientInBytesPerMonth + plan.transfer.clientOutBytesPerMonth)) / BYTES_PER_GIB, 3);
-    expect(lines.some((l) => l.resource === 'public IPv4 addresses' && l.type === 'ALB node')).toBe(false);
+    expect(lines.some((l) => l.tier === 'ingest' && l.resource === 'public IPv4 addresses' && l.type === 'ALB node')).toBe(false);
   });
 
   test('an unknown client network fails naming the field and the values', () => {
@@ -62,11 +63,15 @@ describe('data transfer to clients', () => {
 test('every cross-AZ flow is billed out of one AZ and into the other; MSK replication is not a flow', () => {
   const plan = planCapacity(CAPACITY_CONFIGS.prod);
   const lines = linesOf().filter((l) => l.resource.startsWith('inter-AZ: '));
-  expect(lines.map((l) => l.resource)).toEqual(['inter-AZ: ingest → MSK', 'inter-AZ: MSK → Flink', 'inter-AZ: Flink → InfluxDB', 'inter-AZ: operators → InfluxDB']);
+  expect(lines.map((l) => l.resource)).toEqual(['inter-AZ: ingest → MSK', 'inter-AZ: MSK → Flink', 'inter-AZ: Flink → MSK (aggregates)', 'inter-AZ: MSK → InfluxDB loaders', 'inter-AZ: operators → InfluxDB']);
   const produced = plan.kafka.producedBytesPerSecond * (2 / 3) * SECONDS_PER_MONTH;
   expect(lines[0].monthlyQuantity).toBeCloseTo((2 * produced) / BYTES_PER_GIB, 6);
   expect(lines[0].monthlyUsd).toBeCloseTo(((2 * produced) / BYTES_PER_GIB) * 0.01, 6);
-  expect(plan.transfer.crossAzFlows).toHaveLength(4);
+  expect(plan.transfer.crossAzFlows).toHaveLength(5);
+  // No Flink sink any more: each node's loader fetches the aggregates topic, RF copies from the leaders.
+  const aggregates = plan.kafka.aggregates.bytesPerSecond * (2 / 3) * SECONDS_PER_MONTH;
+  expect(lines[2].monthlyQuantity).toBeCloseTo((2 * aggregates) / BYTES_PER_GIB, 6);
+  expect(lines[3].monthlyQuantity).toBeCloseTo((2 * aggregates * 3) / BYTES_PER_GIB, 6);
 });
 
 test('ALB access logs: one line per request, compressed, kept for the expiration plus the noncurrent days of the versioned bucket', () => {
@@ -88,7 +93,10 @@ test('CloudWatch: alarms by metric, the dashboard, detailed monitoring and agent
   expect(get('CloudWatch dashboards', 'dashboard').monthlyUsd).toBe(3);
   expect(get('CloudWatch metrics', 'detailed monitoring', 'ingest').count).toBe(plan.ingest.desiredInstances * 7);
   expect(get('CloudWatch metrics', 'agent', 'ingest').count).toBe(plan.ingest.desiredInstances * 2 + 2);
-  expect(get('CloudWatch metrics', 'MSK PER_TOPIC_PER_BROKER').count).toBe(plan.kafka.brokers * (50 + 3 * 5));
+  expect(get('CloudWatch metrics', 'MSK PER_TOPIC_PER_BROKER').count).toBe(
+    // 50 per broker and 5 per topic per broker; our topics plus __consumer_offsets.
+    plan.kafka.brokers * (50 + (Object.keys(TOPICS).length + 1) * 5),
+  );
   expect(plan.observability.logGroups.map((g) => g.retentionDays)).toEqual([30, 30, 30, 30, 30, 30]);
   const flow = get('log storage: VPC flow logs', 'CloudWatch Logs');
   const ingested = plan.observability.logGroups[0].ingestedBytesPerMonth;
@@ -100,9 +108,23 @@ test('endpoints per AZ-hour, public IPv4 for NAT and ALB nodes, KMS keys and the
   const endpoints = lines.find((l) => l.resource === 'VPC interface endpoints')!;
   expect(endpoints).toMatchObject({ count: 5 * 3, monthlyQuantity: 15 * 730, unitPriceUsd: 0.01 });
   const ipv4 = lines.filter((l) => l.resource === 'public IPv4 addresses');
-  expect(ipv4.map((l) => [l.type, l.count])).toEqual([['elastic IP', 3], ['ALB node', 3]]);
-  expect(lines.filter((l) => l.resource === 'KMS keys').reduce((s, l) => s + l.count, 0)).toBe(5);
-  expect(lines.find((l) => l.resource === 'Secrets Manager secrets')!.monthlyUsd).toBeCloseTo(0.4, 9);
+  // Grafana's ALB is internet-facing in prod: its operator CIDR (192.0.2.0/24) is not a private range.
+  expect(ipv4.map((l) => [l.tier, l.type, l.count])).toEqual([['network', 'elastic IP', 3], ['ingest', 'ALB node', 3], ['grafana', 'ALB node', 3]]);
+  expect(lines.filter((l) => l.resource === 'KMS keys').reduce((s, l) => s + l.count, 0)).toBe(7);
+  // The ingest API keys, the InfluxDB admin, loader and reader users, Grafana's admin and database.
+  const secrets = lines.filter((l) => l.resource === 'Secrets Manager secrets');
+  expect(secrets.map((l) => [l.tier, l.count])).toEqual([['ingest', 1], ['influx', 3], ['grafana', 2]]);
+  expect(sum(secrets)).toBeCloseTo(6 * 0.4, 9);
+});
+
+test('the InfluxDB read NLB: hours and the NLCUs of its assumed read load, at the NLB prices', () => {
+  const lines = linesOf();
+  const hours = lines.find((l) => l.tier === 'influx' && l.resource === 'load balancer')!;
+  expect(hours).toMatchObject({ type: 'network', count: 1, monthlyQuantity: 730, unitPriceUsd: 0.0225 });
+  const nlcu = lines.find((l) => l.tier === 'influx' && l.type === 'NLCU')!;
+  // 100 kB/s of query responses = 0.36 GB an hour (the largest dimension: 1 new connection/s is 1/800, 50 active 1/2,000).
+  expect(nlcu.count).toBeCloseTo((100_000 * 3600) / BYTES_PER_GIB, 9);
+  expect(nlcu).toMatchObject({ monthlyQuantity: nlcu.count * 730, unitPriceUsd: 0.006 });
 });
 
 test('every line names its usage assumption and the source of its price', () => {

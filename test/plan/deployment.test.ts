@@ -2,8 +2,8 @@ import { CAPACITY_CONFIGS } from '../../lib/capacity-config';
 import { CapacityConfigError, planCapacity } from '../../lib/plan';
 import { MSK_UNSUPPORTED_AZ_IDS } from '../../lib/plan/availability-zones';
 import { placeholderSettings, validateEnvironments } from '../../lib/plan/deployment';
-import { MSK_BROKER_TYPES } from '../../lib/plan/instance-types';
-import { DEFAULT_MSK_KAFKA_VERSION, MSK_KAFKA_VERSIONS, mskVersionProblem } from '../../lib/plan/msk-versions';
+import { MSK_BROKER_TYPES } from '../../lib/catalog/instance-types';
+import { DEFAULT_MSK_KAFKA_VERSION, MSK_KAFKA_VERSIONS, mskVersionProblem } from '../../lib/catalog/msk-versions';
 import { applyWhatIf } from '../../lib/plan/what-if';
 import { configWith } from '../helpers';
 
@@ -57,7 +57,7 @@ describe('5. MSK versions and broker types', () => {
 
 describe('1. placeholder access settings', () => {
   test('prod ships with its placeholders named, dev with none', () => {
-    expect(placeholderSettings(CAPACITY_CONFIGS.prod).map((p) => p.field)).toEqual(['access.ingestDomainName', 'access.operatorCidrs', 'access.alarmEmail', 'account']);
+    expect(placeholderSettings(CAPACITY_CONFIGS.prod).map((p) => p.field)).toEqual(['access.ingestDomainName', 'grafana.domainName', 'access.operatorCidrs', 'access.alarmEmail', 'account']);
     expect(placeholderSettings(CAPACITY_CONFIGS.dev)).toEqual([]);
   });
 
@@ -65,6 +65,7 @@ describe('1. placeholder access settings', () => {
     const config = configWith('prod', { account: '123456789012', access: { clientCidrs: ['0.0.0.0/0', '203.0.113.8/29'] } });
     expect(placeholderSettings(config).map((p) => `${p.field}=${p.value}`)).toEqual([
       'access.ingestDomainName=ingest.metricstream.example.com',
+      'grafana.domainName=grafana.metricstream.example.com',
       'access.clientCidrs=203.0.113.8/29',
       'access.operatorCidrs=192.0.2.0/24',
       'access.alarmEmail=metricstream-alarms@example.com',

@@ -1,12 +1,24 @@
-import { CAPACITY_CONFIGS, ENVIRONMENT_NAMES, MEASURED } from '../../lib/capacity-config';
+import { CAPACITY_CONFIGS, ENVIRONMENT_NAMES } from '../../lib/capacity-config';
+import { MEASURED } from '../../lib/config/measured';
 import { planCapacity } from '../../lib/plan';
 import { SMT_DERATE, capacityEntries, measuredPlanningValue, translateMeasurement, withMeasuredCapacities } from '../../lib/plan/measurements';
 import { applyWhatIf } from '../../lib/plan/what-if';
 
+test.each(ENVIRONMENT_NAMES)('%s: each capacity entry is the config field its key names, and --capacity measured writes each back by name', (env) => {
+  const config = CAPACITY_CONFIGS[env];
+  const field = (c: object, path: string): unknown => path.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown>)[k], c);
+  const measured = withMeasuredCapacities(config);
+  for (const [path, entry] of Object.entries(capacityEntries(config))) {
+    expect(entry.path).toBe(path);
+    expect(field(config, path)).toBe(entry.capacity);
+    expect((field(measured, path) as { value: number }).value).toBeCloseTo(measuredPlanningValue(entry), 9);
+  }
+});
+
 describe.each(ENVIRONMENT_NAMES)('%s: every capacity stands on a measurement', (env) => {
   const entries = capacityEntries(CAPACITY_CONFIGS[env]);
 
-  test.each(entries.map((e) => [e.path, e] as const))('%s', (_path, entry) => {
+  test.each(Object.values(entries).map((e) => [e.path, e] as const))('%s', (_path, entry) => {
     const { capacity } = entry;
     // At the share of saturation the plan runs it (ingest: the scale-out CPU), SMT-derated.
     const measured = measuredPlanningValue(entry);
@@ -36,12 +48,12 @@ test('a Flink slot gets the KPU’s one vCPU (a hyperthread), shared by the slot
 
 test('ingest is planned at the ASG’s scale-out CPU, not at saturation', () => {
   const prod = CAPACITY_CONFIGS.prod;
-  const [ingest] = capacityEntries(prod);
+  const ingest = capacityEntries(prod)['ingest.requestsPerSecondPerInstance'];
   expect(ingest.plannedAt).toBe(0.7);
   // The 2-core figure / 2 x 8 vCPU x 0.6 SMT x 70 % per c6i.2xlarge (23,810 -> 40,000.8 requests/s).
   const perVcpuAtSaturation = (MEASURED.ingestRequests.value / 2) * 0.6;
   expect(measuredPlanningValue(ingest)).toBeCloseTo(perVcpuAtSaturation * 8 * 0.7, 6);
-  const lowerThreshold = capacityEntries({ ...prod, ingest: { ...prod.ingest, scaleOutCpuPercent: 50 } })[0];
+  const lowerThreshold = capacityEntries({ ...prod, ingest: { ...prod.ingest, scaleOutCpuPercent: 50 } })['ingest.requestsPerSecondPerInstance'];
   expect(measuredPlanningValue(lowerThreshold)).toBeCloseTo(perVcpuAtSaturation * 8 * 0.5, 6);
 });
 

@@ -17,7 +17,7 @@ function counts(plan: CapacityPlan): Record<string, number> {
     partitions: plan.kafka.partitions,
     parallelism: plan.flink.parallelism,
     kpus: plan.flink.billedKpus,
-    influxNodes: plan.influx.nodes,
+    influxNodes: plan.influx.nodeCount,
     lcus: plan.loadBalancer.lcus,
   };
 }

@@ -68,20 +68,21 @@ describe('an AZ loss at 99.99 % is carried by the instances left (static stabili
     expect(relaxed.kafka.azLoss).toMatchObject({ survives: false, staticallyStable: false });
   });
 
-  test('influx: one replica per AZ keeps every series; a single replica fails the target', () => {
-    expect(plan.influx.azLoss).toMatchObject({ survives: true, staticallyStable: false });
+  test('influx: one replica per AZ keeps every shard, each loaded on its own; a single replica fails the target', () => {
+    expect(plan.influx.azLoss).toMatchObject({ survives: true, staticallyStable: true, utilizationAfterLoss: plan.influx.writeUtilization });
+    expect(plan.influx.azLoss.detail).toMatch(/^2 of 3 replicas of every shard left .* each loading the aggregates topic on its own: writes go on/);
     expect(() => planCapacity(configWith('prod', { influx: { replicationFactor: 1 } }))).toThrow(
       /influx\.replicationFactor \(1\) loses every copy of a shard with its AZ/,
     );
-    // More nodes than AZs: the sink's ring ignores AZs, so the plan says a series can be lost, and warns.
+    // More nodes than AZs: replica r sits in AZ r mod AZs, so RF 2 over 3 AZs still leaves one replica of each shard.
     const sharded = planCapacity(configWith('prod', { influx: { shards: 2, replicationFactor: 2 } }));
-    expect(sharded.influx.azLoss.survives).toBe(false);
-    expect(sharded.warnings.find((w) => w.tier === 'influx')?.message).toMatch(/4 nodes over 3 AZs and an AZ-unaware hash ring/);
+    expect(sharded.influx.azLoss).toMatchObject({ survives: true, staticallyStable: true });
+    expect(sharded.warnings.filter((w) => w.tier === 'influx')).toEqual([]);
   });
 
-  test('flink and influx cannot be statically stable here: the plan warns, naming the field', () => {
+  test('flink cannot be statically stable here: the plan warns, naming the field', () => {
     expect(plan.flink.azLoss).toMatchObject({ survives: true, staticallyStable: false, utilizationAfterLoss: null });
-    expect(plan.warnings.filter((w) => w.id === 'static-stability').map((w) => `${w.tier} ${w.field}`)).toEqual(['flink redundancy.availabilityTarget', 'influx redundancy.availabilityTarget']);
+    expect(plan.warnings.filter((w) => w.id === 'static-stability').map((w) => `${w.tier} ${w.field}`)).toEqual(['flink redundancy.availabilityTarget']);
   });
 });
 

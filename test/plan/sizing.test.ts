@@ -23,7 +23,23 @@ describe('the prod plan reproduces the reference document', () => {
   });
 
   test('influx: 1 shard x replication 3 = 3 x i3.2xlarge', () => {
-    expect(plan.influx).toMatchObject({ instanceType: 'i3.2xlarge', shards: 1, replicationFactor: 3, nodes: 3 });
+    expect(plan.influx).toMatchObject({ instanceType: 'i3.2xlarge', shards: 1, replicationFactor: 3, nodeCount: 3 });
+    // One replica per AZ: each AZ holds a full copy.
+    expect(plan.influx.nodes).toEqual([
+      { shard: 0, replica: 0, az: 0 },
+      { shard: 0, replica: 1, az: 1 },
+      { shard: 0, replica: 2, az: 2 },
+    ]);
+  });
+
+  test('the layout: shard-major, replica r of every shard in AZ r mod AZs', () => {
+    const two = planCapacity(configWith('prod', { influx: { shards: 2, replicationFactor: 4 } })).influx;
+    expect(two.nodes.map(({ shard, replica, az }) => `${shard}/${replica}@${az}`)).toEqual(['0/0@0', '0/1@1', '0/2@2', '0/3@0', '1/0@0', '1/1@1', '1/2@2', '1/3@0']);
+    expect(two.nodeCount).toBe(8);
+    // RF >= AZs: every AZ holds every shard.
+    for (let az = 0; az < 3; az++) for (const shard of [0, 1]) expect(two.nodes.some((n) => n.az === az && n.shard === shard)).toBe(true);
+    // dev: one node over 2 AZs sits in the first.
+    expect(planCapacity(CAPACITY_CONFIGS.dev).influx.nodes).toEqual([{ shard: 0, replica: 0, az: 0 }]);
   });
 });
 
@@ -81,10 +97,12 @@ describe('kafka sizing', () => {
     expect(planCapacity(configWith('prod', { workload: { monitoredServers: 70_000 } })).kafka.brokers).toBe(expected(2_100_000));
   });
 
-  test('broker storage = peak bytes x retention x RF / brokers over the target utilization, in 10 GiB steps', () => {
+  test('broker storage = (metrics peak bytes x retention + aggregates bytes x their retention) x RF / brokers over the target utilization, in 10 GiB steps', () => {
     const config = CAPACITY_CONFIGS.prod;
     const plan = planCapacity(config);
-    const retained = (100_000 * config.kafka.storedBytesPerRecord.value * 24 * 3600 * 3) / 6;
+    const { aggregates } = plan.kafka;
+    const retained = ((100_000 * config.kafka.storedBytesPerRecord.value * 24 * 3600 + aggregates.bytesPerSecond * aggregates.retentionHours * 3600) * 3) / 6;
+    expect(aggregates.bytesPerSecond).toBeGreaterThan(0);
     expect(plan.kafka.retainedBytesPerBroker).toBe(retained);
     const expectedGiB = Math.ceil(retained / 0.8 / BYTES_PER_GIB / BROKER_STORAGE_STEP_GIB) * BROKER_STORAGE_STEP_GIB;
     expect(plan.kafka.storagePerBrokerGiB).toBe(expectedGiB);
@@ -124,7 +142,7 @@ describe('flink sizing', () => {
 
 describe('influx sizing', () => {
   test('nodes = shards x replication factor', () => {
-    expect(planCapacity(configWith('prod', { influx: { shards: 2, replicationFactor: 2 } })).influx.nodes).toBe(4);
+    expect(planCapacity(configWith('prod', { influx: { shards: 2, replicationFactor: 2 } })).influx.nodeCount).toBe(4);
   });
 
   test('disk use = aggregate rows x values x retention x bytes per value, per node', () => {
@@ -144,7 +162,7 @@ describe('influx sizing', () => {
     const oneShard = planCapacity(CAPACITY_CONFIGS.prod).influx.diskUsePercent;
     const plan = planCapacity(configWith('prod', { workload: { monitoredServers: 100_000 } }));
     expect(plan.influx.shards).toBe(Math.ceil((oneShard * 10) / 80));
-    expect(plan.influx.nodes).toBe(plan.influx.shards * 3);
+    expect(plan.influx.nodeCount).toBe(plan.influx.shards * 3);
     expect(plan.influx.diskUsePercent).toBeLessThanOrEqual(80);
     expect(plan.influx.diskUsePercent).toBeCloseTo((oneShard * 10) / plan.influx.shards, 6);
   });

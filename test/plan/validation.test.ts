@@ -28,6 +28,9 @@ describe('invalid configs fail naming the field and the rule', () => {
     ['fractional count', { ingest: { spareInstances: 1.5 } }, /ingest\.spareInstances \(1\.5\) must be a whole number/],
     ['zero replication', { kafka: { replicationFactor: 0 } }, /kafka\.replicationFactor \(0\) must be a positive integer/],
     ['fractional partitions', { kafka: { partitions: 12.5 } }, /kafka\.partitions \(12\.5\) must be a positive integer/],
+    ['ingest volume without room for a spool', { ingest: { volumeGiB: 8 } }, /ingest\.volumeGiB \(8\) must be at least 9: 8 GiB for the OS, packages and journal, and 1 GiB of spool at least/],
+    ['checkpoint pause not below the interval', { flink: { minPauseBetweenCheckpointsSeconds: 60 } }, /flink\.minPauseBetweenCheckpointsSeconds \(60\) must be below flink\.checkpointIntervalSeconds \(60\)/],
+    ['fractional checkpoint pause', { flink: { minPauseBetweenCheckpointsSeconds: 2.5 } }, /flink\.minPauseBetweenCheckpointsSeconds \(2\.5\) must be a whole number/],
     // other rules
     ['one AZ', { availabilityZones: 1, natGateways: 1 }, /availabilityZones \(1\) must be 2 or 3/],
     ['more NAT gateways than AZs', { natGateways: 4 }, /natGateways \(4\) must be <= availabilityZones \(3\)/],

@@ -33,7 +33,8 @@ test('i4i for InfluxDB: 3 i4i.2xlarge for i3.2xlarge, which still hold the data 
 
 test('reserved and Savings Plans price only the EC2 hours differently', () => {
   expect(byName('1-year reserved EC2').totalMonthlyUsd).toBeCloseTo(costPlan(plan, prices, 'reserved-1yr-no-upfront').totalMonthlyUsd, 6);
-  const ec2 = (term: string) => ingestInstances * 730 * usd(`ec2/c6i.2xlarge/${term}`) + plan.influx.nodes * 730 * usd(`ec2/i3.2xlarge/${term}`);
+  const ec2 = (term: string) =>
+    ingestInstances * 730 * usd(`ec2/c6i.2xlarge/${term}`) + plan.influx.nodeCount * 730 * usd(`ec2/i3.2xlarge/${term}`) + plan.grafana.instances * 730 * usd(`ec2/t3.medium/${term}`);
   expect(byName('Compute Savings Plan').deltaUsd).toBeCloseTo(ec2('compute-savings-plan-1yr-no-upfront') - ec2('on-demand'), 6);
 });
 

@@ -1,4 +1,4 @@
-import { SUPPORTED_REGIONS } from '../../lib/plan/instance-types';
+import { SUPPORTED_REGIONS } from '../../lib/catalog/instance-types';
 import { loadPriceSnapshot } from '../../lib/pricing/price-catalog';
 import { requiredPriceKeys } from '../../lib/pricing/price-keys';
 

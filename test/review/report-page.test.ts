@@ -66,7 +66,7 @@ test('cost by resource and instances: the plan’s lines and counts', () => {
   expect(rows.map((r) => [r['data-tier'], r['data-resource'], r['data-type'], num(r['data-count'])])).toEqual(cost.lines.map((l) => [l.tier, l.resource, l.type, l.count]));
   rows.forEach((r, i) => expect(num(r['data-monthly-usd'])).toBeCloseTo(cost.lines[i].monthlyUsd, 6));
   const counts = Object.fromEntries([...dom.matchAll(/<tr data-tier="(\w+)" data-count="(\d+)"/g)].map((m) => [m[1], Number(m[2])]));
-  expect(counts).toEqual({ ingest: plan.ingest.desiredInstances, kafka: plan.kafka.brokers, flink: plan.flink.billedKpus, influx: plan.influx.nodes });
+  expect(counts).toEqual({ ingest: plan.ingest.desiredInstances, kafka: plan.kafka.brokers, flink: plan.flink.billedKpus, influx: plan.influx.nodeCount });
   expect(counts).toEqual({ ingest: 14, kafka: 6, flink: 13, influx: 3 });
 });
 
@@ -106,7 +106,7 @@ test('instance curve and step-ups: counts per tier per load, and each marked ste
   // The markers chain from the count at 10,000 metrics/s to the count at 1,000,000.
   for (const [tierSteps, count] of [
     [kafkaSteps, (p: ReturnType<typeof countAt>) => p.kafka.brokers],
-    [influxSteps, (p: ReturnType<typeof countAt>) => p.influx.nodes],
+    [influxSteps, (p: ReturnType<typeof countAt>) => p.influx.nodeCount],
   ] as const) {
     expect(tierSteps.length).toBeGreaterThan(0);
     expect(num(tierSteps[0]['data-from'])).toBe(count(countAt(10_000)));
@@ -116,7 +116,7 @@ test('instance curve and step-ups: counts per tier per load, and each marked ste
   const perServer = prod.workload.metricsPerServerPerSecond;
   for (const s of [...kafkaSteps, ...influxSteps]) {
     const at = num(s['data-metrics-per-second']);
-    const count = (p: ReturnType<typeof countAt>) => (s['data-tier'] === 'kafka' ? p.kafka.brokers : p.influx.nodes);
+    const count = (p: ReturnType<typeof countAt>) => (s['data-tier'] === 'kafka' ? p.kafka.brokers : p.influx.nodeCount);
     expect(count(countAt(at))).toBe(num(s['data-to']));
     expect(count(countAt(at - perServer))).toBe(num(s['data-from']));
   }

@@ -8,7 +8,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
-import type { CapacityConfig } from '../../lib/capacity-config';
+import type { CapacityConfig } from '../../lib/config/schema';
 import { MetricStreamStage } from '../../lib/metricstream-stage';
 import { costPlan } from '../../lib/pricing/cost-model';
 import { loadPriceSnapshot } from '../../lib/pricing/price-catalog';

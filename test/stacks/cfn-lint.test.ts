@@ -17,7 +17,7 @@ test('cfn-lint finds nothing in any synthesized template (ignored warnings are e
       .filter((f) => f.endsWith('.template.json'))
       .map((f) => join(assemblyDir, f));
   });
-  expect(templates).toHaveLength(ENVIRONMENT_NAMES.length * 6);
+  expect(templates).toHaveLength(ENVIRONMENT_NAMES.length * 7);
   const result = await run('cfn-lint', ['--format', 'parseable', '--', ...templates], { cwd: join(__dirname, '..', '..') }).then(
     ({ stdout }) => ({ code: 0, stdout }),
     (err: NodeJS.ErrnoException & { code: number | string; stdout?: string }) => {

@@ -1,6 +1,6 @@
 /** The contract fixtures of one environment, as `npm run contracts:write` writes them. */
 import { join } from 'node:path';
-import type { CapacityConfig } from '../../lib/capacity-config';
+import type { CapacityConfig } from '../../lib/config/schema';
 import { flinkPropertyGroups, ingestEnvironment, type TemplateJson } from '../../lib/contracts';
 import { synthesizeStage } from './synth';
 

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CAPACITY_CONFIGS, ENVIRONMENT_NAMES } from '../../lib/capacity-config';
-import { THRESHOLDS } from '../../lib/monitoring/thresholds';
+import { THRESHOLDS } from '../../lib/plan/thresholds';
 import { contractFixtures, CONTRACTS_DIR } from './contract-fixtures';
 
 jest.setTimeout(120_000);

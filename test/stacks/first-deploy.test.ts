@@ -20,6 +20,7 @@ const REAL_PROD = configWith('prod', {
     operatorCidrs: ['10.20.0.0/16'],
     alarmEmail: 'oncall@metricstream.io',
   },
+  grafana: { domainName: 'grafana.metricstream.io' },
 });
 
 const stages = {} as Record<(typeof ENVIRONMENT_NAMES)[number] | 'realProd', SynthesizedStage>;
@@ -34,6 +35,7 @@ describe('1. a deploy with placeholder access settings stops before any resource
     const descriptions = rules[PLACEHOLDER_RULE_ID].Assertions.map((a) => a.AssertDescription);
     expect(descriptions).toEqual([
       expect.stringMatching(/^capacity config "prod": access\.ingestDomainName \("ingest\.metricstream\.example\.com"\) is a reserved example domain/),
+      expect.stringMatching(/grafana\.domainName \("grafana\.metricstream\.example\.com"\) is a reserved example domain/),
       expect.stringMatching(/access\.operatorCidrs \("192\.0\.2\.0\/24"\) is a documentation address block/),
       expect.stringMatching(/access\.alarmEmail \("metricstream-alarms@example\.com"\) is at a reserved example domain/),
       expect.stringMatching(/account \("\(unset\)"\) must name the prod account/),
@@ -47,7 +49,7 @@ describe('1. a deploy with placeholder access settings stops before any resource
 
   test('staging is refused for its example domain; dev, with nothing placeholder, is not', () => {
     const staging = stages.staging.templates.Network.toJSON().Rules[PLACEHOLDER_RULE_ID].Assertions;
-    expect(staging.map((a: { AssertDescription: string }) => a.AssertDescription)).toEqual([expect.stringContaining('access.ingestDomainName')]);
+    expect(staging.map((a: { AssertDescription: string }) => a.AssertDescription)).toEqual([expect.stringContaining('access.ingestDomainName'), expect.stringContaining('grafana.domainName')]);
     for (const tier of TIER_STACKS) expect(stages.dev.templates[tier].toJSON().Rules[PLACEHOLDER_RULE_ID]).toBeUndefined();
   });
 

@@ -3,7 +3,8 @@
  * asserted on the synthesized templates of every environment.
  */
 import { Match } from 'aws-cdk-lib/assertions';
-import { CAPACITY_CONFIGS, ENVIRONMENT_NAMES, type EnvironmentName } from '../../lib/capacity-config';
+import { CAPACITY_CONFIGS, ENVIRONMENT_NAMES } from '../../lib/capacity-config';
+import type { EnvironmentName } from '../../lib/config/schema';
 import type { CfnTemplate } from '../../lib/pricing/template-items';
 import { diffStacks, statefulWarnings } from '../../lib/review/template-diff';
 import { configWith } from '../helpers';
@@ -66,6 +67,8 @@ const NOT_PHYSICAL: Readonly<Record<string, readonly string[]>> = {
   'AWS::AutoScaling::ScalingPolicy': ['AutoScalingGroupName'],
   'AWS::Route53::HostedZone': ['Name'],
   'AWS::Route53::RecordSet': ['Name'],
+  // The database inside the instance, and a reference to the stack's own subnet group.
+  'AWS::RDS::DBInstance': ['DBName', 'DBSubnetGroupName'],
 };
 
 /** Every `...Name` property with a value, as "Type Path" (nested paths joined with '.'). */
@@ -239,23 +242,27 @@ describe.each(ENVIRONMENT_NAMES)('item 10: %s health checks replace dead instanc
     });
     const order = [
       `until [ "$(imds autoscaling/target-lifecycle-state)" = Terminated ]; do sleep ${lifecycle.lifecyclePollSeconds}; done`,
+      'hook=(--region us-east-1 --auto-scaling-group-name "$asg" --lifecycle-hook-name metricstream-drain --instance-id "$id")',
       `deadline=$((SECONDS + ${lifecycle.spoolDrainTimeoutSeconds}))`,
       '$1 == "ingest_spool_bytes"',
       'systemctl stop metricstream-ingest',
-      'aws autoscaling complete-lifecycle-action --region us-east-1 --auto-scaling-group-name "$asg" --lifecycle-hook-name metricstream-drain --instance-id "$id" --lifecycle-action-result CONTINUE',
+      'aws autoscaling complete-lifecycle-action "${hook[@]}" --lifecycle-action-result CONTINUE',
     ].map((line) => script.indexOf(line));
     expect(order.every((at) => at > 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
     expect(script).toContain(`TimeoutStopSec=${lifecycle.stopTimeoutSeconds}`);
     // The service drains for the ALB's unhealthy window, then gives in-flight requests their timeout.
     expect(script).toContain(`Environment=INGEST_DRAIN_DELAY_MS=${lifecycle.drainDelaySeconds * 1000}`);
-    expect(lifecycle.terminationHeartbeatSeconds).toBeGreaterThan(lifecycle.spoolDrainTimeoutSeconds + lifecycle.stopTimeoutSeconds);
+    // The hook's global timeout (48 h or 100 heartbeat timeouts) covers the drain and the stop.
+    expect(Math.min(48 * 3600, 100 * lifecycle.terminationHeartbeatSeconds)).toBeGreaterThan(lifecycle.spoolDrainTimeoutSeconds + lifecycle.stopTimeoutSeconds);
 
     const statements = Object.values(templates.Ingest.findResources('AWS::IAM::Policy')).flatMap(
       (p) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[],
     );
-    const lifecycleActions = statements.filter((s) => [s.Action].flat().some((a) => a === 'autoscaling:CompleteLifecycleAction' || a === 'autoscaling:SetInstanceHealth'));
+    const hostActions = ['autoscaling:CompleteLifecycleAction', 'autoscaling:RecordLifecycleActionHeartbeat', 'autoscaling:SetInstanceHealth'];
+    const lifecycleActions = statements.filter((s) => [s.Action].flat().some((a) => hostActions.includes(a)));
     expect(lifecycleActions).toHaveLength(1);
+    expect([lifecycleActions[0].Action].flat().sort()).toEqual(hostActions);
     expect(JSON.stringify(lifecycleActions[0].Resource)).toContain(`:autoScalingGroup:*:autoScalingGroupName/","{"Ref":"${id}"}`.replace('","{', '",{'));
   });
 });
@@ -283,7 +290,7 @@ describe.each(ENVIRONMENT_NAMES)('item 6: %s InfluxDB installs with the current 
   test('a CreationPolicy per node, and cfn-signal with the script’s exit status after /ping answers', () => {
     const { influx } = stages[env].stage.plan;
     const nodes = influxNodes(env);
-    expect(nodes).toHaveLength(influx.nodes);
+    expect(nodes).toHaveLength(influx.nodeCount);
     for (const { id, r, script } of nodes) {
       expect(r.CreationPolicy).toEqual({ ResourceSignal: { Count: 1, Timeout: `PT${influx.signalTimeoutSeconds / 60}M` } });
       expect(script.indexOf('trap exitTrap EXIT')).toBeLessThan(script.indexOf('set -euo pipefail'));
@@ -329,11 +336,11 @@ describe.each(ENVIRONMENT_NAMES)('item 7: %s InfluxDB nodes are addressed by nam
     // Monitoring addresses each node by its number, not its instance id.
     const alarms = Object.values(stages[env].templates.Monitoring.findResources('AWS::CloudWatch::Alarm'));
     const nodeCpu = alarms.filter((a) => /InfluxDB node \d+ CPU/.test(a.Properties.AlarmDescription));
-    expect(nodeCpu).toHaveLength(2 * stages[env].stage.plan.influx.nodes);
+    expect(nodeCpu).toHaveLength(2 * stages[env].stage.plan.influx.nodeCount);
     for (const alarm of nodeCpu) expect(alarm.Properties.Dimensions.map((d: { Name: string }) => d.Name).sort()).toEqual(['Environment', 'Node', 'Tier']);
   });
 
-  test('each node has a stable name in a private zone; Flink writes to those names', () => {
+  test('each node has a stable name in a private zone', () => {
     const { templates, stage } = stages[env];
     const { influx } = stage.plan;
     templates.Influx.hasResourceProperties('AWS::Route53::HostedZone', { Name: `${influx.zoneName}.`, VPCs: [{ VPCId: Match.anyValue(), VPCRegion: 'us-east-1' }] });
@@ -345,13 +352,6 @@ describe.each(ENVIRONMENT_NAMES)('item 7: %s InfluxDB nodes are addressed by nam
         TTL: String(influx.dnsTtlSeconds),
         ResourceRecords: [{ 'Fn::GetAtt': [nodes[node].id, 'PrivateIp'] }],
       });
-    });
-    templates.Flink.hasResourceProperties('AWS::KinesisAnalyticsV2::Application', {
-      ApplicationConfiguration: Match.objectLike({
-        EnvironmentProperties: {
-          PropertyGroups: Match.arrayWith([Match.objectLike({ PropertyGroupId: 'influx', PropertyMap: Match.objectLike({ endpoints: influx.hostNames.map((n) => `http://${n}:8086`).join(',') }) })]),
-        },
-      }),
     });
   });
 
@@ -380,7 +380,7 @@ describe('item 7: an AMI bump or a boot-script change replaces the nodes, and te
     const diffs = diffStacks(prod(), synthesizeStage(changed).stacks).filter((d) => d.stackName === 'MetricStream-prod-Influx');
     const kinds = diffs.flatMap((d) => d.changes.filter((c) => c.type === 'AWS::EC2::Instance').map((c) => c.kind));
     expect(kinds).not.toContain('interrupted');
-    expect(kinds.filter((k) => k === 'added')).toHaveLength(stages.prod.stage.plan.influx.nodes);
+    expect(kinds.filter((k) => k === 'added')).toHaveLength(stages.prod.stage.plan.influx.nodeCount);
   });
 
   test('raising one node’s generation replaces that node only', () => {

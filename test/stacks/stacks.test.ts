@@ -170,9 +170,9 @@ describe('security groups admit exactly the designed flows', () => {
         '0.0.0.0/0 -> AlbSg:80',
         '192.0.2.0/24 -> InfluxSg:8086',
         'AlbSg -> IngestSg:8080',
-        'FlinkSg -> InfluxSg:8086',
         'FlinkSg -> KafkaSg:9098',
         'IngestSg -> KafkaSg:9098',
+        'InfluxSg -> KafkaSg:9098',
       ].sort(),
     );
   });
@@ -196,7 +196,7 @@ describe.each(ENVIRONMENT_NAMES)('%s templates follow the plan', (env) => {
       MaxSize: String(plan.ingest.maxInstances),
     });
     templates.Kafka.hasResourceProperties('AWS::MSK::Cluster', { NumberOfBrokerNodes: plan.kafka.brokers });
-    templates.Influx.resourceCountIs('AWS::EC2::Instance', plan.influx.nodes);
+    templates.Influx.resourceCountIs('AWS::EC2::Instance', plan.influx.nodeCount);
     templates.Network.resourceCountIs('AWS::EC2::NatGateway', plan.natGateways);
   });
 
@@ -204,7 +204,7 @@ describe.each(ENVIRONMENT_NAMES)('%s templates follow the plan', (env) => {
     const { templates, stage } = stages[env];
     const bound = stage.plan.kafka.maxMessageBytes;
     const topics = Object.values(templates.Kafka.findResources('AWS::MSK::Topic'));
-    expect(topics).toHaveLength(2);
+    expect(topics).toHaveLength(3);
     for (const t of topics) {
       const configs = JSON.parse(Buffer.from(t.Properties.Configs, 'base64').toString('utf8'));
       expect(configs['max.message.bytes']).toBe(String(bound));

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import type { CapacityConfig } from '../../lib/capacity-config';
+import type { CapacityConfig } from '../../lib/config/schema';
 import { MetricStreamStage } from '../../lib/metricstream-stage';
 import { addNagPacks } from '../../lib/nag';
 import type { SynthesizedStack } from '../../lib/pricing/template-items';
@@ -16,7 +16,7 @@ export const FIXTURE_ASSETS = {
   flinkJar: join(__dirname, '..', 'fixtures', 'assets', 'metricstream-flink-job.jar'),
 };
 
-export const TIER_STACKS = ['Network', 'Kafka', 'Influx', 'Flink', 'Ingest', 'Monitoring'] as const;
+export const TIER_STACKS = ['Network', 'Kafka', 'Influx', 'Flink', 'Ingest', 'Monitoring', 'Grafana'] as const;
 export type TierStack = (typeof TIER_STACKS)[number];
 
 export interface SynthesizedStage {

@@ -3,7 +3,7 @@
  * its machine counts, and the what-if curve with the tiers' step-ups. Pure; the page embeds it as
  * JSON and its script draws the charts from it, so a test can compare what is drawn with the plan.
  */
-import type { CapacityConfig } from '../../capacity-config';
+import type { CapacityConfig } from '../../config/schema';
 import { planCapacity } from '../../plan';
 import { costPlan, TIERS, type Tier } from '../../pricing/cost-model';
 import type { PriceSnapshot } from '../../pricing/price-catalog';

@@ -4,7 +4,7 @@
  * Load levels the plan rejects (CapacityConfigError: a disk over 80 %, too many partitions per
  * broker, ...) become gaps that carry the reason, not failures.
  */
-import type { CapacityConfig } from '../../capacity-config';
+import type { CapacityConfig } from '../../config/schema';
 import { CapacityConfigError, planCapacity, type CapacityPlan } from '../../plan';
 import { applyWhatIf } from '../../plan/what-if';
 import { costPlan, TIERS, type Tier } from '../../pricing/cost-model';
@@ -15,7 +15,7 @@ export const COUNTED_TIERS = {
   ingest: { label: 'ingest instances', count: (p: CapacityPlan) => p.ingest.desiredInstances },
   kafka: { label: 'MSK brokers', count: (p: CapacityPlan) => p.kafka.brokers },
   flink: { label: 'Flink KPUs (billed)', count: (p: CapacityPlan) => p.flink.billedKpus },
-  influx: { label: 'InfluxDB nodes', count: (p: CapacityPlan) => p.influx.nodes },
+  influx: { label: 'InfluxDB nodes', count: (p: CapacityPlan) => p.influx.nodeCount },
 } as const;
 export type CountedTier = keyof typeof COUNTED_TIERS;
 export const COUNTED_TIER_NAMES = Object.keys(COUNTED_TIERS) as CountedTier[];

@@ -86,8 +86,15 @@ export function gunzipLimited(body: Buffer, limit: number): Buffer | Promise<Buf
 
 /** Decodes UTF-8; on invalid input names the first line that holds a bad sequence. */
 export function decodeUtf8(body: Buffer): string {
+  checkUtf8(body);
+  return body.toString('utf8');
+}
+
+/** Throws INVALID_UTF8 naming the first line that holds a bad sequence; the line-protocol parser reads
+ *  the bytes themselves, so it needs the check but not the decoded string. */
+export function checkUtf8(body: Buffer): void {
   // isUtf8 is a native scan, far cheaper than a fatal TextDecoder over the whole body.
-  if (isUtf8(body)) return body.toString('utf8');
+  if (isUtf8(body)) return;
   const decoder = new TextDecoder('utf-8', { fatal: true });
   let line = 1;
   let start = 0;

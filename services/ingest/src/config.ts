@@ -69,6 +69,8 @@ export interface Config {
   readonly spoolMaxBytes: number;
   /** 503 above this many bytes waiting for the Kafka producer (backpressure before memory runs out). */
   readonly maxPendingBytes: number;
+  /** A request that finds the sink's queue full waits this long for room before its 503 (0: refuse at once). */
+  readonly overloadWaitMs: number;
   readonly logLevel: string;
 }
 
@@ -148,6 +150,7 @@ export function loadConfig(env: Env = process.env): Config {
   }
 
   const cwd = process.cwd();
+  const requestTimeoutMs = int('INGEST_REQUEST_TIMEOUT_MS', 30_000, 100, 600_000);
   const config: Config = {
     port: int('PORT', 8080, 0, 65535),
     host: str('INGEST_HOST') ?? '0.0.0.0',
@@ -159,7 +162,7 @@ export function loadConfig(env: Env = process.env): Config {
     requestsPerSecond: int('INGEST_RATE_REQUESTS_PER_SEC', 1000, 1, 10_000_000),
     pointsPerSecond: int('INGEST_RATE_POINTS_PER_SEC', 100_000, 1, 1_000_000_000),
     headersTimeoutMs: int('INGEST_HEADERS_TIMEOUT_MS', 10_000, 100, 600_000),
-    requestTimeoutMs: int('INGEST_REQUEST_TIMEOUT_MS', 30_000, 100, 600_000),
+    requestTimeoutMs,
     // Above the ALB's 60 s idle timeout, so the ALB, not us, closes idle keep-alive connections.
     keepAliveTimeoutMs: int('INGEST_KEEP_ALIVE_TIMEOUT_MS', 65_000, 100, 600_000),
     drainTimeoutMs: int('INGEST_DRAIN_TIMEOUT_MS', 30_000, 0, 600_000),
@@ -170,8 +173,14 @@ export function loadConfig(env: Env = process.env): Config {
     spoolDir: path.resolve(cwd, str('INGEST_SPOOL_DIR') ?? '.local/ingest/spool'),
     spoolMaxBytes: int('INGEST_SPOOL_MAX_BYTES', 1024 * MiB, MiB, 1024 * 1024 * MiB),
     maxPendingBytes: int('INGEST_MAX_PENDING_BYTES', 64 * MiB, 64 * 1024, 4096 * MiB),
+    // By default a third of the request timeout, at most 10 s: the wait precedes reading the body.
+    overloadWaitMs: int('INGEST_OVERLOAD_WAIT_MS', Math.min(10_000, Math.floor(requestTimeoutMs / 3)), 0, 600_000),
     logLevel: oneOf('LOG_LEVEL', 'info', ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const),
   };
+  if (config.overloadWaitMs >= config.requestTimeoutMs) {
+    // The wait comes before the body is read, inside Node's request timeout (it would answer 408).
+    problems.push('INGEST_OVERLOAD_WAIT_MS must be below INGEST_REQUEST_TIMEOUT_MS');
+  }
   if (config.headersTimeoutMs > config.requestTimeoutMs) {
     problems.push('INGEST_HEADERS_TIMEOUT_MS must not exceed INGEST_REQUEST_TIMEOUT_MS');
   }

@@ -11,7 +11,7 @@ interface Waiter {
 }
 
 export class GroupCommitFile {
-  private parts: string[] = [];
+  private parts: Array<string | Buffer> = [];
   private waiters: Waiter[] = [];
   private flushing: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
@@ -31,7 +31,7 @@ export class GroupCommitFile {
   /** Set by close(): a closed file takes no more appends. */
   closed = false;
 
-  append(data: string, bytes = Buffer.byteLength(data)): Promise<void> {
+  append(data: string | Buffer, bytes = typeof data === 'string' ? Buffer.byteLength(data) : data.length): Promise<void> {
     if (this.closed) return Promise.reject(new Error('append to a closed file'));
     this.parts.push(data);
     this.size += bytes;
@@ -55,7 +55,8 @@ export class GroupCommitFile {
   }
 
   private async flushOnce(): Promise<void> {
-    const data = Buffer.from(this.parts.join(''));
+    const parts = this.parts;
+    const data = parts.length === 1 && typeof parts[0] !== 'string' ? parts[0] : Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : p)));
     const waiters = this.waiters;
     this.parts = [];
     this.waiters = [];

@@ -36,7 +36,7 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-export function parseJsonBody(text: string, ctx: RequestContext, out: PointRecord[]): void {
+export function parseJsonBody(text: string, ctx: RequestContext, out: { push(r: PointRecord): unknown }): void {
   let body: unknown;
   try {
     body = JSON.parse(text);

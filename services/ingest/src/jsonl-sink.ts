@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { IngestError } from './errors';
 import { GroupCommitFile } from './group-commit';
-import type { PointRecord } from './record';
+import type { PointBatch } from './point-batch';
 import type { Sink, SinkHealth } from './sink';
 
 export class JsonlSink implements Sink {
@@ -19,9 +19,12 @@ export class JsonlSink implements Sink {
     return new JsonlSink(await GroupCommitFile.open(filePath, lingerMs), `jsonl:${filePath}`);
   }
 
-  async write(records: PointRecord[]): Promise<void> {
-    let data = '';
-    for (const r of records) data += r.value + '\n';
+  async write(points: PointBatch): Promise<void> {
+    if (points.count === 0) return;
+    // The batch's values are already LF-separated lines: one copy adds the final LF.
+    const data = Buffer.allocUnsafe(points.values.length + 1);
+    points.values.copy(data);
+    data[points.values.length] = 10;
     try {
       await this.file.append(data);
     } catch (e) {

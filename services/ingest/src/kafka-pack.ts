@@ -12,8 +12,9 @@
  * in) or the series key's murmur2 (`series`: one series in one partition, as Kafka's default partitioner).
  */
 import type { Message } from 'kafkajs';
-import { partitionFor } from './partitioner';
-import { FORMAT_HEADER, FORMAT_LINES_HEADER, type PointRecord } from './record';
+import { partitionForBytes } from './partitioner';
+import type { PointBatch } from './point-batch';
+import { FORMAT_HEADER, FORMAT_LINES_HEADER } from './record';
 
 export type RecordFormat = typeof FORMAT_HEADER | typeof FORMAT_LINES_HEADER;
 
@@ -23,49 +24,129 @@ const HEADERS: Record<RecordFormat, { 'ms-format': string }> = {
   [FORMAT_LINES_HEADER]: { 'ms-format': FORMAT_LINES_HEADER },
 };
 
-/**
- * Upper bound (UTF-16 code units of the joined values, ≈ bytes) of one `point-json-lines-v1` record: far
- * below the brokers' default max.message.bytes (1 MiB, checked after compression, but `KAFKA_COMPRESSION=
- * none` must fit too), and small enough that a consumer never holds a large record. A single point above
- * it still travels alone.
- */
-export const MAX_LINES_RECORD_CHARS = 256 * 1024;
+const LF = 10;
 
 /**
- * One record per point, keyed by series; in `partition` when given (sticky), else left to the producer's
- * partitioner (murmur2 of the key).
+ * Upper bound (bytes of the LF-joined values) of one `point-json-lines-v1` record: far below the
+ * brokers' default max.message.bytes (1 MiB, checked after compression, but `KAFKA_COMPRESSION=none`
+ * must fit too), and small enough that a consumer never holds a large record. A single point above it
+ * still travels alone.
  */
-export function perPointMessages(records: readonly PointRecord[], partition?: number): Message[] {
+export const MAX_LINES_RECORD_BYTES = 256 * 1024;
+
+/**
+ * One record per point, keyed by series; in `sticky` when given, else in the murmur2 partition of its
+ * key over `partitions` (left to the producer's partitioner while the partition count is unknown).
+ */
+export function perPointMessages(batches: readonly PointBatch[], partitions: number, sticky?: number): Message[] {
   const headers = HEADERS[FORMAT_HEADER];
-  const out: Message[] = new Array(records.length);
-  if (partition === undefined) for (let i = 0; i < records.length; i++) out[i] = { key: records[i].key, value: records[i].value, headers };
-  else for (let i = 0; i < records.length; i++) out[i] = { partition, key: records[i].key, value: records[i].value, headers };
+  const out: Message[] = [];
+  for (const b of batches) {
+    for (let i = 0; i < b.count; i++) {
+      const partition = sticky ?? (partitions > 0 ? partitionForBytes(b.keys, b.keyStart(i), b.keyEnds[i], partitions) : undefined);
+      out.push({ partition, key: b.keyBuffer(i), value: b.valueBuffer(i), headers });
+    }
+  }
   return out;
 }
 
-/**
- * Records grouped by partition, each group's values joined by LF into records of at most `maxChars`.
- * The partition is `sticky` for every record when given, else the murmur2 of the series key over
- * `partitions`. Messages carry their partition, so kafkajs' partitioner is not consulted; within a
- * partition they keep the order of `records`.
- */
-export function packedMessages(records: readonly PointRecord[], partitions: number, sticky?: number, maxChars = MAX_LINES_RECORD_CHARS): Message[] {
-  const headers = HEADERS[FORMAT_LINES_HEADER];
-  const open: Array<{ values: string[]; chars: number } | undefined> = new Array(partitions);
-  const out: Message[] = [];
-  const close = (partition: number, group: { values: string[] }) => out.push({ partition, key: null, value: group.values.join('\n'), headers });
-  for (const r of records) {
-    const p = sticky ?? partitionFor(r.key, partitions);
-    let group = open[p];
-    if (group && group.chars + 1 + r.value.length > maxChars) {
-      close(p, group);
-      group = undefined;
-    }
-    if (!group) open[p] = group = { values: [], chars: -1 };
-    group.values.push(r.value);
-    group.chars += 1 + r.value.length;
+/** Points from..to-1 of one batch: a contiguous byte range of its values. */
+interface Segment {
+  readonly batch: PointBatch;
+  readonly from: number;
+  readonly to: number;
+}
+
+/** One record value from consecutive segments, LF between them; a single whole batch is used as it is. */
+function joinSegments(segs: readonly Segment[]): Buffer {
+  if (segs.length === 1) {
+    const { batch, from, to } = segs[0];
+    return from === 0 && to === batch.count ? batch.values : batch.values.subarray(batch.valueStart(from), batch.valueEnds[to - 1]);
   }
-  for (let p = 0; p < partitions; p++) if (open[p]) close(p, open[p]!);
+  let total = segs.length - 1;
+  for (const s of segs) total += s.batch.rangeBytes(s.from, s.to);
+  const buf = Buffer.allocUnsafe(total);
+  let off = 0;
+  for (let k = 0; k < segs.length; k++) {
+    const { batch, from, to } = segs[k];
+    if (k > 0) buf[off++] = LF;
+    off += batch.values.copy(buf, off, batch.valueStart(from), batch.valueEnds[to - 1]);
+  }
+  return buf;
+}
+
+/** Accumulates the segments of one partition's records, closing a record before it would pass `max`. */
+class RecordPacker {
+  private segs: Segment[] = [];
+  /** Bytes of the open record (-1: none open). */
+  private bytes = -1;
+  private batch: PointBatch | undefined;
+  private from = 0;
+  private to = 0;
+
+  constructor(private readonly partition: number, private readonly max: number, private readonly out: Message[]) {}
+
+  /** Adds point i of `b` (points of one batch must come in order). */
+  add(b: PointBatch, i: number): void {
+    const v = b.valueBytes(i);
+    if (this.bytes >= 0 && this.bytes + 1 + v > this.max) this.close();
+    if (this.batch !== b || this.to !== i) {
+      this.cut();
+      this.batch = b;
+      this.from = i;
+    }
+    this.to = i + 1;
+    this.bytes += 1 + v;
+  }
+
+  /** Adds a whole batch when it fits the open record; false when it must go point by point. */
+  addWhole(b: PointBatch): boolean {
+    if (this.bytes + 1 + b.values.length > this.max) return false;
+    this.cut();
+    this.segs.push({ batch: b, from: 0, to: b.count });
+    this.bytes += 1 + b.values.length;
+    return true;
+  }
+
+  private cut(): void {
+    if (this.batch && this.to > this.from) this.segs.push({ batch: this.batch, from: this.from, to: this.to });
+    this.batch = undefined;
+  }
+
+  close(): void {
+    this.cut();
+    if (this.segs.length) this.out.push({ partition: this.partition, key: null, value: joinSegments(this.segs), headers: HEADERS[FORMAT_LINES_HEADER] });
+    this.segs = [];
+    this.bytes = -1;
+  }
+}
+
+/**
+ * The points of `batches` grouped by partition, each group's values LF-joined into records of at most
+ * `maxBytes`. The partition is `sticky` for every record when given, else the murmur2 of the series key
+ * over `partitions`. Messages carry their partition, so kafkajs' partitioner is not consulted; within a
+ * partition they keep the order of the points. With `sticky`, a batch that fits goes in as one byte
+ * range (a send of one request's batch is its values buffer itself, no copy).
+ */
+export function packedMessages(batches: readonly PointBatch[], partitions: number, sticky?: number, maxBytes = MAX_LINES_RECORD_BYTES): Message[] {
+  const out: Message[] = [];
+  if (sticky !== undefined) {
+    const packer = new RecordPacker(sticky, maxBytes, out);
+    for (const b of batches) {
+      if (b.count === 0 || packer.addWhole(b)) continue;
+      for (let i = 0; i < b.count; i++) packer.add(b, i);
+    }
+    packer.close();
+    return out;
+  }
+  const open: Array<RecordPacker | undefined> = new Array(partitions);
+  for (const b of batches) {
+    for (let i = 0; i < b.count; i++) {
+      const p = partitionForBytes(b.keys, b.keyStart(i), b.keyEnds[i], partitions);
+      (open[p] ??= new RecordPacker(p, maxBytes, out)).add(b, i);
+    }
+  }
+  for (let p = 0; p < partitions; p++) open[p]?.close();
   return out;
 }
 
@@ -99,8 +180,33 @@ export function batchRecordBytesLimit(maxMessageBytes: number): number {
 
 /** A message's bytes in its batch (UTF-8 key and value plus framing and headers). */
 export function messageBytes(m: Message, format: RecordFormat): number {
-  const key = typeof m.key === 'string' ? Buffer.byteLength(m.key) : 0;
-  return RECORD_FRAMING_BYTES + headerBytes(format) + key + Buffer.byteLength(m.value as string);
+  return RECORD_FRAMING_BYTES + headerBytes(format) + byteLength(m.key) + byteLength(m.value);
+}
+
+function byteLength(b: Buffer | string | null | undefined): number {
+  return b == null ? 0 : typeof b === 'string' ? Buffer.byteLength(b) : b.length;
+}
+
+/**
+ * Sticky sends larger than one partition's batch bound: instead of several produce requests in a row
+ * (rounds, one round trip each), the messages past the bound continue in the next partition (`next()`),
+ * so the whole send is ONE produce request with a batch per partition, each within `limit`. Messages
+ * keep their order (a partition's share is a contiguous run of them). The first partition is the one
+ * already set on the messages. A single message above the bound keeps a partition to itself.
+ */
+export function spillSticky(messages: Message[], bytesOf: (m: Message) => number, limit: number, next: () => number): void {
+  if (messages.length === 0) return;
+  let partition = messages[0].partition!;
+  let bytes = 0;
+  for (const m of messages) {
+    const b = bytesOf(m);
+    if (bytes > 0 && bytes + b > limit) {
+      partition = next();
+      bytes = 0;
+    }
+    m.partition = partition;
+    bytes += b;
+  }
 }
 
 /**

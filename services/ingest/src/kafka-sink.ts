@@ -19,7 +19,10 @@
  * Batching: a send waits until its oldest point has waited KAFKA_LINGER_MS (or KAFKA_BATCH_BYTES are
  * queued), also right after the previous send, as Kafka's linger.ms; with the sticky partitioner (the
  * default) all of it goes to one partition, the next send to the next (RotatingPartition), so a send is
- * one full record batch instead of one nearly empty batch per partition.
+ * one full record batch instead of one nearly empty batch per partition. A send above one partition's
+ * batch bound spills into the next partitions within the same produce request (spillSticky), not into
+ * further round trips: at Telegraf's 1,000-point requests and 1,000 connections the extra rounds had
+ * made the queue overflow into 503s (docs/benchmarks.md).
  *
  * Ordering: exactly one send is in flight at a time and the spool is strictly FIFO, so a worker's
  * records reach Kafka in acceptance order: within a partition in offset order, and across partitions in
@@ -39,9 +42,10 @@ import { DeadLetterFile } from './dead-letter';
 import { IngestError } from './errors';
 import { MAX_SERIES_KEY_BYTES } from './line-protocol';
 import type { Metrics } from './metrics';
-import { partitionFor, RotatingPartition, SeriesKeyPartitioner } from './partitioner';
+import { partitionFor, partitionForBytes, RotatingPartition, SeriesKeyPartitioner } from './partitioner';
+import { pick, pointCount, splitAt, type PointBatch } from './point-batch';
 import {
-  batchRecordBytesLimit, headerBytes, messageBytes, packedMessages, perPointMessages, RECORD_FRAMING_BYTES, splitRounds, type RecordFormat,
+  batchRecordBytesLimit, headerBytes, messageBytes, packedMessages, perPointMessages, RECORD_FRAMING_BYTES, spillSticky, splitRounds, type RecordFormat,
 } from './kafka-pack';
 import { FORMAT_LINES_HEADER, type PointRecord } from './record';
 import type { Sink, SinkHealth } from './sink';
@@ -98,7 +102,7 @@ interface Why {
 }
 
 interface Pending {
-  records: PointRecord[];
+  records: PointBatch;
   bytes: number;
   /** performance.now() at acceptance: the linger runs from the oldest queued batch. */
   at: number;
@@ -139,6 +143,8 @@ export class KafkaSink implements Sink {
 
   private queue: Pending[] = [];
   private queuedBytes = 0;
+  /** Requests waiting for the queue to fall under maxPendingBytes (room()). */
+  private roomWaiters = new Set<() => void>();
   /** The running send loop (at most one). */
   private sendLoopRun: Promise<void> | undefined;
   private lingerTimer: NodeJS.Timeout | undefined;
@@ -211,6 +217,7 @@ export class KafkaSink implements Sink {
     m.sinkMode.set({ mode: from }, 0);
     m.sinkMode.set({ mode: to }, 1);
     m.kafkaUp.set(to === 'direct' ? 1 : 0);
+    if (to === 'closed') this.wakeRoomWaiters();
     switch (to) {
       case 'spooling':
         if (why) this.note(why);
@@ -360,6 +367,24 @@ export class KafkaSink implements Sink {
     return undefined;
   }
 
+  room(ms: number): Promise<void> {
+    if (this.queuedBytes <= this.o.maxPendingBytes || this.is('closed')) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.roomWaiters.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.roomWaiters.add(done);
+    });
+  }
+
+  private wakeRoomWaiters(): void {
+    if (this.queuedBytes > this.o.maxPendingBytes && !this.is('closed')) return;
+    for (const done of [...this.roomWaiters]) done();
+  }
+
   health(): SinkHealth {
     if (this.is('closed')) return { ready: false, status: 'unavailable', reason: 'the sink is closed' };
     if (this.is('direct')) return { ready: true, status: 'ok' };
@@ -368,11 +393,10 @@ export class KafkaSink implements Sink {
     return { ready: true, status: 'spooling', reason: why };
   }
 
-  write(records: PointRecord[]): Promise<void> {
-    if (records.length === 0) return Promise.resolve();
+  write(records: PointBatch): Promise<void> {
+    if (records.count === 0) return Promise.resolve();
     // Spooled or sent, every batch passes the one queue, so acceptance order is kept across mode changes.
-    let bytes = 0;
-    for (const r of records) bytes += r.key.length + r.value.length; // chars ≈ bytes: only a batching heuristic
+    const bytes = records.bytes;
     return new Promise<void>((resolve, reject) => {
       this.queue.push({ records, bytes, at: performance.now(), resolve, reject });
       this.queuedBytes += bytes;
@@ -439,7 +463,8 @@ export class KafkaSink implements Sink {
         bytes += p.bytes;
       }
       this.queuedBytes -= bytes;
-      const records = take.length === 1 ? take[0].records : take.flatMap((p) => p.records);
+      this.wakeRoomWaiters();
+      const records = take.map((p) => p.records);
       if (this.is('direct')) {
         try {
           await this.deliver(records);
@@ -464,27 +489,29 @@ export class KafkaSink implements Sink {
    * the rest. With KAFKA_PARTITIONER=series the broker answers per partition but kafkajs reports only the
    * first error, so the records are first resent partition by partition (the partitions that had landed
    * arrive twice: at-least-once); within one partition a batch lands whole or not at all, so halving it
-   * resends nothing that landed. A sticky send is one partition already: it is halved (each half goes to
-   * the next partition in turn). Other failures throw.
+   * resends nothing that landed. A sticky send is one partition (or, above one partition's batch bound,
+   * a few consecutive ones: a partition that landed may then arrive twice); it is halved (each half goes
+   * to the next partition in turn). Other failures throw.
    */
-  private async deliver(records: PointRecord[]): Promise<void> {
+  private async deliver(records: PointBatch[]): Promise<void> {
     try {
       await this.send(records);
     } catch (e) {
       const type = kafkaErrorType(e);
       if (type === undefined || !REFUSED.has(type)) throw e;
       this.refreshTopicSoon(); // the topic's bound may have shrunk: later points then get a 400 instead
-      if (records.length === 1) return this.deadLetter(records[0], `${type}: ${firstLine(errorText(e))}`, type);
-      const groups = new Map<number, PointRecord[]>();
-      if (this.o.kafka.partitioner === 'series') {
-        for (const r of records) {
-          const p = this.partitions ? partitionFor(r.key, this.partitions) : 0;
-          let g = groups.get(p);
-          if (!g) groups.set(p, (g = []));
-          g.push(r);
-        }
+      const total = pointCount(records);
+      if (total === 1) {
+        const b = records.find((r) => r.count === 1)!;
+        return this.deadLetter({ key: b.key(0), value: b.value(0) }, `${type}: ${firstLine(errorText(e))}`, type);
       }
-      const parts = groups.size > 1 ? [...groups.values()] : [records.slice(0, records.length >>> 1), records.slice(records.length >>> 1)];
+      const n = this.partitions;
+      const partitionOf = (b: PointBatch, i: number) => (n ? partitionForBytes(b.keys, b.keyStart(i), b.keyEnds[i], n) : 0);
+      const seen = new Set<number>();
+      if (this.o.kafka.partitioner === 'series') for (const b of records) for (let i = 0; i < b.count; i++) seen.add(partitionOf(b, i));
+      const parts = seen.size > 1
+        ? [...seen].map((p) => [pick(records, (b, i) => partitionOf(b, i) === p)])
+        : splitAt(records, total >>> 1);
       for (const part of parts) await this.deliver(part);
     }
   }
@@ -499,7 +526,7 @@ export class KafkaSink implements Sink {
   }
 
   /** One producer send (in as many rounds as the batch bound needs) with a deadline; throws on failure or timeout. */
-  private async send(records: PointRecord[]): Promise<void> {
+  private async send(records: PointBatch[]): Promise<void> {
     const started = performance.now();
     if (Date.now() - this.topicCheckedAt > TOPIC_REFRESH_MS) this.refreshTopicSoon();
     let timer: NodeJS.Timeout | undefined;
@@ -508,9 +535,13 @@ export class KafkaSink implements Sink {
     const attempt = this.getProducer().then(async (producer) => {
       const packs = this.format === FORMAT_LINES_HEADER;
       const sticky = this.o.kafka.partitioner === 'sticky' ? this.rotation.next(this.partitions) : undefined;
-      const messages = packs ? packedMessages(records, this.partitions, sticky) : perPointMessages(records, sticky);
-      const partitionOf = (m: Message) => m.partition ?? (this.partitions ? partitionFor(m.key as string, this.partitions) : 0);
-      const rounds = splitRounds(messages, partitionOf, (m) => messageBytes(m, this.format), batchRecordBytesLimit(this.maxMessageBytes));
+      const messages = packs ? packedMessages(records, this.partitions, sticky) : perPointMessages(records, this.partitions, sticky);
+      const partitionOf = (m: Message) => m.partition ?? (this.partitions ? partitionFor(m.key as Buffer, this.partitions) : 0);
+      const bytesOf = (m: Message) => messageBytes(m, this.format);
+      const limit = batchRecordBytesLimit(this.maxMessageBytes);
+      // One produce request for the whole send: what exceeds one partition's batch continues in the next.
+      if (sticky !== undefined && this.partitions > 1) spillSticky(messages, bytesOf, limit, () => this.rotation.next(this.partitions));
+      const rounds = splitRounds(messages, partitionOf, bytesOf, limit);
       for (const round of rounds) {
         await producer.send({
           topic: this.o.kafka.topic,
@@ -529,7 +560,7 @@ export class KafkaSink implements Sink {
         }),
       ]);
       this.o.metrics.kafkaSendSeconds.observe({ outcome: 'ok' }, (performance.now() - started) / 1000);
-      this.o.metrics.kafkaBatchRecords.observe(records.length);
+      this.o.metrics.kafkaBatchRecords.observe(pointCount(records));
     } catch (e) {
       this.o.metrics.kafkaSendSeconds.observe({ outcome: 'error' }, (performance.now() - started) / 1000);
       this.resetProducer();
@@ -539,7 +570,7 @@ export class KafkaSink implements Sink {
     }
   }
 
-  private async toSpool(records: PointRecord[]): Promise<void> {
+  private async toSpool(records: PointBatch[]): Promise<void> {
     try {
       await this.o.spool.append(records);
     } catch (e) {
@@ -548,7 +579,7 @@ export class KafkaSink implements Sink {
     } finally {
       this.o.metrics.spoolBytes.set(this.o.spool.bytes);
     }
-    this.o.metrics.spooledRecords.inc(records.length);
+    this.o.metrics.spooledRecords.inc(pointCount(records));
   }
 
   // ---- the replay ----------------------------------------------------------------------------------
@@ -569,7 +600,7 @@ export class KafkaSink implements Sink {
             if (this.is('closed')) throw new Error('closing'); // what is left stays spooled for the next start
             const t0 = performance.now();
             try {
-              await this.deliver(chunk);
+              await this.deliver([chunk]);
             } catch (e) {
               // A chunk too big to make the send deadline would fail forever: shrink it.
               this.replayChunk = Math.max(REPLAY_CHUNK_MIN, Math.floor(this.replayChunk / 4));
@@ -581,7 +612,7 @@ export class KafkaSink implements Sink {
             if (ms < this.o.kafka.sendTimeoutMs * REPLAY_FAST_SHARE) this.replayChunk = Math.min(REPLAY_CHUNK_MAX, this.replayChunk * 2);
             else if (ms > this.o.kafka.sendTimeoutMs * REPLAY_SLOW_SHARE) this.replayChunk = Math.max(REPLAY_CHUNK_MIN, Math.floor(this.replayChunk / 2));
             delivered = true;
-            this.o.metrics.replayedRecords.inc(chunk.length);
+            this.o.metrics.replayedRecords.inc(chunk.count);
             this.o.metrics.spoolBytes.set(this.o.spool.bytes);
           },
           () => this.replayChunk,

@@ -15,6 +15,7 @@ export class Metrics {
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5], registers: [this.registry],
   });
   readonly pointsAccepted = new Counter({ name: 'ingest_points_accepted_total', help: 'Points answered with 204', registers: [this.registry] });
+  readonly overloadWaits = new Counter({ name: 'ingest_overload_waits_total', help: 'Requests that waited for room in a full sink queue (INGEST_OVERLOAD_WAIT_MS) before being answered', registers: [this.registry] });
   readonly pointsRejected = new Counter({
     name: 'ingest_points_rejected_total', help: 'Points (or requests, when the body was never parsed) refused, by error code',
     labelNames: ['reason'] as const, registers: [this.registry],

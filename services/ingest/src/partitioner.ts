@@ -45,8 +45,19 @@ function murmur2Of(length: number, at: (i: number) => number): number {
 }
 
 /** `toPositive(murmur2(key)) % numPartitions`, as the Java client and kafkajs' DefaultPartitioner. */
-export function partitionFor(key: string, numPartitions: number): number {
-  return (murmur2(key) & 0x7fffffff) % numPartitions;
+export function partitionFor(key: string | Buffer, numPartitions: number): number {
+  const h = typeof key === 'string' ? murmur2(key) : murmur2Bytes(key, 0, key.length);
+  return (h & 0x7fffffff) % numPartitions;
+}
+
+/** partitionFor of the key bytes buf[start..end) (the series keys of a PointBatch). */
+export function partitionForBytes(buf: Buffer, start: number, end: number, numPartitions: number): number {
+  return (murmur2Bytes(buf, start, end) & 0x7fffffff) % numPartitions;
+}
+
+/** murmur2 of buf[start..end). */
+export function murmur2Bytes(buf: Buffer, start: number, end: number): number {
+  return murmur2Of(end - start, (i) => buf[start + i]);
 }
 
 /** kafkajs `createPartitioner` (every record of ours has a key; an explicit partition wins, as in kafkajs). */

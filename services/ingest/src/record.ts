@@ -6,7 +6,8 @@ export const FORMAT_HEADER = 'point-json-v1';
 /** Many `point-json-v1` values of one partition in one record, LF-separated (kafka-pack.ts). */
 export const FORMAT_LINES_HEADER = 'point-json-lines-v1';
 
-/** One record as handed to a sink: Kafka key and value, both UTF-8 strings. */
+/** One record as strings: Kafka key and value (the JSON body parser's output, dead letters, tests);
+ *  sinks take the bytes of many at once (point-batch.ts). */
 export interface PointRecord {
   readonly key: string;
   readonly value: string;

@@ -10,13 +10,14 @@ import * as http from 'node:http';
 import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
 import { presentedKey, type KeyGrant, type KeyStore } from './api-keys';
-import { checkDeclaredLength, decodeUtf8, gunzipLimited, readBody } from './body';
+import { checkDeclaredLength, checkUtf8, decodeUtf8, gunzipLimited, readBody } from './body';
 import type { Config } from './config';
 import { IngestError } from './errors';
 import { parseJsonBody } from './json-format';
 import { parseLineProtocol } from './line-protocol';
 import type { Metrics } from './metrics';
 import { KeyRateLimiter } from './rate-limit';
+import { PointBatch } from './point-batch';
 import { parsePrecision, requestContext, type PointRecord } from './record';
 import type { Sink } from './sink';
 
@@ -203,7 +204,14 @@ export function createIngestServer(deps: ServerDeps): IngestServer {
     }
     const wait = limiter.takeRequest(grant);
     if (wait > 0) return answerError(res, new IngestError('INGEST_ERR_REQUEST_RATE', undefined, undefined, wait), route, true);
-    const refusal = sink.admission();
+    let refusal = sink.admission();
+    if (refusal?.code === 'INGEST_ERR_OVERLOADED' && sink.room && config.overloadWaitMs > 0) {
+      // Saturated: hold the request (its body unread, so TCP slows the client) until the queue has
+      // room, as VictoriaMetrics queues inserts (-insert.maxQueueDuration); refuse only after the wait.
+      metrics.overloadWaits.inc();
+      await sink.room(config.overloadWaitMs);
+      refusal = sink.admission();
+    }
     if (refusal) return answerError(res, refusal, route, true);
 
     const mediaType = (req.headers['content-type'] ?? '').split(';', 1)[0].trim().toLowerCase();
@@ -219,18 +227,22 @@ export function createIngestServer(deps: ServerDeps): IngestServer {
     }
 
     // --- body ------------------------------------------------------------------------------------------
-    let records: PointRecord[];
+    let records: PointBatch;
     try {
       checkDeclaredLength(req, config.maxBodyBytes);
       let body = await readBody(req, config.maxBodyBytes);
       metrics.bytesReceived.inc(body.length);
       if (encoding === 'gzip') body = await gunzipLimited(body, config.maxBodyBytes);
-      const text = decodeUtf8(body);
       const db = route === 'write_v2' ? query?.get('bucket') : query?.get('db');
       const ctx = requestContext(precision, db ?? undefined, Date.now(), sink.maxPointBytes);
-      records = [];
-      if (route === 'json') parseJsonBody(text, ctx, records);
-      else parseLineProtocol(text, ctx, records);
+      if (route === 'json') {
+        const points: PointRecord[] = [];
+        parseJsonBody(decodeUtf8(body), ctx, points);
+        records = PointBatch.of(points);
+      } else {
+        checkUtf8(body);
+        records = parseLineProtocol(body, ctx);
+      }
     } catch (e) {
       if (!(e instanceof IngestError)) {
         // The client went away mid-body: nothing to answer.
@@ -244,20 +256,20 @@ export function createIngestServer(deps: ServerDeps): IngestServer {
       return answerError(res, e, route, e.code === 'INGEST_ERR_BODY_TOO_LARGE');
     }
 
-    const pointWait = limiter.takePoints(grant, records.length);
+    const pointWait = limiter.takePoints(grant, records.count);
     if (pointWait > 0) {
-      metrics.pointsRejected.inc({ reason: 'INGEST_ERR_POINT_RATE' }, records.length);
+      metrics.pointsRejected.inc({ reason: 'INGEST_ERR_POINT_RATE' }, records.count);
       return answerError(res, new IngestError('INGEST_ERR_POINT_RATE', undefined, undefined, pointWait), route);
     }
     try {
       await sink.write(records);
     } catch (e) {
       const err = e instanceof IngestError ? e : new IngestError('INGEST_ERR_SINK_FAILED', undefined, undefined, 5);
-      metrics.pointsRejected.inc({ reason: err.code }, records.length);
-      log.warn({ err: e, points: records.length }, 'sink refused a write');
+      metrics.pointsRejected.inc({ reason: err.code }, records.count);
+      log.warn({ err: e, points: records.count }, 'sink refused a write');
       return answerError(res, err, route);
     }
-    metrics.pointsAccepted.inc(records.length);
+    metrics.pointsAccepted.inc(records.count);
     const m = acceptedMetrics(route);
     m.requests.inc();
     m.seconds.observe((performance.now() - started) / 1000);

@@ -1,5 +1,5 @@
 import type { IngestError } from './errors';
-import type { PointRecord } from './record';
+import type { PointBatch } from './point-batch';
 
 /** What /health reports for the sink: `ready` decides 200 or 503, `status` and `reason` go into the body. */
 export interface SinkHealth {
@@ -15,10 +15,15 @@ export interface Sink {
   readonly description: string;
   /** Longest record value (UTF-8 bytes) one point may have to be deliverable; Infinity without a bound. */
   readonly maxPointBytes: number;
-  /** Resolves once the records are durable; rejects with an IngestError (503) when they cannot be. */
-  write(records: PointRecord[]): Promise<void>;
+  /** Resolves once the points are durable; rejects with an IngestError (503) when they cannot be. */
+  write(points: PointBatch): Promise<void>;
   /** An error to answer before reading a body when the sink cannot take data now (backpressure). */
   admission(): IngestError | undefined;
+  /**
+   * Resolves once the sink has room again for a request admission() refused as overloaded, or after
+   * `ms`: the request waits, unread, instead of being refused at the first full queue.
+   */
+  room?(ms: number): Promise<void>;
   /** For /health (readiness). */
   health(): SinkHealth;
   /** Flushes everything accepted and releases resources. */

@@ -13,7 +13,7 @@ import { readFile, unlink, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { IngestError } from './errors';
 import { GroupCommitFile } from './group-commit';
-import type { PointRecord } from './record';
+import { BatchWriter, type PointBatch } from './point-batch';
 
 const SEGMENT_RE = /^([0-9]{12})\.spool$/;
 
@@ -72,11 +72,10 @@ export class Spool {
     return path.join(this.opts.dir, `${String(seq).padStart(12, '0')}.${ext}`);
   }
 
-  /** Appends records in order; resolves once they are fsynced. Throws SPOOL_FULL when over the bound. */
-  async append(records: readonly PointRecord[]): Promise<void> {
-    let data = '';
-    for (const r of records) data += JSON.stringify(r.key) + '\t' + r.value + '\n';
-    const bytes = Buffer.byteLength(data);
+  /** Appends the points in order; resolves once they are fsynced. Throws SPOOL_FULL when over the bound. */
+  async append(batches: readonly PointBatch[]): Promise<void> {
+    const data = segmentLines(batches);
+    const bytes = data.length;
     if (this.bytes + bytes > this.opts.maxBytes) {
       this.refused = true;
       throw new IngestError('INGEST_ERR_SPOOL_FULL', undefined, undefined, 5);
@@ -111,7 +110,7 @@ export class Spool {
    * kept, so the next call resumes there). Appends during replay are replayed too, in order.
    */
   async replay(
-    send: (records: PointRecord[]) => Promise<void>,
+    send: (points: PointBatch) => Promise<void>,
     chunkRecords: number | (() => number) = 5000,
     /** Called when the replay reaches the segment being written: the writer should stop appending now,
      *  or under steady load the replay chases the tail forever. */
@@ -127,18 +126,17 @@ export class Spool {
         this.writer = undefined;
         await w.file.close();
       }
-      const text = await readFile(this.file(seq), 'utf8');
-      const records = parseSegment(text);
+      const records = parseSegment(await readFile(this.file(seq)));
       let acked = 0;
       try {
         acked = Number(await readFile(this.file(seq, 'ack'), 'utf8')) || 0;
       } catch {
         /* no ack file: nothing of this segment was sent yet */
       }
-      for (let i = acked; i < records.length; ) {
+      for (let i = acked; i < records.count; ) {
         const chunk = records.slice(i, i + chunkSize());
         await send(chunk);
-        i += chunk.length;
+        i += chunk.count;
         await writeFile(this.file(seq, 'ack'), String(i));
       }
       await unlink(this.file(seq));
@@ -157,25 +155,59 @@ export class Spool {
   }
 }
 
-export function parseSegment(text: string): PointRecord[] {
-  const out: PointRecord[] = [];
+const TAB = 9, LF = 10, QUOTE = 34, BSLASH = 92;
+
+/** The segment lines of `batches`: `JSON(key) TAB value LF` per point, bytes copied from the batches. */
+export function segmentLines(batches: readonly PointBatch[]): Buffer {
+  let size = 0;
+  for (const b of batches) size += 6 * b.keys.length + b.values.length + 4 * b.count;
+  const out = Buffer.allocUnsafe(size);
+  let o = 0;
+  for (const b of batches) {
+    for (let i = 0; i < b.count; i++) {
+      const ks = b.keyStart(i), ke = b.keyEnds[i];
+      let plain = true;
+      for (let j = ks; j < ke; j++) { const c = b.keys[j]; if (c < 0x20 || c === QUOTE || c === BSLASH) { plain = false; break; } }
+      if (plain) { // JSON.stringify of valid UTF-8 without quotes, backslashes or controls: the bytes in quotes
+        out[o++] = QUOTE;
+        o += b.keys.copy(out, o, ks, ke);
+        out[o++] = QUOTE;
+      } else {
+        o += out.write(JSON.stringify(b.key(i)), o);
+      }
+      out[o++] = TAB;
+      o += b.values.copy(out, o, b.valueStart(i), b.valueEnds[i]);
+      out[o++] = LF;
+    }
+  }
+  return out.subarray(0, o);
+}
+
+export function parseSegment(data: Buffer | string): PointBatch {
+  const buf = typeof data === 'string' ? Buffer.from(data) : data;
+  const w = new BatchWriter(Math.min(buf.length + 64, 1 << 20));
   let start = 0;
   for (;;) {
-    const nl = text.indexOf('\n', start);
+    const nl = buf.indexOf(LF, start);
     if (nl === -1) break; // torn tail: never fsynced, never acknowledged
-    const tab = text.indexOf('\t', start);
+    const tab = buf.indexOf(TAB, start);
     if (tab > start && tab < nl) {
       let key: unknown;
       try {
-        key = JSON.parse(text.slice(start, tab));
+        key = JSON.parse(buf.toString('utf8', start, tab));
       } catch {
         key = undefined; // a damaged line (disk fault) is skipped, never allowed to block the replay
       }
-      if (typeof key === 'string') out.push({ key, value: text.slice(tab + 1, nl) });
+      if (typeof key === 'string') {
+        w.ensureValue(nl - tab);
+        w.pos += buf.copy(w.buf, w.pos, tab + 1, nl);
+        w.endValue();
+        w.putKeyString(key);
+      }
     }
     start = nl + 1;
   }
-  return out;
+  return w.finish();
 }
 
 export function spoolExists(dir: string): boolean {

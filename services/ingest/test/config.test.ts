@@ -32,6 +32,14 @@ describe('config', () => {
     expect(c.kafka).toMatchObject({ brokers: ['127.0.0.1:9092', 'b2:9094'], topic: 'metrics', auth: 'none', lingerMs: 30, partitioner: 'sticky' });
   });
 
+  test('a request waits for room in a full queue within its request timeout: a third of it by default, at most 10 s', () => {
+    expect(loadConfig({ INGEST_API_KEYS: 'k' }).overloadWaitMs).toBe(10_000);
+    expect(loadConfig({ INGEST_API_KEYS: 'k', INGEST_REQUEST_TIMEOUT_MS: '3000', INGEST_HEADERS_TIMEOUT_MS: '2000' }).overloadWaitMs).toBe(1_000);
+    expect(() => loadConfig({ INGEST_API_KEYS: 'k', INGEST_REQUEST_TIMEOUT_MS: '3000', INGEST_HEADERS_TIMEOUT_MS: '2000', INGEST_OVERLOAD_WAIT_MS: '3000' })).toThrow(
+      'INGEST_OVERLOAD_WAIT_MS must be below INGEST_REQUEST_TIMEOUT_MS',
+    );
+  });
+
   test('every problem is reported at once, naming the variable', () => {
     const p = problems({ ...base, PORT: 'eighty', INGEST_WORKERS: '0', KAFKA_BROKERS: 'nohost', KAFKA_AUTH: 'iam', INGEST_AUTH: 'maybe' });
     expect(p).toEqual([

@@ -52,7 +52,7 @@ test('spool takes the writes, then refuses with 503 when full; /health follows',
   // Every acknowledged point is in the spool, in order.
   const dir = path.join(srv.dir, 'spool', 'slot-0');
   const spooled = readdirSync(dir).filter((f) => f.endsWith('.spool')).sort()
-    .flatMap((f) => parseSegment(readFileSync(path.join(dir, f), 'utf8')))
+    .flatMap((f) => parseSegment(readFileSync(path.join(dir, f))).toRecords())
     .map((r) => JSON.parse(r.value).f.v.i);
   expect(spooled).toEqual(Array.from({ length: accepted * 400 }, (_, i) => String(i)));
 });

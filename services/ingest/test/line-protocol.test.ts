@@ -4,9 +4,7 @@ import { requestContext, type PointRecord, type Precision } from '../src/record'
 import { ctx, values } from './helpers';
 
 function parse(text: string, precision: Precision = 'ns', db?: string): PointRecord[] {
-  const out: PointRecord[] = [];
-  parseLineProtocol(text, ctx(precision, db), out);
-  return out;
+  return parseLineProtocol(text, ctx(precision, db)).toRecords();
 }
 
 function one(text: string, precision: Precision = 'ns') {
@@ -270,9 +268,8 @@ describe('line protocol: as InfluxDB 1.x parses it', () => {
   // Server time 2023-11-14T22:13:20.123Z plus 5 min 7 s: not aligned to any unit coarser than a ms.
   const nowMs = 1_700_000_000_123 + 307_000;
   const stamped = (precision: Precision) => {
-    const out: PointRecord[] = [];
-    parseLineProtocol('m f=1', requestContext(precision, undefined, nowMs), out);
-    return JSON.parse(out[0].value).ts as string;
+    const out = parseLineProtocol('m f=1', requestContext(precision, undefined, nowMs));
+    return JSON.parse(out.value(0)).ts as string;
   };
 
   test.each<[Precision, number]>([
@@ -313,11 +310,9 @@ describe('line protocol: as InfluxDB 1.x parses it', () => {
 
   test('a point whose record exceeds the sink\'s bound is refused, naming the line and the bound', () => {
     const small = requestContext('ns', undefined, 1_700_000_000_000, 200);
-    const out: PointRecord[] = [];
-    parseLineProtocol('m f=1', small, out);
-    expect(out).toHaveLength(1);
+    expect(parseLineProtocol('m f=1', small).count).toBe(1);
     try {
-      parseLineProtocol(`m f=1\nm s="${'x'.repeat(200)}"`, small, out);
+      parseLineProtocol(`m f=1\nm s="${'x'.repeat(200)}"`, small);
       throw new Error('expected a refusal');
     } catch (e) {
       expect((e as IngestError).code).toBe('INGEST_ERR_POINT_TOO_LARGE');

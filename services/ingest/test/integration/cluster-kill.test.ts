@@ -66,7 +66,7 @@ test('SIGKILL of a worker mid-load: every 204-acknowledged point is in Kafka or 
     const spoolDir = path.join(dir, 'spool');
     const inSpool = existsSync(spoolDir)
       ? readdirSync(spoolDir).flatMap((slot) =>
-          readdirSync(path.join(spoolDir, slot)).filter((f) => f.endsWith('.spool')).flatMap((f) => parseSegment(readFileSync(path.join(spoolDir, slot, f), 'utf8'))),
+          readdirSync(path.join(spoolDir, slot)).filter((f) => f.endsWith('.spool')).flatMap((f) => parseSegment(readFileSync(path.join(spoolDir, slot, f))).toRecords()),
         ).map((r) => JSON.parse(r.value))
       : [];
     const have = new Set([...inKafka, ...inSpool].map((v) => `kill,writer=${v.t.writer} seq=${v.f.seq.i}i`));

@@ -14,7 +14,7 @@ import com.metricstream.flink.model.WindowAggregate;
 import com.metricstream.flink.parse.PointDeserializer;
 import com.metricstream.flink.parse.SplitRecords;
 import com.metricstream.flink.sink.AlertRecordSerializer;
-import com.metricstream.flink.sink.InfluxSink;
+import com.metricstream.flink.sink.LineRecordSerializer;
 import com.metricstream.flink.sink.MalformedRecordSerializer;
 import com.metricstream.flink.window.EmitWindowAggregate;
 import com.metricstream.flink.window.FieldStatsAggregate;
@@ -46,29 +46,30 @@ import java.time.Duration;
 import java.util.Properties;
 
 /**
- * Metrics from Kafka → per-series one-minute aggregates and alerts → InfluxDB (and alerts → Kafka).
+ * Metrics from Kafka → per-series one-minute aggregates and alerts → Kafka: the aggregates topic
+ * (aggregates and alert events as line protocol, which every InfluxDB node loads on its own) and the
+ * alerts topic (alert events as JSON, for notification). The job never talks to InfluxDB, so storage
+ * trouble cannot stop alert evaluation.
  *
- * <p>{@link #main} only loads the configuration and wires Kafka and InfluxDB; the pipeline itself
- * ({@link #build}) takes its source and sinks, so tests can hand it the same real connectors
- * pointed at local Kafka and InfluxDB.
+ * <p>{@link #main} only loads the configuration and wires Kafka; the pipeline itself ({@link #build})
+ * takes its source and sinks, so tests can hand it the same real connectors pointed at local Kafka.
  */
 public final class MetricsJob {
     public static final OutputTag<FieldValue> LATE_POINTS = new OutputTag<>("late-points") {};
 
     private final Source<ParsedRecord, ?, ?> source;
-    private final Sink<String> aggregateSink;
-    private final Sink<String> alertLineSink;
+    /** Aggregate and alert lines (line protocol) to the aggregates topic. */
+    private final Sink<String> lineSink;
     private final Sink<AlertEvent> alertKafkaSink;
     /** Null: malformed records are only counted. */
     private final Sink<MalformedRecord> malformedSink;
     private final JobConfig config;
 
-    public MetricsJob(JobConfig config, Source<ParsedRecord, ?, ?> source, Sink<String> aggregateSink,
-                      Sink<String> alertLineSink, Sink<AlertEvent> alertKafkaSink, Sink<MalformedRecord> malformedSink) {
+    public MetricsJob(JobConfig config, Source<ParsedRecord, ?, ?> source, Sink<String> lineSink,
+                      Sink<AlertEvent> alertKafkaSink, Sink<MalformedRecord> malformedSink) {
         this.config = config;
         this.source = source;
-        this.aggregateSink = aggregateSink;
-        this.alertLineSink = alertLineSink;
+        this.lineSink = lineSink;
         this.alertKafkaSink = alertKafkaSink;
         this.malformedSink = malformedSink;
     }
@@ -84,15 +85,24 @@ public final class MetricsJob {
         env.execute("metricstream-metrics");
     }
 
-    /** The job with real Kafka and InfluxDB connectors as configured. */
+    /** The job with real Kafka connectors as configured. */
     public static MetricsJob fromConfig(JobConfig cfg) {
         return fromConfig(cfg, metricsSource(cfg).build());
     }
 
-    /** The job with the given source and the configured Kafka and InfluxDB sinks (the benchmark bounds its source). */
+    /** The job with the given source and the configured Kafka sinks (the benchmark bounds its source). */
     public static MetricsJob fromConfig(JobConfig cfg, Source<ParsedRecord, ?, ?> source) {
         JobConfig.Kafka k = cfg.kafka;
         Properties security = k.securityProperties();
+        // At least once: each sink flushes its producer before a checkpoint completes, so what a
+        // checkpoint covers is on the topic; a replay after a restore repeats lines, which InfluxDB
+        // overwrites (same series, field set and timestamp).
+        KafkaSink<String> lines = KafkaSink.<String>builder()
+                .setBootstrapServers(k.bootstrapServers)
+                .setKafkaProducerConfig(producerProperties(security))
+                .setRecordSerializer(new LineRecordSerializer(k.aggregatesTopic))
+                .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                .build();
         KafkaSink<AlertEvent> alertKafka = KafkaSink.<AlertEvent>builder()
                 .setBootstrapServers(k.bootstrapServers)
                 .setKafkaProducerConfig(producerProperties(security))
@@ -105,10 +115,7 @@ public final class MetricsJob {
                 .setRecordSerializer(new MalformedRecordSerializer(k.malformedTopic))
                 .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
                 .build();
-        return new MetricsJob(cfg, source,
-                new InfluxSink(cfg.influx, cfg.influx.database),
-                new InfluxSink(cfg.influx, cfg.influx.alertsDatabase),
-                alertKafka, malformed);
+        return new MetricsJob(cfg, source, lines, alertKafka, malformed);
     }
 
     /** The metrics topic source as configured. */
@@ -125,7 +132,7 @@ public final class MetricsJob {
                 .setProperty("client.id.prefix", k.groupId);
     }
 
-    /** The pipeline: parse → per-series windows → InfluxDB; windows → alert rules → InfluxDB + Kafka. */
+    /** The pipeline: parse → per-series windows → aggregates topic; windows → alert rules → aggregates topic + alerts topic. */
     public void build(StreamExecutionEnvironment env) {
         JobConfig.Window w = config.window;
         JobConfig.Alerts a = config.alerts;
@@ -140,13 +147,12 @@ public final class MetricsJob {
 
         SingleOutputStreamOperator<WindowAggregate> aggregates = windowAggregates(points, w);
 
-        aggregates.map(WindowAggregate::toLineProtocol).name("aggregate-lines")
-                .sinkTo(aggregateSink).name("influx-aggregates").uid("influx-aggregates");
-
         SingleOutputStreamOperator<AlertEvent> alerts = alerts(aggregates, w, a);
 
-        alerts.map(AlertEvent::toLineProtocol).name("alert-lines")
-                .sinkTo(alertLineSink).name("influx-alerts").uid("influx-alerts");
+        // One topic holds exactly what an InfluxDB node stores, in InfluxDB's own format.
+        aggregates.map(WindowAggregate::toLineProtocol).name("aggregate-lines")
+                .union(alerts.map(AlertEvent::toLineProtocol).name("alert-lines"))
+                .sinkTo(lineSink).name("kafka-aggregates").uid("kafka-aggregates");
         alerts.sinkTo(alertKafkaSink).name("kafka-alerts").uid("kafka-alerts");
 
         // Set-aside data: counted always (malformedRecords, latePoints), kept when a topic is configured.
@@ -187,7 +193,7 @@ public final class MetricsJob {
         Configuration conf = new Configuration();
         conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, job.checkpointInterval);
         // Exactly-once barriers keep window state and Kafka offsets consistent on restore; the sinks
-        // on top are at-least-once (InfluxDB overwrites replays of the same point).
+        // on top are at-least-once (InfluxDB overwrites replays of the same point when it loads them).
         conf.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
         conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION, ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
         conf.set(CheckpointingOptions.MIN_PAUSE_BETWEEN_CHECKPOINTS, Duration.ofMillis(Math.min(job.checkpointInterval.toMillis() / 2, 5_000)));

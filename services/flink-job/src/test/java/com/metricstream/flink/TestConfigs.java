@@ -14,7 +14,6 @@ public final class TestConfigs {
         Map<String, Properties> groups = new HashMap<>();
         put(groups, "kafka.bootstrap.servers", "127.0.0.1:9092");
         put(groups, "kafka.auth.mode", "plaintext");
-        put(groups, "influx.endpoints", "http://127.0.0.1:8086");
         for (int i = 0; i + 1 < keyValues.length; i += 2) put(groups, keyValues[i], keyValues[i + 1]);
         return groups;
     }

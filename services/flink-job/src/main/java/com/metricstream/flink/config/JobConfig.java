@@ -1,7 +1,6 @@
 package com.metricstream.flink.config;
 
 import java.io.Serializable;
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,17 +18,15 @@ import java.util.Set;
 public final class JobConfig implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    public static final Set<String> GROUPS = Set.of("kafka", "influx", "window", "alerts", "job");
+    public static final Set<String> GROUPS = Set.of("kafka", "window", "alerts", "job");
 
     public final Kafka kafka;
-    public final Influx influx;
     public final Window window;
     public final Alerts alerts;
     public final Job job;
 
-    private JobConfig(Kafka kafka, Influx influx, Window window, Alerts alerts, Job job) {
+    private JobConfig(Kafka kafka, Window window, Alerts alerts, Job job) {
         this.kafka = kafka;
-        this.influx = influx;
         this.window = window;
         this.alerts = alerts;
         this.job = job;
@@ -43,6 +40,8 @@ public final class JobConfig implements Serializable {
         public String authMode;
         public String metricsTopic;
         public String alertsTopic;
+        /** Window aggregates and alert events as line protocol, one record per line (docs/wire-format.md). */
+        public String aggregatesTopic;
         /** Empty: malformed records are only counted; else they are also written to this topic. */
         public String malformedTopic;
         public String groupId;
@@ -67,25 +66,6 @@ public final class JobConfig implements Serializable {
             }
             return p;
         }
-    }
-
-    /** InfluxDB nodes, replication, databases and write batching. */
-    public static final class Influx implements Serializable {
-        private static final long serialVersionUID = 1L;
-        public List<String> endpoints;
-        public int replicationFactor;
-        public String database;
-        public String alertsDatabase;
-        public String retentionPolicy;
-        public String token;
-        public int batchSize;
-        public Duration flushInterval;
-        public int maxRetries;
-        public Duration retryInitialBackoff;
-        public Duration retryMaxBackoff;
-        public Duration requestTimeout;
-        public boolean gzip;
-        public boolean createDatabases;
     }
 
     /** Windowing and watermarks. */
@@ -115,6 +95,11 @@ public final class JobConfig implements Serializable {
 
     public static JobConfig fromPropertyGroups(Map<String, Properties> groups) {
         for (String g : groups.keySet()) {
+            if (g.equals("influx")) {
+                // The stack of an older version still sends it: say what replaced it rather than "unknown".
+                throw new ConfigException("property group influx is no longer read: the job writes aggregates and alerts to "
+                        + "kafka.aggregates.topic and each InfluxDB node loads them itself; remove the group");
+            }
             // groups the Managed Flink service itself reads (e.g. kinesis.analytics.flink.run.options)
             if (g.startsWith("kinesis.analytics.")) continue;
             if (!GROUPS.contains(g)) throw new ConfigException("unknown property group " + g + " (expected one of " + GROUPS + ")");
@@ -130,50 +115,17 @@ public final class JobConfig implements Serializable {
         kafka.authMode = k.oneOf("auth.mode", "iam", "iam", "tls", "plaintext");
         kafka.metricsTopic = topic(k, "metrics.topic", "metrics");
         kafka.alertsTopic = topic(k, "alerts.topic", "alerts");
+        kafka.aggregatesTopic = topic(k, "aggregates.topic", "aggregates");
         kafka.malformedTopic = k.has("malformed.topic") ? topic(k, "malformed.topic", null) : "";
         kafka.groupId = k.string("group.id", "metricstream-flink");
         kafka.startingOffsets = k.oneOf("starting.offsets", "committed", "committed", "earliest", "latest");
         if (kafka.metricsTopic.equals(kafka.alertsTopic)) {
             throw new ConfigException("kafka.alerts.topic (" + kafka.alertsTopic + ") must differ from kafka.metrics.topic");
         }
+        if (kafka.aggregatesTopic.equals(kafka.metricsTopic) || kafka.aggregatesTopic.equals(kafka.alertsTopic)) {
+            throw new ConfigException("kafka.aggregates.topic (" + kafka.aggregatesTopic + ") must differ from kafka.metrics.topic and kafka.alerts.topic");
+        }
         k.rejectUnknown();
-
-        PropertyGroup i = new PropertyGroup("influx", groups.get("influx"));
-        Influx influx = new Influx();
-        influx.endpoints = new ArrayList<>();
-        for (String e : i.list("endpoints", List.of())) {
-            URI u;
-            try {
-                u = URI.create(e);
-            } catch (IllegalArgumentException ex) {
-                throw new ConfigException("influx.endpoints: " + e + " is not a URL");
-            }
-            if (!("http".equals(u.getScheme()) || "https".equals(u.getScheme())) || u.getHost() == null) {
-                throw new ConfigException("influx.endpoints: " + e + " must be an http(s)://host:port URL");
-            }
-            String s = e.endsWith("/") ? e.substring(0, e.length() - 1) : e;
-            if (influx.endpoints.contains(s)) throw new ConfigException("influx.endpoints lists " + s + " twice");
-            influx.endpoints.add(s);
-        }
-        if (influx.endpoints.isEmpty()) throw new ConfigException("influx.endpoints is required (comma-separated http://host:8086 URLs)");
-        int n = influx.endpoints.size();
-        influx.replicationFactor = i.integer("replication.factor", Math.min(n, 3), 1, 100);
-        if (influx.replicationFactor > n) {
-            throw new ConfigException("influx.replication.factor (" + influx.replicationFactor + ") must be <= the number of influx.endpoints (" + n + ")");
-        }
-        influx.database = database(i, "database", "metrics");
-        influx.alertsDatabase = database(i, "alerts.database", influx.database);
-        influx.retentionPolicy = i.string("retention.policy", "");
-        influx.token = i.string("token", "");
-        influx.batchSize = i.integer("batch.size", 5000, 1, 1_000_000);
-        influx.flushInterval = i.duration("flush.interval", Duration.ofSeconds(1), Duration.ofMillis(10), Duration.ofMinutes(10));
-        influx.maxRetries = i.integer("max.retries", 8, 0, 100);
-        influx.retryInitialBackoff = i.duration("retry.initial.backoff", Duration.ofMillis(200), Duration.ofMillis(1), Duration.ofMinutes(1));
-        influx.retryMaxBackoff = i.duration("retry.max.backoff", Duration.ofSeconds(5), influx.retryInitialBackoff, Duration.ofMinutes(10));
-        influx.requestTimeout = i.duration("request.timeout", Duration.ofSeconds(10), Duration.ofMillis(100), Duration.ofMinutes(10));
-        influx.gzip = i.bool("gzip", true);
-        influx.createDatabases = i.bool("create.databases", true);
-        i.rejectUnknown();
 
         PropertyGroup w = new PropertyGroup("window", groups.get("window"));
         Window window = new Window();
@@ -196,7 +148,7 @@ public final class JobConfig implements Serializable {
         job.parallelism = j.integer("parallelism", 0, 0, 10_000);
         j.rejectUnknown();
 
-        return new JobConfig(kafka, influx, window, alerts, job);
+        return new JobConfig(kafka, window, alerts, job);
     }
 
     private static String topic(PropertyGroup g, String key, String dflt) {
@@ -207,19 +159,13 @@ public final class JobConfig implements Serializable {
         return t;
     }
 
-    private static String database(PropertyGroup g, String key, String dflt) {
-        String d = g.string(key, dflt);
-        if (!d.matches("[a-zA-Z0-9_.-]{1,255}")) throw new ConfigException(g.name(key) + " (" + d + ") is not a valid database name");
-        return d;
-    }
-
     // ---- alert rules ----------------------------------------------------------------------------
 
     private static final long MIN = 60_000L;
 
     /**
      * Built-in rules from the capacity reference's thresholds, for local runs: the deployed job gets
-     * every threshold and duration in its {@code alerts} property group from lib/monitoring/thresholds.ts,
+     * every threshold and duration in its {@code alerts} property group from lib/plan/thresholds.ts,
      * the same figures as the CloudWatch alarms, and ContractFixturesTest keeps these defaults equal to
      * them. Measurement and field names are Telegraf's where Telegraf has them (cpu.usage_active needs
      * {@code report_active = true} in Telegraf's cpu input); the service-level ones are ours and

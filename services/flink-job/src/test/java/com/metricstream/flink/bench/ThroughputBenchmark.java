@@ -1,6 +1,5 @@
 package com.metricstream.flink.bench;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.metricstream.flink.MetricsJob;
 import com.metricstream.flink.config.JobConfig;
 import com.metricstream.flink.it.LocalServices;
@@ -16,6 +15,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -28,7 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Points/s per parallel slot of the whole job on the MiniCluster: bounded Kafka source over a
- * pre-filled topic of the local broker → parse → 1-minute windows → alert rules → real InfluxDB
+ * pre-filled topic of the local broker → parse → 1-minute windows → alert rules → the aggregates topic
  * and Kafka sinks, checkpointing on. Not part of the test suites: run by scripts/flink/benchmark.sh.
  *
  * <p>System properties: bench.series (default 5000), bench.minutes (20), bench.interval.s (10),
@@ -84,8 +84,9 @@ class ThroughputBenchmark {
     }
 
     private String run(String topic, long points, int series, int minutes, int parallelism, boolean warmup) throws Exception {
-        String db = LocalServices.unique("bench_db");
-        JobConfig cfg = config(topic, db);
+        String aggregates = LocalServices.unique("bench-aggregates");
+        LocalServices.createTopics(parallelism, aggregates);
+        JobConfig cfg = config(topic, aggregates);
         Configuration conf = MetricsJob.localEnvironment(cfg.job);
         conf.set(PipelineOptions.GENERIC_TYPES, false);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
@@ -97,9 +98,11 @@ class ThroughputBenchmark {
         double net = result.getNetRuntime() / 1000.0;
 
         // every point was aggregated: the window counts add up to the points read
-        JsonNode sum = LocalServices.query(LocalServices.INFLUX, db, "SELECT sum(usage_active_count) FROM cpu");
-        long counted = sum.path(0).path("values").path(0).path(1).asLong();
-        LocalServices.dropDatabase(LocalServices.INFLUX, db);
+        long counted = 0;
+        for (var point : LocalServices.points(LocalServices.readAll(aggregates, Duration.ofMinutes(2))).getOrDefault("cpu", Map.of()).values()) {
+            counted += point.get("usage_active_count").asLong();
+        }
+        LocalServices.deleteTopics(aggregates);
         assertThat(counted).isEqualTo(points);
 
         String line = String.format((warmup ? "bench: (warm-up) " : "bench: ") + "parallelism %d: %,d points (2 fields, %,d series, %d one-minute windows) in %.1f s job runtime"
@@ -109,7 +112,7 @@ class ThroughputBenchmark {
         return line;
     }
 
-    private static JobConfig config(String topic, String db) {
+    private static JobConfig config(String topic, String aggregates) {
         Map<String, String> kv = new HashMap<>();
         kv.put("kafka.bootstrap.servers", LocalServices.KAFKA);
         kv.put("kafka.auth.mode", "plaintext");
@@ -117,8 +120,7 @@ class ThroughputBenchmark {
         kv.put("kafka.alerts.topic", topic + "-alerts");
         kv.put("kafka.group.id", LocalServices.unique("bench"));
         kv.put("kafka.starting.offsets", "earliest");
-        kv.put("influx.endpoints", LocalServices.INFLUX);
-        kv.put("influx.database", db);
+        kv.put("kafka.aggregates.topic", aggregates);
         kv.put("job.checkpoint.interval", "10 s");
         Map<String, Properties> groups = new HashMap<>();
         kv.forEach((k, v) -> {

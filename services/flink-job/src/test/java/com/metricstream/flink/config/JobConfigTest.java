@@ -20,18 +20,13 @@ class JobConfigTest {
 
     @Test
     void defaults() {
-        JobConfig c = TestConfigs.config("influx.endpoints", "http://a:8086,http://b:8086,http://c:8086,http://d:8086");
+        JobConfig c = TestConfigs.config();
         assertThat(c.kafka.metricsTopic).isEqualTo("metrics");
         assertThat(c.kafka.alertsTopic).isEqualTo("alerts");
+        assertThat(c.kafka.aggregatesTopic).isEqualTo("aggregates");
         assertThat(c.kafka.malformedTopic).isEmpty();
         assertThat(c.kafka.groupId).isEqualTo("metricstream-flink");
         assertThat(c.kafka.startingOffsets).isEqualTo("committed");
-        assertThat(c.influx.replicationFactor).isEqualTo(3);
-        assertThat(c.influx.database).isEqualTo("metrics");
-        assertThat(c.influx.alertsDatabase).isEqualTo("metrics");
-        assertThat(c.influx.batchSize).isEqualTo(5000);
-        assertThat(c.influx.flushInterval).isEqualTo(Duration.ofSeconds(1));
-        assertThat(c.influx.gzip).isTrue();
         assertThat(c.window.size).isEqualTo(Duration.ofMinutes(1));
         assertThat(c.window.allowedLateness).isEqualTo(Duration.ofMinutes(1));
         assertThat(c.window.outOfOrderness).isEqualTo(Duration.ofSeconds(10));
@@ -89,15 +84,9 @@ class JobConfigTest {
             "kafka.alerts.topic|metrics|kafka.alerts.topic (metrics) must differ from kafka.metrics.topic",
             "kafka.starting.offsets|middle|kafka.starting.offsets (middle) must be one of",
             "kafka.bootstrap.server|x:1|unknown properties [kafka.bootstrap.server]",
-            "influx.endpoints|NULL|influx.endpoints is required",
-            "influx.endpoints|ftp://x:1|influx.endpoints: ftp://x:1 must be an http(s)://host:port URL",
-            "influx.endpoints|http://a:1,http://a:1|influx.endpoints lists http://a:1 twice",
-            "influx.replication.factor|2|influx.replication.factor (2) must be <= the number of influx.endpoints (1)",
-            "influx.replication.factor|0|influx.replication.factor (0) must be between 1 and 100",
-            "influx.batch.size|many|influx.batch.size (many) is not an integer",
-            "influx.gzip|yes|influx.gzip (yes) must be true or false",
-            "influx.database|a b|influx.database (a b) is not a valid database name",
-            "influx.flush.interval|soon|influx.flush.interval (soon) is not a duration",
+            "kafka.aggregates.topic|alerts|kafka.aggregates.topic (alerts) must differ from kafka.metrics.topic and kafka.alerts.topic",
+            "kafka.aggregates.topic|metrics|kafka.aggregates.topic (metrics) must differ",
+            "kafka.aggregates.topic|a/b|kafka.aggregates.topic (a/b) is not a valid Kafka topic name",
             "window.size|0 s|window.size (0 s) must be between 1 s and 1 d",
             "window.allowed.lateness|-1 s|window.allowed.lateness (-1 s) is not a duration",
             "window.idleness|10 ms|window.idleness (10 ms) must be between 100 ms",
@@ -130,6 +119,19 @@ class JobConfigTest {
     }
 
     @Test
+    void theRetiredInfluxGroupIsRejectedSayingWhatReplacedIt() {
+        // the job no longer writes to InfluxDB: endpoints given to it would silently do nothing
+        Map<String, Properties> g = TestConfigs.groups();
+        Properties influx = new Properties();
+        influx.setProperty("endpoints", "http://10.0.0.1:8086");
+        g.put("influx", influx);
+        assertThatThrownBy(() -> JobConfig.fromPropertyGroups(g))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("property group influx is no longer read")
+                .hasMessageContaining("kafka.aggregates.topic");
+    }
+
+    @Test
     void groupsOfTheManagedFlinkServiceItselfAreIgnored() {
         Map<String, Properties> g = TestConfigs.groups();
         Properties run = new Properties();
@@ -141,8 +143,7 @@ class JobConfigTest {
     @Test
     void loadsTheManagedFlinkJsonFormatFromAFileAndArgumentsOverrideIt(@TempDir Path dir) throws Exception {
         Path f = dir.resolve("app.json");
-        Files.writeString(f, "[{\"PropertyGroupId\":\"kafka\",\"PropertyMap\":{\"bootstrap.servers\":\"b-1:9098,b-2:9098\",\"metrics.topic\":\"m\"}},"
-                + "{\"PropertyGroupId\":\"influx\",\"PropertyMap\":{\"endpoints\":\"http://10.0.0.1:8086\"}},"
+        Files.writeString(f, "[{\"PropertyGroupId\":\"kafka\",\"PropertyMap\":{\"bootstrap.servers\":\"b-1:9098,b-2:9098\",\"metrics.topic\":\"m\",\"aggregates.topic\":\"agg\"}},"
                 + "{\"PropertyGroupId\":\"window\",\"PropertyMap\":{\"size\":\"5 min\"}}]");
         ConfigLoader.Loaded l = ConfigLoader.load(new String[] {"--config", f.toString(), "--window.allowed.lateness", "10 s"});
         assertThat(l.managedFlink()).isFalse();
@@ -151,16 +152,16 @@ class JobConfigTest {
         assertThat(l.config().kafka.metricsTopic).isEqualTo("m");
         assertThat(l.config().window.size).isEqualTo(Duration.ofMinutes(5));
         assertThat(l.config().window.allowedLateness).isEqualTo(Duration.ofSeconds(10));
-        assertThat(l.config().influx.endpoints).isEqualTo(List.of("http://10.0.0.1:8086"));
+        assertThat(l.config().kafka.aggregatesTopic).isEqualTo("agg");
     }
 
     @Test
     void withoutAConfigFileArgumentsAloneConfigureALocalRun() throws Exception {
         // off AWS there is no runtime properties file: only the arguments count
         ConfigLoader.Loaded l = ConfigLoader.load(new String[] {
-                "--kafka.bootstrap.servers", "127.0.0.1:9092", "--kafka.auth.mode", "plaintext", "--influx.endpoints", "http://127.0.0.1:8086"});
+                "--kafka.bootstrap.servers", "127.0.0.1:9092", "--kafka.auth.mode", "plaintext", "--kafka.aggregates.topic", "agg-local"});
         assertThat(l.managedFlink()).isFalse();
-        assertThat(l.config().influx.endpoints).containsExactly("http://127.0.0.1:8086");
+        assertThat(l.config().kafka.aggregatesTopic).isEqualTo("agg-local");
         assertThatThrownBy(() -> ConfigLoader.load(new String[0])).hasMessage("kafka.bootstrap.servers is required");
     }
 

@@ -33,9 +33,8 @@ class ContractFixturesTest {
         JobConfig c = load(env);
         assertThat(c.kafka.authMode).isEqualTo("iam");
         assertThat(c.kafka.bootstrapServers.split(",")).allMatch(b -> b.endsWith(":9098"));
-        assertThat(c.influx.endpoints).hasSizeGreaterThanOrEqualTo(c.influx.replicationFactor);
-        // The nodes create the database at boot; the job must not.
-        assertThat(c.influx.createDatabases).isFalse();
+        // The stack names the job's output topic (the InfluxDB nodes load it); no influx group is sent.
+        assertThat(c.kafka.aggregatesTopic).isEqualTo("aggregates");
     }
 
     @ParameterizedTest

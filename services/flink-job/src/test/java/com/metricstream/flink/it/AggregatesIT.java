@@ -1,9 +1,11 @@
 package com.metricstream.flink.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,11 +13,14 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Records produced to Kafka come out of InfluxDB as the right per-series window aggregates. */
+/**
+ * Records produced to the metrics topic come out on the aggregates topic as the right per-series
+ * window aggregates: one record per line, keyed by its series, each line exactly once in a clean run.
+ */
 class AggregatesIT extends JobITBase {
 
     @Test
-    void pointsBecomeOneMinuteAggregatesInInfluxDb() throws Exception {
+    void pointsBecomeOneMinuteAggregatesOnTheAggregatesTopic() throws Exception {
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
         Map<String, String> web1 = Map.of("host", "web-1", "cpu", "cpu-total");
         // minute 0: 10, 30, 20 (the last by event time is 20, though 30 is produced last)
@@ -32,10 +37,30 @@ class AggregatesIT extends JobITBase {
 
         start(config());
 
-        LocalServices.await("two cpu windows in InfluxDB", Duration.ofSeconds(60),
-                () -> windows("cpu", "").size() == 2 && windows("mem", "").size() == 1);
+        LocalServices.await("two cpu windows, a mem window and its alert", Duration.ofSeconds(60),
+                () -> windows("cpu").size() == 2 && windows("mem").size() == 1 && windows("alerts").size() == 1);
 
-        Map<Long, Map<String, JsonNode>> cpu = windows("cpu", "");
+        // exactly one line per series, field and window (usage_active and procs in minute 0, usage_active
+        // in minute 1, used_percent of mem) and the memory warning db 1's 81.5 % fires (> 80 %) at the
+        // end of its window; each record one line keyed by its series key
+        List<ConsumerRecord<byte[], byte[]>> got = aggregateRecords();
+        List<String> lines = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> r : got) {
+            String line = new String(r.value(), StandardCharsets.UTF_8);
+            assertThat(line).doesNotContain("\n");
+            String key = new String(r.key(), StandardCharsets.UTF_8);
+            assertThat(line).startsWith(key + " ");
+            String fields = line.substring(key.length() + 1);
+            lines.add(key + " " + fields.substring(0, fields.indexOf('=')) + " " + line.substring(line.lastIndexOf(' ') + 1));
+        }
+        assertThat(lines).containsExactlyInAnyOrder(
+                "cpu,cpu=cpu-total,host=web-1 usage_active_count " + T0,
+                "cpu,cpu=cpu-total,host=web-1 procs_count " + T0,
+                "cpu,cpu=cpu-total,host=web-1 usage_active_count " + (T0 + MIN),
+                "mem,host=db\\ 1 used_percent_count " + T0,
+                "alerts,host=db\\ 1,rule=memory,severity=warning,state=firing value " + (T0 + MIN));
+
+        Map<Long, Map<String, JsonNode>> cpu = windows("cpu");
         Map<String, JsonNode> m0 = cpu.get(T0);
         assertThat(m0.get("host").asText()).isEqualTo("web-1");
         assertThat(m0.get("cpu").asText()).isEqualTo("cpu-total");
@@ -56,7 +81,7 @@ class AggregatesIT extends JobITBase {
         JsonNode noProcs = m1.get("procs_count");
         assertThat(noProcs == null || noProcs.isNull()).as("no procs field in minute 1").isTrue();
 
-        Map<String, JsonNode> mem = windows("mem", "").get(T0);
+        Map<String, JsonNode> mem = windows("mem").get(T0);
         assertThat(mem.get("host").asText()).isEqualTo("db 1");
         assertThat(mem.get("used_percent_last").asDouble()).isEqualTo(81.5);
     }

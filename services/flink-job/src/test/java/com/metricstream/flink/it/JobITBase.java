@@ -13,6 +13,7 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,11 +21,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The job on a Flink MiniCluster (1 task manager, 2 slots, parallelism 2) against the real local
- * Kafka and InfluxDB. Each test gets its own topics (2 partitions), consumer group and database.
+ * Kafka, and no InfluxDB at all: the job's output is the aggregates and alerts topics. Each test
+ * gets its own topics (2 partitions) and consumer group.
  */
 abstract class JobITBase {
     static final int PARALLELISM = 2;
@@ -40,9 +43,8 @@ abstract class JobITBase {
     String metricsTopic;
     String alertsTopic;
     String malformedTopic;
+    String aggregatesTopic;
     String group;
-    String database;
-    String influxUrl = LocalServices.INFLUX;
     final List<JobClient> jobs = new ArrayList<>();
 
     @BeforeEach
@@ -50,13 +52,13 @@ abstract class JobITBase {
         metricsTopic = LocalServices.unique("it-metrics");
         alertsTopic = LocalServices.unique("it-alerts");
         malformedTopic = LocalServices.unique("it-malformed");
+        aggregatesTopic = LocalServices.unique("it-aggregates");
         group = LocalServices.unique("it-group");
-        database = LocalServices.unique("it_db");
-        LocalServices.createTopics(PARTITIONS, metricsTopic, alertsTopic, malformedTopic);
+        LocalServices.createTopics(PARTITIONS, metricsTopic, alertsTopic, malformedTopic, aggregatesTopic);
     }
 
     @AfterEach
-    void cancelJobsAndDropDatabase() {
+    void cancelJobsAndDeleteTopics() {
         for (JobClient j : jobs) {
             try {
                 j.cancel().get(30, TimeUnit.SECONDS);
@@ -64,7 +66,7 @@ abstract class JobITBase {
                 // already finished or cancelled
             }
         }
-        LocalServices.dropDatabase(influxUrl, database);
+        LocalServices.deleteTopics(metricsTopic, alertsTopic, malformedTopic, aggregatesTopic);
     }
 
     /** The configuration of the job under test; {@code extra} are group.key, value pairs. */
@@ -77,9 +79,7 @@ abstract class JobITBase {
         kv.put("kafka.malformed.topic", malformedTopic);
         kv.put("kafka.group.id", group);
         kv.put("kafka.starting.offsets", "earliest");
-        kv.put("influx.endpoints", influxUrl);
-        kv.put("influx.database", database);
-        kv.put("influx.flush.interval", "200 ms");
+        kv.put("kafka.aggregates.topic", aggregatesTopic);
         kv.put("window.size", "1 min");
         kv.put("window.out.of.orderness", "1 s");
         // The tests move every partition's watermark explicitly (ticks); a long idleness keeps a
@@ -115,12 +115,16 @@ abstract class JobITBase {
         return start(cfg, new Configuration());
     }
 
-    /** Aggregate rows of a measurement, by window start (ms). */
-    Map<Long, Map<String, JsonNode>> windows(String measurement, String where) throws Exception {
-        Map<Long, Map<String, JsonNode>> out = new java.util.TreeMap<>();
-        for (Map<String, JsonNode> row : LocalServices.rows(influxUrl, database,
-                "SELECT * FROM \"" + measurement + "\"" + (where.isEmpty() ? "" : " WHERE " + where))) {
-            out.put(row.get("time").asLong(), row);
+    /** Lines on the aggregates topic now. */
+    List<ConsumerRecord<byte[], byte[]>> aggregateRecords() {
+        return LocalServices.readAll(aggregatesTopic, Duration.ofSeconds(30));
+    }
+
+    /** The points of a measurement as an InfluxDB node loading the aggregates topic would hold them, by time (ms). */
+    Map<Long, Map<String, JsonNode>> windows(String measurement) {
+        Map<Long, Map<String, JsonNode>> out = new TreeMap<>();
+        for (Map<String, JsonNode> row : LocalServices.points(aggregateRecords()).getOrDefault(measurement, Map.of()).values()) {
+            if (out.put(row.get("time").asLong(), row) != null) throw new AssertionError("two series of " + measurement + " at one time; use points()");
         }
         return out;
     }

@@ -39,9 +39,10 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The real local Kafka broker and InfluxDB the integration tests run against (started by
- * scripts/flink/test-integration.sh through scripts/kafka and scripts/influx), and small bounded
- * helpers: produce wire-format records, read topics, query InfluxDB, wait with a deadline.
+ * The real local Kafka broker the integration tests run against (started by
+ * scripts/flink/test-integration.sh through scripts/kafka), and small bounded helpers: produce
+ * wire-format records, read topics, read the aggregates topic as InfluxDB would store it, wait with
+ * a deadline. (The benchmark also queries the local InfluxDB.)
  */
 public final class LocalServices {
     public static final String KAFKA = System.getenv().getOrDefault("KAFKA_BOOTSTRAP", "127.0.0.1:9092");
@@ -90,6 +91,15 @@ public final class LocalServices {
             List<NewTopic> t = new ArrayList<>();
             for (String name : topics) t.add(new NewTopic(name, partitions, (short) 1));
             a.createTopics(t).all().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Best effort: the shared broker keeps no topics of finished tests. */
+    public static void deleteTopics(String... topics) {
+        try (Admin a = admin()) {
+            a.deleteTopics(List.of(topics)).all().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            // left for the broker's retention
         }
     }
 
@@ -192,6 +202,89 @@ public final class LocalServices {
             }
             return true;
         }
+    }
+
+    /** Every record on the topic now (from the start to the end offsets read at the call), bounded in time. */
+    public static List<ConsumerRecord<byte[], byte[]>> readAll(String topic, Duration timeout) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA);
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p)) {
+            List<TopicPartition> parts = new ArrayList<>();
+            c.partitionsFor(topic, timeout).forEach(i -> parts.add(new TopicPartition(topic, i.partition())));
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            Map<TopicPartition, Long> end = c.endOffsets(parts, timeout);
+            while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
+                if (System.nanoTime() > deadline) throw new AssertionError("reading " + topic + " took longer than " + timeout);
+                c.poll(Duration.ofMillis(200)).forEach(out::add);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The points of line-protocol records as InfluxDB stores them: lines of one series and timestamp
+     * merge into one point (later fields overwrite earlier ones), as a replay would. Keys: the
+     * measurement, then series key + " " + time; columns as InfluxDB returns them (tags, fields, "time").
+     */
+    public static Map<String, Map<String, Map<String, JsonNode>>> points(List<ConsumerRecord<byte[], byte[]>> records) {
+        Map<String, Map<String, Map<String, JsonNode>>> out = new TreeMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+            for (String line : new String(r.value(), StandardCharsets.UTF_8).split("\n")) {
+                if (line.isBlank()) continue;
+                List<String> parts = splitUnescaped(line, ' ');
+                if (parts.size() != 3) throw new AssertionError("not a line-protocol line with a timestamp: " + line);
+                List<String> key = splitUnescaped(parts.get(0), ',');
+                Map<String, JsonNode> point = out.computeIfAbsent(unescape(key.get(0)), m -> new TreeMap<>())
+                        .computeIfAbsent(parts.get(0) + " " + parts.get(2), k -> new HashMap<>());
+                for (String tag : key.subList(1, key.size())) {
+                    List<String> kv = splitUnescaped(tag, '=');
+                    point.put(unescape(kv.get(0)), JSON.getNodeFactory().textNode(unescape(kv.get(1))));
+                }
+                for (String field : splitUnescaped(parts.get(1), ',')) {
+                    List<String> kv = splitUnescaped(field, '=');
+                    String v = kv.get(1);
+                    JsonNode value = v.startsWith("\"") ? JSON.getNodeFactory().textNode(v.substring(1, v.length() - 1).replace("\\\"", "\"").replace("\\\\", "\\"))
+                            : v.endsWith("i") ? JSON.getNodeFactory().numberNode(Long.parseLong(v.substring(0, v.length() - 1)))
+                            : JSON.getNodeFactory().numberNode(Double.parseDouble(v));
+                    point.put(unescape(kv.get(0)), value);
+                }
+                point.put("time", JSON.getNodeFactory().numberNode(Long.parseLong(parts.get(2))));
+            }
+        }
+        return out;
+    }
+
+    /** Splits at {@code sep} outside double quotes and not escaped by a backslash (escapes kept). */
+    private static List<String> splitUnescaped(String s, char sep) {
+        List<String> out = new ArrayList<>();
+        StringBuilder cur = new StringBuilder();
+        boolean quoted = false;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '\\' && i + 1 < s.length()) {
+                cur.append(c).append(s.charAt(++i));
+                continue;
+            }
+            if (c == '"') quoted = !quoted;
+            if (c == sep && !quoted) {
+                out.add(cur.toString());
+                cur.setLength(0);
+                continue;
+            }
+            cur.append(c);
+        }
+        out.add(cur.toString());
+        return out;
+    }
+
+    private static String unescape(String s) {
+        return s.replaceAll("\\\\([ ,=])", "$1");
     }
 
     // ---- InfluxDB ----------------------------------------------------------------------------

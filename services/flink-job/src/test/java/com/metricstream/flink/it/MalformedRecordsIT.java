@@ -38,9 +38,9 @@ class MalformedRecordsIT extends JobITBase {
 
         JobClient job = start(config());
 
-        LocalServices.await("the disk window in InfluxDB", Duration.ofSeconds(60), () -> windows("disk", "").size() == 1);
-        assertThat(windows("disk", "").get(T0).get("used_percent_count").asLong()).isEqualTo(10);
-        assertThat(windows("disk", "").get(T0).get("used_percent_max").asDouble()).isEqualTo(59.0);
+        LocalServices.await("the disk window", Duration.ofSeconds(60), () -> windows("disk").size() == 1);
+        assertThat(windows("disk").get(T0).get("used_percent_count").asLong()).isEqualTo(10);
+        assertThat(windows("disk").get(T0).get("used_percent_max").asDouble()).isEqualTo(59.0);
 
         List<ConsumerRecord<byte[], byte[]>> dead = LocalServices.read(malformedTopic, bad.size(), Duration.ofSeconds(30));
         assertThat(dead.stream().map(r -> new String(r.value(), StandardCharsets.UTF_8)).collect(Collectors.toList()))
@@ -55,7 +55,7 @@ class MalformedRecordsIT extends JobITBase {
         LocalServices.send(List.of(LocalServices.raw(metricsTopic, 0, null, "\u0000\u0001garbage")));
         LocalServices.send(List.of(LocalServices.point(metricsTopic, 0, "disk", Map.of("host", "h", "path", "/"), Map.of("used_percent", 70.0), T0 + 3 * MIN)));
         LocalServices.send(LocalServices.ticks(metricsTopic, PARTITIONS, T0 + 5 * MIN));
-        LocalServices.await("the second disk window", Duration.ofSeconds(60), () -> windows("disk", "").size() == 2);
+        LocalServices.await("the second disk window", Duration.ofSeconds(60), () -> windows("disk").size() == 2);
         assertThat(job.getJobStatus().get(10, TimeUnit.SECONDS)).isEqualTo(JobStatus.RUNNING);
     }
 }

@@ -53,7 +53,7 @@ class RestoreFromCheckpointIT extends JobITBase {
         LocalServices.await("a checkpoint covering the first points", Duration.ofSeconds(60),
                 () -> LocalServices.groupCaughtUp(group, metricsTopic));
         first.cancel().get(30, TimeUnit.SECONDS);
-        assertThat(windows("load", "")).as("minute 0 has not fired before the cancel").isEmpty();
+        assertThat(windows("load")).as("minute 0 has not fired before the cancel").isEmpty();
 
         Path latest = latestCheckpoint(checkpoints.resolve(first.getJobID().toHexString()));
 
@@ -65,8 +65,8 @@ class RestoreFromCheckpointIT extends JobITBase {
         restore.set(StateRecoveryOptions.SAVEPOINT_PATH, latest.toUri().toString());
         start(cfg, restore);
 
-        LocalServices.await("minutes 0 and 1 in InfluxDB", Duration.ofSeconds(60), () -> windows("load", "").size() == 2);
-        var load = windows("load", "");
+        LocalServices.await("minutes 0 and 1", Duration.ofSeconds(60), () -> windows("load").size() == 2);
+        var load = windows("load");
         assertThat(load.get(T0).get("load1_count").asLong()).isEqualTo(10);
         assertThat(load.get(T0).get("load1_sum").asDouble()).isEqualTo(55.0);
         assertThat(load.get(T0).get("load1_min").asDouble()).isEqualTo(1.0);

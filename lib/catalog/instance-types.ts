@@ -30,6 +30,22 @@ export const EC2_INSTANCE_TYPES: Readonly<Record<string, Ec2InstanceType>> = {
   'i4i.large': { vcpus: 2, memoryGiB: 16, instanceStoreGB: 468, architecture: 'x86_64' },
   'i4i.xlarge': { vcpus: 4, memoryGiB: 32, instanceStoreGB: 937, architecture: 'x86_64' },
   'i4i.2xlarge': { vcpus: 8, memoryGiB: 64, instanceStoreGB: 1875, architecture: 'x86_64' },
+  // Burstable, for the Grafana server (the reference's t3.medium).
+  't3.medium': { vcpus: 2, memoryGiB: 4, instanceStoreGB: 0, architecture: 'x86_64' },
+};
+
+export interface RdsInstanceClass {
+  readonly vcpus: number;
+  readonly memoryGiB: number;
+}
+
+/**
+ * RDS PostgreSQL classes Grafana's metadata database may use (the reference: db.t3.small).
+ * @see https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Concepts.DBInstanceClass.Summary.html
+ */
+export const RDS_INSTANCE_CLASSES: Readonly<Record<string, RdsInstanceClass>> = {
+  'db.t3.small': { vcpus: 2, memoryGiB: 2 },
+  'db.t3.medium': { vcpus: 2, memoryGiB: 4 },
 };
 
 export interface MskBrokerType {
