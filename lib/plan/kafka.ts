@@ -83,6 +83,8 @@ export interface KafkaBrokersPlan {
   readonly retentionHours: number;
   readonly aggregates: AggregatesTopicPlan;
   readonly storagePerBrokerGiB: number;
+  /** Of retainedBytesPerBroker, the aggregates topic's share (the rest is the metrics topic's). */
+  readonly retainedAggregatesBytesPerBroker: number;
   /** Retained bytes on one broker at full retention (metrics and aggregates topics). */
   readonly retainedBytesPerBroker: number;
   readonly azLoss: AzLossPlan;
@@ -166,7 +168,8 @@ export function planKafkaBrokers(config: CapacityConfig, workload: WorkloadPlan,
 
   const producedBytesPerSecond = workload.peakMetricsPerSecond * kafka.storedBytesPerRecord.value;
   const aggregates = planAggregatesTopic(config, influx);
-  const retainedBytes = producedBytesPerSecond * kafka.retentionHours * SECONDS_PER_HOUR + aggregates.bytesPerSecond * aggregates.retentionHours * SECONDS_PER_HOUR;
+  const retainedAggregatesBytes = aggregates.bytesPerSecond * aggregates.retentionHours * SECONDS_PER_HOUR;
+  const retainedBytes = producedBytesPerSecond * kafka.retentionHours * SECONDS_PER_HOUR + retainedAggregatesBytes;
   const retainedBytesPerBroker = (retainedBytes * kafka.replicationFactor) / brokers;
   const storagePerBrokerGiB = Math.max(
     MSK_MIN_STORAGE_GIB,
@@ -193,6 +196,7 @@ export function planKafkaBrokers(config: CapacityConfig, workload: WorkloadPlan,
     aggregates,
     storagePerBrokerGiB,
     retainedBytesPerBroker,
+    retainedAggregatesBytesPerBroker: (retainedAggregatesBytes * kafka.replicationFactor) / brokers,
     azLoss,
   };
 }

@@ -60,7 +60,7 @@ export const items = {
     assumption: 'always on, 730 h a month',
   }),
   mskBrokers: (brokerType: string, count: number): BillableItem => ({ tier: 'kafka', resource: 'MSK brokers', type: brokerType, count, quantityPerUnit: HOURS_PER_MONTH, priceKey: priceKeys.mskBroker(brokerType), assumption: 'always on, 730 h a month' }),
-  mskStorage: (brokers: number, perBrokerGiB: number): BillableItem => ({ tier: 'kafka', resource: 'MSK broker storage', type: 'gp2', count: brokers, quantityPerUnit: perBrokerGiB, priceKey: priceKeys.mskStorage, assumption: `${perBrokerGiB} GiB provisioned per broker` }),
+  mskStorage: (brokers: number, perBrokerGiB: number, why = ''): BillableItem => ({ tier: 'kafka', resource: 'MSK broker storage', type: 'gp2', count: brokers, quantityPerUnit: perBrokerGiB, priceKey: priceKeys.mskStorage, assumption: `${perBrokerGiB} GiB provisioned per broker${why}` }),
   flinkKpus: (billedKpus: number): BillableItem => ({ tier: 'flink', resource: 'Flink KPUs (incl. orchestration)', type: 'KPU', count: billedKpus, quantityPerUnit: HOURS_PER_MONTH, priceKey: priceKeys.flinkKpu, assumption: 'parallelism / parallelism per KPU, + 1 orchestration KPU, all month' }),
   flinkRunningStorage: (kpus: number): BillableItem => ({ tier: 'flink', resource: 'Flink running storage', type: 'running-storage', count: kpus, quantityPerUnit: RUNNING_STORAGE_GB_PER_KPU, priceKey: priceKeys.flinkRunningStorage, assumption: `${RUNNING_STORAGE_GB_PER_KPU} GB per KPU` }),
   interfaceEndpoints: (endpointAzs: number): BillableItem => ({
@@ -140,6 +140,14 @@ export const items = {
 };
 
 /** The resources the plan asks the stacks for. */
+/** What fills the brokers' volumes: each topic's retained GB per broker, and the target fill. */
+function mskStorageWhy(plan: CapacityPlan): string {
+  const k = plan.kafka;
+  const gb = (bytes: number) => Math.round(bytes / 1e9).toLocaleString('en-US');
+  const points = k.retainedBytesPerBroker - k.retainedAggregatesBytesPerBroker;
+  return `: ${gb(points)} GB of points (${k.retentionHours} h) + ${gb(k.retainedAggregatesBytesPerBroker)} GB of the aggregates topic (${k.aggregates.retentionHours} h) per broker at RF ${k.replicationFactor}, filled to at most the storage target`;
+}
+
 export function resourceItemsFromPlan(plan: CapacityPlan, pricing: PricingModel = plan.pricing): BillableItem[] {
   const term = ec2Term(pricing);
   const { ingest, kafka, flink, influx } = plan;
@@ -149,7 +157,7 @@ export function resourceItemsFromPlan(plan: CapacityPlan, pricing: PricingModel 
     items.ebsVolumes('ingest', ingest.desiredInstances, ingest.volumeGiB),
     items.loadBalancers(1),
     items.mskBrokers(kafka.brokerInstanceType, kafka.brokers),
-    items.mskStorage(kafka.brokers, kafka.storagePerBrokerGiB),
+    items.mskStorage(kafka.brokers, kafka.storagePerBrokerGiB, mskStorageWhy(plan)),
     items.flinkKpus(flink.billedKpus),
     items.flinkRunningStorage(flink.kpus),
     items.ec2Instances('influx', influx.instanceType, influx.nodeCount, term),
