@@ -35,7 +35,9 @@ class AggregatesIT extends JobITBase {
         LocalServices.send(records);
         LocalServices.send(LocalServices.ticks(metricsTopic, PARTITIONS, T0 + 3 * MIN));
 
-        start(config());
+        // The memory rule without its 5-minute "for" (the deployed default, as the CloudWatch alarms):
+        // this test is about one window's aggregates and the alert line they give.
+        start(config("alerts.rule.memory.warning.for", "0 s", "alerts.rule.memory.critical.for", "0 s"));
 
         LocalServices.await("two cpu windows, a mem window and its alert", Duration.ofSeconds(60),
                 () -> windows("cpu").size() == 2 && windows("mem").size() == 1 && windows("alerts").size() == 1);
