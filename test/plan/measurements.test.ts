@@ -25,7 +25,7 @@ describe.each(ENVIRONMENT_NAMES)('%s: every capacity stands on a measurement', (
     // A throughput may be planned below what we measured (a margin), never above; a size the other way.
     if (entry.kind === 'throughput') expect({ planned: capacity.value, atMostMeasured: capacity.value <= measured, measured }).toMatchObject({ atMostMeasured: true });
     else expect({ planned: capacity.value, atLeastMeasured: capacity.value >= measured, measured }).toMatchObject({ atLeastMeasured: true });
-    expect(capacity.measured.command).toMatch(/^(npm run |bash )/);
+    expect(capacity.measured.command).toMatch(/^(taskset -c \d+ )?(npm run |bash )/); // pinned to a core where the figure is per vCPU
     expect(capacity.measured.date).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     expect(capacity.measured.machine.length).toBeGreaterThan(10);
     expect(capacity.source.length).toBeGreaterThan(10);
@@ -42,8 +42,8 @@ test('per-vcpu measurements scale with the planned type’s vCPUs, each a hypert
 });
 
 test('a Flink slot gets the KPU’s one vCPU (a hyperthread), shared by the slots of the KPU', () => {
-  expect(translateMeasurement(MEASURED.flinkSlot)).toBeCloseTo(30_800 * 0.6, 6);
-  expect(translateMeasurement(MEASURED.flinkSlot, undefined, 2)).toBeCloseTo(30_800 * 0.6 / 2, 6);
+  expect(translateMeasurement(MEASURED.flinkSlot)).toBeCloseTo(41_548 * 0.6, 6);
+  expect(translateMeasurement(MEASURED.flinkSlot, undefined, 2)).toBeCloseTo(41_548 * 0.6 / 2, 6);
 });
 
 test('ingest is planned at the ASG’s scale-out CPU, not at saturation', () => {
@@ -63,7 +63,7 @@ test('--capacity measured plans at the translated measurements and says the rule
   expect(measured.influx.bytesPerStoredValue.value).toBe(MEASURED.influxStoredBytes.value);
   expect(measured.ingest.requestsPerSecondPerInstance.value).toBeCloseTo((MEASURED.ingestRequests.value / 2) * 8 * 0.6 * 0.7, 6);
   expect(measured.ingest.requestsPerSecondPerInstance.source).toContain(`${MEASURED.ingestRequests.value.toLocaleString('en-US')} on 2 cores / 2 x 8 vCPU (c6i.2xlarge) x 0.6 SMT x 70 % (the ASG scale-out CPU)`);
-  expect(measured.flink.pointsPerSecondPerSlot.source).toContain('30,800 per slot x 0.6 SMT / 1 slot(s) per KPU');
+  expect(measured.flink.pointsPerSecondPerSlot.source).toContain('41,548 per slot x 0.6 SMT / 1 slot(s) per KPU');
   // Same rules, other inputs: the what-if flag goes through the same function.
   const plan = planCapacity(applyWhatIf(CAPACITY_CONFIGS.prod, { capacity: 'measured' }));
   expect(plan.ingest.neededInstances).toBe(Math.ceil(100_000 / measured.ingest.requestsPerSecondPerInstance.value));
