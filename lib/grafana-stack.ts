@@ -36,6 +36,7 @@ export interface GrafanaStackProps extends StackProps {
 export class GrafanaStack extends Stack {
   readonly loadBalancer: elbv2.ApplicationLoadBalancer;
   readonly autoScalingGroup: autoscaling.AutoScalingGroup;
+  readonly targets: elbv2.ApplicationTargetGroup;
   readonly database: rds.DatabaseInstance;
   readonly instanceSecurityGroup: ec2.SecurityGroup;
   readonly databaseSecurityGroup: ec2.SecurityGroup;
@@ -229,7 +230,7 @@ export class GrafanaStack extends Stack {
       "Operators-only: the security group admits the operator CIDRs alone and Grafana authenticates every user and logs its requests; WAF and access logs would bill for traffic that is a few dashboards' refreshes.",
     );
 
-    const targets = new elbv2.ApplicationTargetGroup(this, 'Targets', {
+    const targets = (this.targets = new elbv2.ApplicationTargetGroup(this, 'Targets', {
       vpc: props.vpc,
       port: PORTS.grafana,
       protocol: elbv2.ApplicationProtocol.HTTP,
@@ -243,7 +244,7 @@ export class GrafanaStack extends Stack {
         healthyThresholdCount: g.loadBalancer.healthCheck.healthyThreshold,
         unhealthyThresholdCount: g.loadBalancer.healthCheck.unhealthyThreshold,
       },
-    });
+    }));
 
     if (g.listener.plainHttp) {
       const http = this.loadBalancer.addListener('Http', { port: 80, open: false, defaultTargetGroups: [targets] });

@@ -84,15 +84,6 @@ export class MetricStreamStage extends Stage {
       kafkaBootstrapBrokers: this.kafka.bootstrapBrokers,
       kafkaClusterArn: this.kafka.clusterArn,
     });
-    this.monitoring = new MonitoringStack(this, 'Monitoring', {
-      stackName: name('Monitoring'),
-      plan,
-      alarmEmail: config.access.alarmEmail,
-      autoScalingGroupName: this.ingest.autoScalingGroup.autoScalingGroupName,
-      loadBalancerFullName: this.ingest.loadBalancer.loadBalancerFullName,
-      kafkaClusterName: this.kafka.clusterName,
-      flinkApplicationName: this.flink.applicationName,
-    });
 
     this.grafana = new GrafanaStack(this, 'Grafana', {
       stackName: name('Grafana'),
@@ -101,6 +92,21 @@ export class MetricStreamStage extends Stage {
       operatorCidrs: config.access.operatorCidrs,
       influx: this.influx.read,
       provisioningDir: props.assets?.grafanaDir ?? ASSET_PATHS.grafanaDir,
+    });
+
+    this.monitoring = new MonitoringStack(this, 'Monitoring', {
+      stackName: name('Monitoring'),
+      plan,
+      alarmEmail: config.access.alarmEmail,
+      autoScalingGroupName: this.ingest.autoScalingGroup.autoScalingGroupName,
+      loadBalancerFullName: this.ingest.loadBalancer.loadBalancerFullName,
+      kafkaClusterName: this.kafka.clusterName,
+      flinkApplicationName: this.flink.applicationName,
+      grafana: {
+        autoScalingGroupName: this.grafana.autoScalingGroup.autoScalingGroupName,
+        loadBalancerFullName: this.grafana.loadBalancer.loadBalancerFullName,
+        targetGroupFullName: this.grafana.targets.targetGroupFullName,
+      },
     });
 
     // What the plan cannot make hold (a soft quota it exceeds, redundancy a tier cannot give) is a

@@ -18,6 +18,8 @@ export interface MonitoringStackProps extends StackProps {
   readonly loadBalancerFullName: string;
   readonly kafkaClusterName: string;
   readonly flinkApplicationName: string;
+  /** The Grafana server's Auto Scaling group and its ALB target group (`targetgroup/<name>/<id>`). */
+  readonly grafana: { readonly autoScalingGroupName: string; readonly loadBalancerFullName: string; readonly targetGroupFullName: string };
 }
 
 /**
@@ -92,6 +94,17 @@ export class MonitoringStack extends Stack {
     const flinkDowntime = minutely('AWS/KinesisAnalytics', 'downtime', { Application: props.flinkApplicationName }, 'Maximum');
     this.alarm('FlinkDowntimeCritical', 'critical: Flink job down (ms)', flinkDowntime, thresholds.flinkDowntimeMs.critical);
 
+    // Grafana is off the data path: CPU, and a server that stays out of service longer than a
+    // deploy's replacement of it (plan.grafana.downAlarm). ELB publishes target-group metrics while
+    // requests flow (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-cloudwatch-metrics.html),
+    // so a minute without data is no evidence either way: missing data does not change the state.
+    this.warnAndCrit('GrafanaCpu', 'Grafana server CPU %', ec2Cpu({ AutoScalingGroupName: props.grafana.autoScalingGroupName }), thresholds.cpuPercent);
+    const grafanaHealthy = minutely('AWS/ApplicationELB', 'HealthyHostCount', { LoadBalancer: props.grafana.loadBalancerFullName, TargetGroup: props.grafana.targetGroupFullName }, 'Minimum');
+    this.alarm('GrafanaDownCritical', 'critical: Grafana healthy servers', grafanaHealthy, plan.grafana.downAlarm, {
+      comparison: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+      missing: cloudwatch.TreatMissingData.IGNORE,
+    });
+
     new cloudwatch.Dashboard(this, 'Dashboard', {
       dashboardName: `MetricStream-${env}`,
       widgets: [
@@ -115,14 +128,21 @@ export class MonitoringStack extends Stack {
     this.alarm(`${id}Critical`, `critical: ${what}`, metric, thresholds.critical);
   }
 
-  private alarm(id: string, description: string, metric: cloudwatch.IMetric, threshold: Threshold): void {
+  private alarm(
+    id: string,
+    description: string,
+    metric: cloudwatch.IMetric,
+    threshold: Threshold,
+    { comparison = cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD, missing = cloudwatch.TreatMissingData.NOT_BREACHING } = {},
+  ): void {
+    const sign = comparison === cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD ? '<' : '>';
     const alarm = new cloudwatch.Alarm(this, id, {
-      alarmDescription: `MetricStream ${this.stackName}: ${description} > ${threshold.value} for ${threshold.minutes} min`,
+      alarmDescription: `MetricStream ${this.stackName}: ${description} ${sign} ${threshold.value} for ${threshold.minutes} min`,
       metric,
       threshold: threshold.value,
       evaluationPeriods: threshold.minutes,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      comparisonOperator: comparison,
+      treatMissingData: missing,
     });
     alarm.addAlarmAction(new actions.SnsAction(this.topic));
     alarm.addOkAction(new actions.SnsAction(this.topic));

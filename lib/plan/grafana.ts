@@ -6,6 +6,7 @@ import type { CapacityConfig } from '../config/schema';
 import { CapacityConfigError } from './errors';
 import { EC2_INSTANCE_TYPES, RDS_INSTANCE_CLASSES } from '../catalog/instance-types';
 import { LCU } from './load-balancer';
+import { ALARM_PERIOD_SECONDS, type Threshold } from './thresholds';
 import { SECONDS_PER_HOUR } from './units';
 
 /** RDS PostgreSQL gp3 storage limits, GiB. @see https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/CHAP_Storage.html */
@@ -100,6 +101,13 @@ export interface GrafanaPlan {
     readonly deregistrationDelaySeconds: number;
   };
   readonly managedAlternative: { readonly editors: number; readonly viewers: number };
+  /**
+   * The "Grafana down" alarm (lib/monitoring-stack.ts): fewer than `value` healthy targets for
+   * `minutes` one-minute periods. A deploy replaces the one server with none in service (the rolling update's
+   * minInstancesInService 0), for as long as its signal may take plus the ALB's healthy threshold;
+   * only a server that stays down longer than that pages.
+   */
+  readonly downAlarm: Threshold;
   /** The listener: plain HTTP (access.plainHttp), or HTTPS for `domainName` with an existing or a requested certificate. */
   readonly listener: { readonly plainHttp: true } | { readonly plainHttp: false; readonly domainName: string; readonly certificateArn?: string; readonly hostedZoneId?: string };
 }
@@ -147,6 +155,8 @@ export function planGrafana(config: CapacityConfig): GrafanaPlan {
   validateGrafanaConfig(config);
   const g = config.grafana;
   const load = GRAFANA_LOAD;
+  const lifecycle = { readinessTimeoutSeconds: 600, readinessPollSeconds: 5, signalTimeoutSeconds: 900, healthCheckGraceSeconds: 600 };
+  const healthyAfterSeconds = GRAFANA_HEALTH_CHECK.healthyThreshold * GRAFANA_HEALTH_CHECK.intervalSeconds;
   const lcus = Math.max(
     load.newConnectionsPerSecond / LCU.newConnectionsPerSecond,
     load.activeConnections / LCU.activeConnections,
@@ -157,7 +167,7 @@ export function planGrafana(config: CapacityConfig): GrafanaPlan {
     instances: g.instances,
     rootVolumeGiB: g.rootVolumeGiB,
     // dnf installs and Grafana's first start (database migrations on an empty PostgreSQL) take a few minutes.
-    lifecycle: { readinessTimeoutSeconds: 600, readinessPollSeconds: 5, signalTimeoutSeconds: 900, healthCheckGraceSeconds: 600 },
+    lifecycle,
     database: {
       instanceClass: g.database.instanceClass,
       engine: 'postgres',
@@ -176,6 +186,7 @@ export function planGrafana(config: CapacityConfig): GrafanaPlan {
       deregistrationDelaySeconds: GRAFANA_DEREGISTRATION_DELAY_SECONDS,
     },
     managedAlternative: { ...g.managedAlternative },
+    downAlarm: { value: 1, minutes: Math.ceil((lifecycle.signalTimeoutSeconds + healthyAfterSeconds) / ALARM_PERIOD_SECONDS) },
     listener: config.access.plainHttp
       ? { plainHttp: true }
       : { plainHttp: false, domainName: g.domainName!, ...(g.certificateArn ? { certificateArn: g.certificateArn } : { ...(config.access.hostedZoneId ? { hostedZoneId: config.access.hostedZoneId } : {}) }) },

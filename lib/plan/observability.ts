@@ -158,8 +158,9 @@ export function planObservability(
   // One alarm per metric in lib/monitoring-stack.ts: warning + critical on ingest CPU, memory, disk
   // and p99; one 5xx-rate alarm on 3 metrics; warning + critical per InfluxDB node CPU, on InfluxDB
   // memory and disk, per broker disk; one Flink downtime alarm; and the two alarms of the ingest
-  // ASG's step-scaling policies (scale out, scale in).
-  const alarmMetrics = 4 * 2 + 3 + influx.nodeCount * 2 + 2 * 2 + kafka.brokers * 2 + 1 + 2;
+  // ASG's step-scaling policies (scale out, scale in); warning + critical on Grafana's CPU and its
+  // one "Grafana down" alarm.
+  const alarmMetrics = 4 * 2 + 3 + influx.nodeCount * 2 + 2 * 2 + kafka.brokers * 2 + 1 + 2 + 2 + 1;
   const agentMetricsPerInstance = { ingest: 1 + AGENT_DISK_PATHS.ingest.length, influx: 1 + AGENT_DISK_PATHS.influx.length };
   const agentAggregateMetrics = 2 * 2; // memory and disk, aggregated per tier, for 2 tiers
   const instances = { ingest: ingest.desiredInstances, influx: influx.nodeCount };

@@ -144,6 +144,30 @@ describe('prod: the reference Grafana from the plan', () => {
     t.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', { Port: PORTS.grafana, HealthCheckPath: '/api/health' });
   });
 
+  test('alarms to the alarm topic: Grafana out of service longer than a deploy replaces it, and its CPU', () => {
+    const m = prod.templates.Monitoring;
+    const g = prod.stage.plan.grafana;
+    // The server is replaced with none in service on every deploy: the alarm outlasts the signal wait.
+    expect(g.downAlarm.minutes * prod.stage.plan.alarms.periodSeconds).toBeGreaterThan(g.lifecycle.signalTimeoutSeconds);
+    const down = Object.values(m.findResources('AWS::CloudWatch::Alarm', { Properties: { MetricName: 'HealthyHostCount' } }));
+    expect(down).toHaveLength(1);
+    expect(down[0].Properties).toMatchObject({
+      Namespace: 'AWS/ApplicationELB',
+      Statistic: 'Minimum',
+      ComparisonOperator: 'LessThanThreshold',
+      Threshold: 1,
+      EvaluationPeriods: g.downAlarm.minutes,
+      TreatMissingData: 'ignore',
+      AlarmActions: [{ Ref: expect.stringMatching(/^Alarms/) }],
+    });
+    // Both dimensions are the Grafana stack's target group and ALB, not the ingest ones.
+    const dims = JSON.stringify(down[0].Properties.Dimensions);
+    expect(dims).toMatch(/MetricStream-prod-Grafana/);
+    expect(dims).not.toMatch(/Ingest/);
+    const cpu = Object.values(m.findResources('AWS::CloudWatch::Alarm', { Properties: { MetricName: 'CPUUtilization', AlarmDescription: Match.stringLikeRegexp('Grafana') } }));
+    expect(cpu.map((a) => a.Properties.Threshold).sort()).toEqual([prod.stage.plan.alarms.thresholds.cpuPercent.warning.value, prod.stage.plan.alarms.thresholds.cpuPercent.critical.value].sort());
+  });
+
   test('the example domain is a placeholder that stops a prod deploy', () => {
     expect(prod.stage.plan.deployment.placeholders.map((p) => p.field)).toContain('grafana.domainName');
   });
