@@ -17,6 +17,15 @@ export const INFLUXDATA_KEY = {
   signingSubkeyFingerprint: 'AC10D7449F343ADCEFDDC2B6DA61C26A0585BD3B',
 } as const;
 
+/**
+ * The InfluxDB 1.x release every node installs. Pinned, like Telegraf and the AMI: replicas replaced
+ * one at a time must not end up on different releases, and none may pick up a release on its own at
+ * boot — 1.12.3 shipped a TSI-index panic under concurrent reads and writes that 1.12.4 fixed
+ * (https://docs.influxdata.com/influxdb/v1/about_the_project/release-notes/). A bump changes the
+ * user data, so `template:diff` shows every node replaced (one at a time, each restored).
+ */
+export const INFLUXDB_VERSION = '1.12.4';
+
 const DATA_DIR = '/var/lib/influxdb';
 const KEY_FILE = '/etc/pki/rpm-gpg/RPM-GPG-KEY-influxdata';
 /** Where the Telegraf package's systemd unit reads its config and environment. */
@@ -105,7 +114,9 @@ export function influxNodeUserData(s: InfluxNodeSettings): ec2.UserData {
     `gpgkey = file://${KEY_FILE}`,
     'REPO',
     // Telegraf (the loader) pinned to the version the e2e run builds (scripts/telegraf/common.sh), from the same repository and key.
-    `dnf install -y influxdb telegraf-${TELEGRAF_VERSION} amazon-cloudwatch-agent`,
+    `dnf install -y influxdb-${INFLUXDB_VERSION} telegraf-${TELEGRAF_VERSION} amazon-cloudwatch-agent`,
+    // dnf takes a bare name for "latest": the installed release must be the pinned one.
+    `rpm -q --qf '%{VERSION}\\n' influxdb | grep -qx '${INFLUXDB_VERSION}'`,
     `chown -R influxdb:influxdb ${DATA_DIR}`,
     'mkdir -p /etc/systemd/system/influxdb.service.d',
     "cat > /etc/systemd/system/influxdb.service.d/data-mount.conf <<'UNIT'",

@@ -11,7 +11,7 @@ import { parse } from 'smol-toml';
 import { CAPACITY_CONFIGS, ENVIRONMENT_NAMES } from '../../lib/capacity-config';
 import { BROKERS_AT_BOOT, TELEGRAF_VERSION, telegrafLoaderConfig } from '../../lib/influx/loader-config';
 import { aggregatesTopicOfShard, INFLUX_DATABASE, loaderConsumerGroup, TOPICS } from '../../lib/topics';
-import { brokersAtBootLines, LOADER_FILES, LOADER_PASSWORD_ENV } from '../../lib/user-data/influx-node';
+import { brokersAtBootLines, INFLUXDB_VERSION, LOADER_FILES, LOADER_PASSWORD_ENV } from '../../lib/user-data/influx-node';
 import { RESET_GROUP_PY } from '../../lib/user-data/reset-group';
 import { configWith } from '../helpers';
 import { synthesizeStage, type SynthesizedStage } from './synth';
@@ -228,17 +228,20 @@ const positions = (script: string, lines: string[]) => {
 };
 
 describe.each(ENVIRONMENT_NAMES)('%s: every node installs and runs its own loader, with authentication on', (env) => {
-  test('Telegraf pinned from the same checked repository as InfluxDB; the version the e2e run builds', () => {
+  test('InfluxDB and Telegraf pinned from the same checked repository (Telegraf: the version the e2e run builds)', () => {
     const common = readFileSync(join(__dirname, '..', '..', 'scripts', 'telegraf', 'common.sh'), 'utf8');
     expect(common).toContain(`TELEGRAF_VERSION="\${TELEGRAF_VERSION:-v${TELEGRAF_VERSION}}"`);
     for (const { script } of nodeScripts(env)) {
       const [key, repo, install] = positions(script, [
         'grep -qx AC10D7449F343ADCEFDDC2B6DA61C26A0585BD3B <<<"$fingerprints"',
         'gpgcheck = 1',
-        `dnf install -y influxdb telegraf-${TELEGRAF_VERSION} amazon-cloudwatch-agent`,
+        `dnf install -y influxdb-${INFLUXDB_VERSION} telegraf-${TELEGRAF_VERSION} amazon-cloudwatch-agent`,
       ]);
       expect(key).toBeLessThan(repo);
       expect(repo).toBeLessThan(install);
+      expect(INFLUXDB_VERSION).toMatch(/^1\.\d+\.\d+$/);
+      // No install of a package from InfluxData's repository without its version.
+      expect(script).not.toMatch(/dnf install[^\n]* (influxdb|telegraf)(\s|$)/m);
     }
   });
 
