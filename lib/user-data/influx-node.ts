@@ -3,7 +3,7 @@ import { BROKERS_AT_BOOT, TELEGRAF_VERSION, telegrafLoaderConfig } from '../infl
 import { INFLUX_USERS, type InfluxUser } from '../influx/read-access';
 import { AGENT_DISK_PATHS } from '../plan/observability';
 import { cloudWatchAgentConfig } from './cloudwatch-agent';
-import { RESET_GROUP_PACKAGES, RESET_GROUP_PATH, RESET_GROUP_PY } from './reset-group';
+import { RESET_GROUP_LIB, RESET_GROUP_PATH, RESET_GROUP_PY, RESET_GROUP_REQUIREMENTS, resetGroupPipArgs } from './reset-group';
 
 /**
  * InfluxData's package signing key (https://repos.influxdata.com/influxdata-archive.key): the primary
@@ -267,7 +267,10 @@ function restoreLines(s: InfluxNodeSettings): string[] {
 function resetGroupLines(s: InfluxNodeSettings): string[] {
   return [
     'dnf install -y python3-pip',
-    `python3 -m pip install --quiet ${RESET_GROUP_PACKAGES.join(' ')}`,
+    `cat > ${RESET_GROUP_LIB}.requirements <<'REQ'`,
+    RESET_GROUP_REQUIREMENTS.trimEnd(),
+    'REQ',
+    `python3 -m pip install ${resetGroupPipArgs(`${RESET_GROUP_LIB}.requirements`, RESET_GROUP_LIB).join(' ')}`,
     `cat > ${RESET_GROUP_PATH} <<'PY'`,
     RESET_GROUP_PY.trimEnd(),
     'PY',
@@ -277,6 +280,6 @@ function resetGroupLines(s: InfluxNodeSettings): string[] {
     'else',
     '  reset_ms=0',
     'fi',
-    `${RESET_GROUP_PATH} --brokers "$MSK_BOOTSTRAP_BROKERS" --topic ${s.loader.topic} --group ${s.loader.consumerGroup} --to-ms "$reset_ms" --msk-iam-region ${s.region}`,
+    `PYTHONPATH=${RESET_GROUP_LIB} ${RESET_GROUP_PATH} --brokers "$MSK_BOOTSTRAP_BROKERS" --topic ${s.loader.topic} --group ${s.loader.consumerGroup} --to-ms "$reset_ms" --msk-iam-region ${s.region}`,
   ];
 }

@@ -2,26 +2,34 @@
  * The restored node's consumer-group reset (lib/user-data/reset-group.ts) against the real local
  * broker (npm run kafka:start; never stopped here): records at known times, the group committed
  * at the end, then reset to a time: each partition's committed offset is the first record at or
- * after it. Run: npx jest --testMatch '**' test/influx/reset-group.itest.ts (kafka-python is
- * installed into a venv under .local/ from PyPI when missing).
+ * after it. Run: npx jest --testMatch '**' test/influx/reset-group.itest.ts (the hash-locked
+ * packages are installed under .local/ from PyPI when missing, as a node installs them).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
-import { RESET_GROUP_PACKAGES, RESET_GROUP_PY } from '../../lib/user-data/reset-group';
+import { RESET_GROUP_PY, RESET_GROUP_REQUIREMENTS, resetGroupPipArgs } from '../../lib/user-data/reset-group';
 
 jest.setTimeout(120_000);
 const BROKER = '127.0.0.1:9092';
-const venv = join(__dirname, '..', '..', '.local', 'reset-group-venv');
-const python = join(venv, 'bin', 'python');
+// The node's install, here: the hash-locked wheels into a directory of their own, on PYTHONPATH.
+const lib = join(__dirname, '..', '..', '.local', 'reset-group-lib');
+const pythonEnv = { ...process.env, PYTHONPATH: lib };
 
 beforeAll(() => {
-  if (!existsSync(python)) {
-    execFileSync('python3', ['-m', 'venv', venv]);
-    execFileSync(python, ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', RESET_GROUP_PACKAGES[0]]);
+  if (!existsSync(join(lib, 'kafka'))) {
+    const requirements = join(mkdtempSync(join(tmpdir(), 'reset-group-req-')), 'requirements.txt');
+    writeFileSync(requirements, RESET_GROUP_REQUIREMENTS);
+    execFileSync('python3', ['-m', 'pip', 'install', ...resetGroupPipArgs(requirements, lib)]);
   }
+});
+
+test('the lock installs and imports: kafka-python and the MSK IAM signer, from the target directory alone', () => {
+  const out = execFileSync('python3', ['-I', '-c', `import sys; sys.path.insert(0, ${JSON.stringify(lib)}); import kafka, aws_msk_iam_sasl_signer, botocore; print(kafka.__version__, botocore.__file__)`], { encoding: 'utf8' });
+  expect(out).toContain('2.2.15');
+  expect(out).toContain(lib);
 });
 
 test('each partition of the topic is reset to the first record at or after the time; the end where there is none', async () => {
@@ -44,7 +52,7 @@ test('each partition of the topic is reset to the first record at or after the t
 
     const dir = mkdtempSync(join(tmpdir(), 'reset-group-'));
     writeFileSync(join(dir, 'reset.py'), RESET_GROUP_PY);
-    const out = execFileSync(python, [join(dir, 'reset.py'), '--brokers', BROKER, '--topic', topic, '--group', group, '--to-ms', String(t0 + 15_000)], { encoding: 'utf8' });
+    const out = execFileSync('python3', [join(dir, 'reset.py'), '--brokers', BROKER, '--topic', topic, '--group', group, '--to-ms', String(t0 + 15_000)], { encoding: 'utf8', env: pythonEnv });
     expect(out).toContain(`${group} ${topic}-0 -> 2`);
 
     const [{ partitions }] = await admin.fetchOffsets({ groupId: group, topics: [topic] });

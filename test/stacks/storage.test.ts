@@ -12,7 +12,7 @@ import { CAPACITY_CONFIGS, ENVIRONMENT_NAMES } from '../../lib/capacity-config';
 import { BROKERS_AT_BOOT, TELEGRAF_VERSION, telegrafLoaderConfig } from '../../lib/influx/loader-config';
 import { aggregatesTopicOfShard, INFLUX_DATABASE, loaderConsumerGroup, TOPICS } from '../../lib/topics';
 import { brokersAtBootLines, INFLUXDB_VERSION, LOADER_FILES, LOADER_PASSWORD_ENV } from '../../lib/user-data/influx-node';
-import { RESET_GROUP_PY } from '../../lib/user-data/reset-group';
+import { RESET_GROUP_LIB, RESET_GROUP_PACKAGES, RESET_GROUP_PY, RESET_GROUP_REQUIREMENTS } from '../../lib/user-data/reset-group';
 import { configWith } from '../helpers';
 import { synthesizeStage, type SynthesizedStage } from './synth';
 
@@ -377,7 +377,20 @@ describe.each(ENVIRONMENT_NAMES)('%s: daily backups of every shard, and a new no
       expect(Number(run.stdout.trim())).toBe(Date.UTC(2026, 11, 1, 2, 0, 0) - plan.kafka.aggregates.retentionRule.resetMarginSeconds * 1000);
       expect(script).toContain('else\n  reset_ms=0\nfi');
       expect(script).toContain(RESET_GROUP_PY.trimEnd());
+      // Its Python packages: exactly the hash-locked wheels, into their own directory, used by it alone.
+      expect(script).toContain(RESET_GROUP_REQUIREMENTS.trimEnd());
+      const pips = script.split('\n').filter((l) => /pip install/.test(l));
+      expect(pips).toHaveLength(1);
+      expect(pips[0]).toMatch(/--require-hashes/);
+      expect(pips[0]).toContain(`--target ${RESET_GROUP_LIB} `);
+      expect(script).toContain(`PYTHONPATH=${RESET_GROUP_LIB} /usr/local/bin/loader-reset-group`);
     }
+  });
+
+  test('the reset lock pins both direct packages and gives every wheel a sha256', () => {
+    const lines = RESET_GROUP_REQUIREMENTS.trimEnd().split('\n');
+    for (const line of lines) expect(line).toMatch(/^[a-z0-9-]+==[^ ]+ --hash=sha256:[0-9a-f]{64}$/);
+    for (const pkg of RESET_GROUP_PACKAGES) expect(lines.some((l) => l.startsWith(`${pkg} `))).toBe(true);
   });
 
   test('the aggregates topic still holds what a restore from the latest backup replays', () => {
