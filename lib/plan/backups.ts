@@ -17,9 +17,21 @@ export interface BackupPlan {
   readonly backupBytes: number;
   readonly standardCopies: number;
   readonly archiveCopies: number;
+  /**
+   * Deep Archive copies billed: a backup deleted before the class's minimum storage duration is
+   * charged for the rest of it, so a retention shorter than that bills as if each stayed the minimum.
+   */
+  readonly archiveBilledCopies: number;
   readonly standardBytes: number;
   readonly archiveBytes: number;
 }
+
+/**
+ * S3 Glacier Deep Archive bills at least 180 days of storage from the object's transition into it:
+ * "objects deleted before 180 days incur a pro-rated charge equal to the storage charge for the
+ * remaining days" (https://aws.amazon.com/s3/pricing/, Storage: minimum storage duration).
+ */
+export const DEEP_ARCHIVE_MIN_STORAGE_DAYS = 180;
 
 /** Replica 0 of each shard backs up: every shard has one (RF >= 1), in the first AZ. */
 export const BACKUP_REPLICA = 0;
@@ -27,7 +39,9 @@ export const BACKUP_REPLICA = 0;
 export function planBackups(config: CapacityConfig, influx: InfluxPlan): BackupPlan {
   const b = config.backups;
   const standardCopies = Math.ceil(b.standardDays / b.intervalDays);
-  const archiveCopies = Math.ceil((b.retentionDays - b.standardDays) / b.intervalDays);
+  const archiveDays = b.retentionDays - b.standardDays;
+  const archiveCopies = Math.ceil(archiveDays / b.intervalDays);
+  const archiveBilledCopies = archiveDays > 0 ? Math.ceil(Math.max(archiveDays, DEEP_ARCHIVE_MIN_STORAGE_DAYS) / b.intervalDays) : 0;
   const replica = BACKUP_REPLICA;
   return {
     intervalDays: b.intervalDays,
@@ -39,6 +53,7 @@ export function planBackups(config: CapacityConfig, influx: InfluxPlan): BackupP
     backupBytes: influx.storedBytes,
     standardCopies,
     archiveCopies,
+    archiveBilledCopies,
     standardBytes: standardCopies * influx.storedBytes,
     archiveBytes: archiveCopies * influx.storedBytes,
   };

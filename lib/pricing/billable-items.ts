@@ -6,6 +6,7 @@
  */
 import type { PricingModel } from '../config/schema';
 import type { CapacityPlan } from '../plan';
+import { DEEP_ARCHIVE_MIN_STORAGE_DAYS } from '../plan/backups';
 import { RUNNING_STORAGE_GB_PER_KPU } from '../plan/flink';
 import { GRAFANA_DB_DAILY_CHANGE, GRAFANA_DB_DATA_GIB } from '../plan/grafana';
 import { DETAILED_MONITORING_METRICS_PER_INSTANCE, logStorageGB } from '../plan/observability';
@@ -286,8 +287,15 @@ export function usageItemsFromPlan(plan: CapacityPlan): BillableItem[] {
       assumption: `${plan.ingest.desiredInstances + influxNodeCount(plan) + (plan.grafana?.instances ?? 0)} instances x ~0.1 GB/month of metrics and SSM traffic`,
     },
     { tier: 'influx', resource: 'backups (S3 Standard)', type: 's3-standard', count: plan.backups.standardCopies, quantityPerUnit: gib(plan.backups.backupBytes), priceKey: priceKeys.s3Standard, assumption: `a full backup of every shard every ${plan.backups.intervalDays} day(s), kept ${plan.backups.standardDays} days in S3 Standard` },
-    { tier: 'influx', resource: 'backups (S3 Glacier Deep Archive)', type: 's3-deep-archive', count: plan.backups.archiveCopies, quantityPerUnit: gib(plan.backups.backupBytes), priceKey: priceKeys.s3DeepArchive, assumption: `then in Deep Archive until day ${plan.backups.retentionDays}` },
+    { tier: 'influx', resource: 'backups (S3 Glacier Deep Archive)', type: 's3-deep-archive', count: plan.backups.archiveBilledCopies, quantityPerUnit: gib(plan.backups.backupBytes), priceKey: priceKeys.s3DeepArchive, assumption: archiveAssumption(plan.backups) },
   ];
+}
+
+function archiveAssumption(b: CapacityPlan['backups']): string {
+  const kept = `then in Deep Archive until day ${b.retentionDays}`;
+  return b.archiveBilledCopies > b.archiveCopies
+    ? `${kept}: ${b.archiveCopies} held, billed as ${b.archiveBilledCopies} (Deep Archive's ${DEEP_ARCHIVE_MIN_STORAGE_DAYS}-day minimum storage charge)`
+    : kept;
 }
 
 /** Bytes to and from clients, priced by where the clients sit. */

@@ -1,5 +1,7 @@
 import { CAPACITY_CONFIGS } from '../../lib/capacity-config';
 import { planCapacity } from '../../lib/plan';
+import { costPlan } from '../../lib/pricing/cost-model';
+import { loadPriceSnapshot } from '../../lib/pricing/price-catalog';
 import { ORCHESTRATION_KPUS, RUNNING_STORAGE_GB_PER_KPU } from '../../lib/plan/flink';
 import { BROKER_STORAGE_STEP_GIB } from '../../lib/plan/kafka';
 import { BYTES_PER_GB, BYTES_PER_GIB, SECONDS_PER_DAY, SECONDS_PER_MONTH } from '../../lib/plan/units';
@@ -205,6 +207,21 @@ describe('backups and transfer', () => {
     expect(backups.standardCopies).toBe(2);
     expect(backups.archiveCopies).toBe(Math.ceil((365 - 14) / 7));
     expect(backups.standardBytes).toBe(2 * influx.storedBytes);
+    // 351 days in Deep Archive: past its 180-day minimum, billed as held.
+    expect(backups.archiveBilledCopies).toBe(backups.archiveCopies);
+  });
+
+  test('Deep Archive bills its 180-day minimum: a shorter archive stay is priced as 180 days of copies', () => {
+    // dev: daily, 7 days Standard, deleted at day 90: 83 copies held, each billed 180 days.
+    const plan = planCapacity(CAPACITY_CONFIGS.dev);
+    expect(plan.backups.archiveCopies).toBe(83);
+    expect(plan.backups.archiveBilledCopies).toBe(180);
+    const line = costPlan(plan, loadPriceSnapshot('us-east-1')).lines.find((l) => l.resource === 'backups (S3 Glacier Deep Archive)')!;
+    expect(line.count).toBe(180);
+    expect(line.assumption).toContain('83 held, billed as 180');
+    // No archive stay at all (deleted when it would move): nothing billed there.
+    const none = planCapacity(configWith('dev', { backups: { intervalDays: 1, standardDays: 7, retentionDays: 7 } }));
+    expect(none.backups.archiveBilledCopies).toBe(0);
   });
 
   test('inter-AZ bytes: produced and consumed once each, (AZs - 1) / AZs of it crossing', () => {
