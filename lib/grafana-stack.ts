@@ -12,7 +12,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import type { InfluxReadAccess } from './influx/read-access';
 import { pinnedImageFor } from './machine-image';
-import { acknowledge, acknowledgeAssetRead, acknowledgeInlinePolicy } from './nag';
+import { acknowledge, acknowledgeAssetRead, acknowledgeInlinePolicy, acknowledgeInstanceRolePolicies } from './nag';
 import type { CapacityPlan } from './plan';
 import { PORTS } from './ports';
 import { grafanaNodeUserData } from './user-data/grafana-node';
@@ -140,7 +140,10 @@ export class GrafanaStack extends Stack {
     const provisioning = new s3assets.Asset(this, 'Provisioning', { path: props.provisioningDir });
     const role = new iam.Role(this, 'InstanceRole', {
       assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
-      managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonSSMManagedInstanceCore')],
+      managedPolicies: [
+        iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonSSMManagedInstanceCore'),
+        iam.ManagedPolicy.fromAwsManagedPolicyName('CloudWatchAgentServerPolicy'),
+      ],
     });
     provisioning.grantRead(role);
     for (const secret of [adminSecret, databaseSecret]) secret.grantRead(role);
@@ -159,11 +162,12 @@ export class GrafanaStack extends Stack {
       );
     }
     acknowledgeAssetRead(role);
-    acknowledge(role, ['AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore]'], 'Session Manager replaces SSH on the host; this is the managed policy AWS maintains for it.');
+    acknowledgeInstanceRolePolicies(role);
     acknowledgeInlinePolicy(role.node.findChild('DefaultPolicy'));
 
     const scheme = g.listener.plainHttp ? 'http' : 'https';
     const userData = grafanaNodeUserData({
+      environment,
       region: this.region,
       port: PORTS.grafana,
       provisioning,

@@ -94,11 +94,13 @@ export class MonitoringStack extends Stack {
     const flinkDowntime = minutely('AWS/KinesisAnalytics', 'downtime', { Application: props.flinkApplicationName }, 'Maximum');
     this.alarm('FlinkDowntimeCritical', 'critical: Flink job down (ms)', flinkDowntime, thresholds.flinkDowntimeMs.critical);
 
-    // Grafana is off the data path: CPU, and a server that stays out of service longer than a
+    // Grafana is off the data path: CPU, memory and disk, and a server that stays out of service longer than a
     // deploy's replacement of it (plan.grafana.downAlarm). ELB publishes target-group metrics while
     // requests flow (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-cloudwatch-metrics.html),
     // so a minute without data is no evidence either way: missing data does not change the state.
     this.warnAndCrit('GrafanaCpu', 'Grafana server CPU %', ec2Cpu({ AutoScalingGroupName: props.grafana.autoScalingGroupName }), thresholds.cpuPercent);
+    this.warnAndCrit('GrafanaMemory', 'Grafana server memory %', hosts('mem_used_percent', 'grafana'), thresholds.memoryPercent);
+    this.warnAndCrit('GrafanaDisk', 'Grafana server disk %', hosts('disk_used_percent', 'grafana'), thresholds.diskPercent);
     const grafanaHealthy = minutely('AWS/ApplicationELB', 'HealthyHostCount', { LoadBalancer: props.grafana.loadBalancerFullName, TargetGroup: props.grafana.targetGroupFullName }, 'Minimum');
     this.alarm('GrafanaDownCritical', 'critical: Grafana healthy servers', grafanaHealthy, plan.grafana.downAlarm, {
       comparison: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,

@@ -128,7 +128,7 @@ export function planCapacity(config: CapacityConfig): CapacityPlan {
     backups: planBackups(config, influx),
     grafana,
     transfer,
-    observability: planObservability(config, workload, ingest, kafka, flink, influx, transfer, Object.keys(TOPICS).length),
+    observability: planObservability(config, workload, ingest, kafka, flink, influx, transfer, Object.keys(TOPICS).length, grafana.instances),
     alarms: planAlarms(),
     network: planNetworkCharges(config, ingest, influx, transfer, grafana),
     warnings,

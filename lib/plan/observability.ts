@@ -68,7 +68,21 @@ export const DETAILED_MONITORING = true;
 export const DETAILED_MONITORING_METRICS_PER_INSTANCE = 7;
 
 /** Disks the CloudWatch agent reports on, per tier (lib/user-data reads these). */
-export const AGENT_DISK_PATHS = { ingest: ['/'], influx: ['/var/lib/influxdb'] } as const;
+export const AGENT_DISK_PATHS = { ingest: ['/'], influx: ['/var/lib/influxdb'], grafana: ['/'] } as const;
+export type AgentTier = keyof typeof AGENT_DISK_PATHS;
+/** Tiers whose agent also reports CPU per node (lib/user-data/cloudwatch-agent.ts `node`): the InfluxDB nodes. */
+const AGENT_PER_NODE: Readonly<Record<AgentTier, boolean>> = { ingest: false, influx: true, grafana: false };
+
+/**
+ * Custom metrics the agent config of a tier bills (lib/user-data/cloudwatch-agent.ts): per instance,
+ * memory and each disk by InstanceId, with per-node CPU also the CPU by InstanceId and by Node (one
+ * node per instance); once per tier, the [Environment, Tier] aggregate of each measurement (the
+ * disks' paths fold into one).
+ */
+export function agentMetricsOf(tier: AgentTier): { readonly perInstance: number; readonly aggregates: number } {
+  const perNode = AGENT_PER_NODE[tier];
+  return { perInstance: 1 + AGENT_DISK_PATHS[tier].length + (perNode ? 2 : 0), aggregates: 2 + (perNode ? 1 : 0) };
+}
 
 /**
  * Log volume estimates. Flow logs: one ~140 B record (v2 format plus CloudWatch's 26 B per event)
@@ -103,9 +117,10 @@ export interface ObservabilityPlan {
   readonly dashboards: number;
   readonly detailedMonitoring: boolean;
   readonly detailedMonitoringInstances: number;
-  /** CloudWatch agent metrics per instance, by tier; plus one aggregate per measurement and tier. */
-  readonly agentMetricsPerInstance: Readonly<Record<'ingest' | 'influx', number>>;
-  readonly agentAggregateMetrics: number;
+  /** CloudWatch agent metrics by tier: per instance, and the tier's aggregates (agentMetricsOf). */
+  readonly agentMetricsPerInstance: Readonly<Record<AgentTier, number>>;
+  readonly agentAggregateMetrics: Readonly<Record<AgentTier, number>>;
+  readonly agentInstances: Readonly<Record<AgentTier, number>>;
   readonly agentMetrics: number;
   readonly mskEnhancedMonitoring: MskMonitoringLevel;
   readonly mskMetrics: number;
@@ -154,16 +169,18 @@ export function planObservability(
   influx: InfluxPlan,
   transfer: TransferPlan,
   topics: number,
+  grafanaInstances: number,
 ): ObservabilityPlan {
   // One alarm per metric in lib/monitoring-stack.ts: warning + critical on ingest CPU, memory, disk
   // and p99; one 5xx-rate alarm on 3 metrics; warning + critical per InfluxDB node CPU, on InfluxDB
   // memory and disk, per broker disk; one Flink downtime alarm; and the two alarms of the ingest
-  // ASG's step-scaling policies (scale out, scale in); warning + critical on Grafana's CPU and its
-  // one "Grafana down" alarm.
-  const alarmMetrics = 4 * 2 + 3 + influx.nodeCount * 2 + 2 * 2 + kafka.brokers * 2 + 1 + 2 + 2 + 1;
-  const agentMetricsPerInstance = { ingest: 1 + AGENT_DISK_PATHS.ingest.length, influx: 1 + AGENT_DISK_PATHS.influx.length };
-  const agentAggregateMetrics = 2 * 2; // memory and disk, aggregated per tier, for 2 tiers
-  const instances = { ingest: ingest.desiredInstances, influx: influx.nodeCount };
+  // ASG's step-scaling policies (scale out, scale in); warning + critical on Grafana's CPU, memory
+  // and disk, and its one "Grafana down" alarm.
+  const alarmMetrics = 4 * 2 + 3 + influx.nodeCount * 2 + 2 * 2 + kafka.brokers * 2 + 1 + 2 + 3 * 2 + 1;
+  const tiers = Object.keys(AGENT_DISK_PATHS) as AgentTier[];
+  const agentMetricsPerInstance = Object.fromEntries(tiers.map((t) => [t, agentMetricsOf(t).perInstance])) as Record<AgentTier, number>;
+  const agentAggregateMetrics = Object.fromEntries(tiers.map((t) => [t, agentMetricsOf(t).aggregates])) as Record<AgentTier, number>;
+  const instances: Record<AgentTier, number> = { ingest: ingest.desiredInstances, influx: influx.nodeCount, grafana: grafanaInstances };
   const mskMetrics = mskLevelMetrics(MSK_ENHANCED_MONITORING, kafka.brokers, topics + KAFKA_INTERNAL_TOPICS);
 
   // Flow records: each client connection on an ALB ENI, both directions, in every interval it is
@@ -213,7 +230,8 @@ export function planObservability(
     detailedMonitoringInstances: DETAILED_MONITORING ? instances.ingest + instances.influx : 0,
     agentMetricsPerInstance,
     agentAggregateMetrics,
-    agentMetrics: instances.ingest * agentMetricsPerInstance.ingest + instances.influx * agentMetricsPerInstance.influx + agentAggregateMetrics,
+    agentInstances: instances,
+    agentMetrics: tiers.reduce((sum, t) => sum + instances[t] * agentMetricsPerInstance[t] + agentAggregateMetrics[t], 0),
     mskEnhancedMonitoring: MSK_ENHANCED_MONITORING,
     mskMetrics,
     flinkMetricsLevel: FLINK_METRICS_LEVEL,

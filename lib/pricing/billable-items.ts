@@ -9,7 +9,7 @@ import type { CapacityPlan } from '../plan';
 import { DEEP_ARCHIVE_MIN_STORAGE_DAYS } from '../plan/backups';
 import { RUNNING_STORAGE_GB_PER_KPU } from '../plan/flink';
 import { GRAFANA_DB_DAILY_CHANGE, GRAFANA_DB_DATA_GIB } from '../plan/grafana';
-import { DETAILED_MONITORING_METRICS_PER_INSTANCE, logStorageGB } from '../plan/observability';
+import { AGENT_DISK_PATHS, agentMetricsOf, DETAILED_MONITORING_METRICS_PER_INSTANCE, logStorageGB, type AgentTier } from '../plan/observability';
 import { BYTES_PER_GIB, HOURS_PER_MONTH } from '../plan/units';
 import { INTERNET_OUT_TIERS, priceKeys, type Ec2Term } from './price-keys';
 
@@ -206,7 +206,7 @@ export function chargeItemsFromPlan(plan: CapacityPlan): BillableItem[] {
     found.push(items.detailedMonitoring('ingest', plan.ingest.desiredInstances));
     found.push(items.detailedMonitoring('influx', plan.influx.nodeCount));
   }
-  found.push(...agentMetricItems(plan.ingest.desiredInstances, plan.influx.nodeCount, o.agentMetricsPerInstance, o.agentAggregateMetrics));
+  found.push(...agentMetricItems(o.agentInstances));
   if (o.mskMetrics > 0) found.push(mskMetricsItem(o.mskEnhancedMonitoring, o.mskMetrics));
   if (o.flinkMetrics > 0) found.push(flinkMetricsItem(o.flinkMetricsLevel, o.flinkMetrics));
   for (const group of o.logGroups) {
@@ -223,12 +223,14 @@ function countByTier(list: readonly { readonly tier: Tier }[]): [Tier, number][]
   return [...counts];
 }
 
-export function agentMetricItems(ingestInstances: number, influxInstances: number, perInstance: CapacityPlan['observability']['agentMetricsPerInstance'], aggregates: number): BillableItem[] {
-  const why = (m: number) => `CloudWatch agent: ${m} per instance (memory, disks) + 2 tier aggregates`;
-  return [
-    items.metrics('ingest', 'agent', ingestInstances * perInstance.ingest + aggregates / 2, why(perInstance.ingest)),
-    items.metrics('influx', 'agent', influxInstances * perInstance.influx + aggregates / 2, why(perInstance.influx)),
-  ];
+/** The CloudWatch agent's metrics, a line per tier that has instances (agentMetricsOf). */
+export function agentMetricItems(instances: Readonly<Partial<Record<AgentTier, number>>>): BillableItem[] {
+  return (Object.keys(AGENT_DISK_PATHS) as AgentTier[])
+    .filter((tier) => (instances[tier] ?? 0) > 0)
+    .map((tier) => {
+      const { perInstance, aggregates } = agentMetricsOf(tier);
+      return items.metrics(tier, 'agent', instances[tier]! * perInstance + aggregates, `CloudWatch agent: ${perInstance} per instance (memory, disks${perInstance > 1 + AGENT_DISK_PATHS[tier].length ? ', CPU by instance and node' : ''}) + ${aggregates} tier aggregates`);
+    });
 }
 
 export function mskMetricsItem(level: string, count: number): BillableItem {

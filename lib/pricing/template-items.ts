@@ -173,10 +173,7 @@ export function resourceItemsFromTemplates(stacks: readonly SynthesizedStack[], 
       }
     }
   }
-  const perInstance = usage.agentMetricsPerInstance;
-  if (perInstance.ingest !== undefined && perInstance.influx !== undefined) {
-    found.push(...agentMetricItems(agentInstances.ingest ?? 0, agentInstances.influx ?? 0, { ingest: perInstance.ingest, influx: perInstance.influx }, 4));
-  }
+  found.push(...agentMetricItems(agentInstances));
   return sumAlike(found);
 }
 

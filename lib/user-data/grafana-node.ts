@@ -1,5 +1,7 @@
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as s3assets from 'aws-cdk-lib/aws-s3-assets';
+import { AGENT_DISK_PATHS } from '../plan/observability';
+import { cloudWatchAgentConfig } from './cloudwatch-agent';
 
 /**
  * Grafana Labs' package signing key (https://rpm.grafana.com/gpg.key, the same key as apt.grafana.com's):
@@ -20,6 +22,7 @@ export const GRAFANA_DASHBOARDS_DIR = '/var/lib/grafana/dashboards';
 const RDS_CA_FILE = '/etc/grafana/rds-ca.pem';
 
 export interface GrafanaNodeSettings {
+  readonly environment: string;
   readonly region: string;
   readonly port: number;
   /** The repository's grafana/ directory (provisioning/ and dashboards/), a CDK asset. */
@@ -62,7 +65,12 @@ export function grafanaNodeUserData(s: GrafanaNodeSettings): ec2.UserData {
     'sslverify = 1',
     `gpgkey = file://${KEY_FILE}`,
     'REPO',
-    `dnf install -y grafana-${GRAFANA_VERSION}`,
+    `dnf install -y grafana-${GRAFANA_VERSION} amazon-cloudwatch-agent`,
+    // Memory and disk use for the Monitoring stack's Grafana alarms (the agent translates this JSON at start).
+    "cat > /opt/aws/amazon-cloudwatch-agent/etc/amazon-cloudwatch-agent.json <<'CWA'",
+    cloudWatchAgentConfig(s.environment, 'grafana', AGENT_DISK_PATHS.grafana),
+    'CWA',
+    'systemctl enable --now amazon-cloudwatch-agent',
     // https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/UsingWithRDS.SSL.html (certificate bundles by region)
     `curl -sfL -o ${RDS_CA_FILE} https://truststore.pki.rds.amazonaws.com/${s.region}/${s.region}-bundle.pem`,
     `chmod 0644 ${RDS_CA_FILE}`,

@@ -88,11 +88,15 @@ test('CloudWatch: alarms by metric, the dashboard, detailed monitoring and agent
   const plan = planCapacity(CAPACITY_CONFIGS.prod);
   const lines = linesOf();
   const get = (resource: string, type: string, tier?: string) => lines.find((l) => l.resource === resource && l.type === type && (!tier || l.tier === tier))!;
-  // 8 ingest + 3 (5xx-rate math over 3 metrics) + 6 per-node CPU + 4 InfluxDB + 2 per broker disk + 1 Flink + 2 scaling + 3 Grafana.
-  expect(get('CloudWatch alarms', 'alarm metric').count).toBe(27 + 2 * plan.kafka.brokers);
+  // 8 ingest + 3 (5xx-rate math over 3 metrics) + 6 per-node CPU + 4 InfluxDB + 2 per broker disk + 1 Flink + 2 scaling + 7 Grafana.
+  expect(get('CloudWatch alarms', 'alarm metric').count).toBe(31 + 2 * plan.kafka.brokers);
   expect(get('CloudWatch dashboards', 'dashboard').monthlyUsd).toBe(3);
   expect(get('CloudWatch metrics', 'detailed monitoring', 'ingest').count).toBe(plan.ingest.desiredInstances * 7);
   expect(get('CloudWatch metrics', 'agent', 'ingest').count).toBe(plan.ingest.desiredInstances * 2 + 2);
+  // InfluxDB: memory, disk, CPU by instance and CPU by Node per node; memory, disk and CPU per tier.
+  expect(get('CloudWatch metrics', 'agent', 'influx').count).toBe(plan.influx.nodeCount * 4 + 3);
+  // Grafana: memory and disk, per host and per tier.
+  expect(get('CloudWatch metrics', 'agent', 'grafana').count).toBe(plan.grafana.instances * 2 + 2);
   expect(get('CloudWatch metrics', 'MSK PER_TOPIC_PER_BROKER').count).toBe(
     // 50 per broker and 5 per topic per broker; our topics plus __consumer_offsets.
     plan.kafka.brokers * (50 + (Object.keys(TOPICS).length + 1) * 5),

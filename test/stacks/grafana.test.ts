@@ -144,7 +144,7 @@ describe('prod: the reference Grafana from the plan', () => {
     t.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', { Port: PORTS.grafana, HealthCheckPath: '/api/health' });
   });
 
-  test('alarms to the alarm topic: Grafana out of service longer than a deploy replaces it, and its CPU', () => {
+  test('alarms to the alarm topic: Grafana out of service longer than a deploy replaces it, its CPU, memory and disk', () => {
     const m = prod.templates.Monitoring;
     const g = prod.stage.plan.grafana;
     // The server is replaced with none in service on every deploy: the alarm outlasts the signal wait.
@@ -166,6 +166,17 @@ describe('prod: the reference Grafana from the plan', () => {
     expect(dims).not.toMatch(/Ingest/);
     const cpu = Object.values(m.findResources('AWS::CloudWatch::Alarm', { Properties: { MetricName: 'CPUUtilization', AlarmDescription: Match.stringLikeRegexp('Grafana') } }));
     expect(cpu.map((a) => a.Properties.Threshold).sort()).toEqual([prod.stage.plan.alarms.thresholds.cpuPercent.warning.value, prod.stage.plan.alarms.thresholds.cpuPercent.critical.value].sort());
+    // Memory and disk from the server's CloudWatch agent, as tier 'grafana'.
+    for (const metric of ['mem_used_percent', 'disk_used_percent']) {
+      const alarms = Object.values(m.findResources('AWS::CloudWatch::Alarm', { Properties: { MetricName: metric, Dimensions: Match.arrayWith([{ Name: 'Tier', Value: 'grafana' }]) } }));
+      expect(alarms).toHaveLength(2);
+    }
+    const userData = userDataOf(prod.templates.Grafana);
+    expect(userData).toContain('amazon-cloudwatch-agent');
+    expect(userData).toContain('\\"Tier\\":\\"grafana\\"');
+    expect(userData).toContain('systemctl enable --now amazon-cloudwatch-agent');
+    const role = only(prod.templates.Grafana, 'AWS::IAM::Role');
+    expect(JSON.stringify(role.Properties.ManagedPolicyArns)).toContain('CloudWatchAgentServerPolicy');
   });
 
   test('the example domain is a placeholder that stops a prod deploy', () => {
