@@ -108,7 +108,7 @@ export class FlinkStack extends Stack {
       },
       window: { size: windowSize },
       alerts: flinkAlertProperties(props.plan.alarms.thresholds),
-      job: { 'checkpoint.interval': `${flink.checkpointIntervalSeconds} s` },
+      job: { 'checkpoint.interval': `${flink.checkpointIntervalSeconds} s`, 'stats.interval': `${flink.statsIntervalSeconds} s` },
     };
 
     this.application = new kda.CfnApplication(this, 'Application', {

@@ -5,6 +5,8 @@
  * query against a replica (scripts/e2e/grafana-panels.ts).
  */
 
+import { PIPELINE_STATS_MEASUREMENT } from '../influx/loader-config';
+
 /** The statistics the Flink job writes per numeric field and window: `<field>_count`, `<field>_min`, ... */
 export const AGGREGATE_STATS = ['count', 'min', 'max', 'sum', 'mean', 'last'] as const;
 
@@ -21,12 +23,21 @@ export const SOURCE_FIELDS: Readonly<Record<string, { readonly tags: readonly st
   mem: { tags: ['host'], fields: ['used_percent', 'available_percent', 'used'] },
   disk: { tags: ['host', 'path'], fields: ['used_percent', 'free'] },
   system: { tags: ['host'], fields: ['load1', 'n_cpus'] },
-  prometheus: { tags: ['host', 'url', 'route', 'status'], fields: ['ingest_requests_total', 'ingest_points_accepted_total', 'ingest_spool_bytes', 'ingest_kafka_up'] },
+  prometheus: {
+    tags: ['host', 'url', 'route', 'status'],
+    fields: ['ingest_requests_total', 'ingest_points_accepted_total', 'ingest_spool_bytes', 'ingest_kafka_up', 'ingest_request_duration_p99_seconds'],
+  },
 };
 
 /** Measurement -> tags and fields as stored in InfluxDB. */
 export const DATA_MODEL: Readonly<Record<string, { readonly tags: readonly string[]; readonly fields: readonly string[] }>> = {
   ...Object.fromEntries(Object.entries(SOURCE_FIELDS).map(([m, { tags, fields }]) => [m, { tags, fields: aggregated(fields) }])),
+  // The Flink job's own statistics, written as they are (not aggregated), and each loader's lag on them:
+  // docs/flink-job.md ("Pipeline statistics"), docs/influx-loader.md.
+  [PIPELINE_STATS_MEASUREMENT]: {
+    tags: ['subtask', 'loader'],
+    fields: ['records_in', 'kafka_consumer_lag_ms', 'watermark_lag_ms', 'checkpoints_completed', 'checkpoints_aborted', 'checkpoint_duration_ms', 'loader_lag_ms'],
+  },
   // Alert events: docs/flink-job.md ("Alert event").
   alerts: { tags: ['host', 'rule', 'severity', 'state'], fields: ['value', 'threshold', 'measurement', 'field', 'series', 'reason', 'since'] },
 };

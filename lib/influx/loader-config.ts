@@ -28,6 +28,9 @@ export const TELEGRAF_VERSION = '1.37.2';
  */
 export const BROKERS_AT_BOOT = '@KAFKA_BROKERS@';
 
+/** The Flink job's own pipeline statistics on the aggregates topic (docs/flink-job.md, PipelineStats.MEASUREMENT). */
+export const PIPELINE_STATS_MEASUREMENT = 'metricstream_flink';
+
 export interface LoaderConfigInput {
   /** Kafka bootstrap brokers, host:port, or BROKERS_AT_BOOT. */
   brokers: string[] | typeof BROKERS_AT_BOOT;
@@ -61,6 +64,11 @@ export interface LoaderConfigInput {
   kafkaVersion?: string;
   /** Kafka client id (default the consumer group). */
   clientId?: string;
+  /**
+   * The `loader` tag this loader adds to the Flink job's statistics with their `loader_lag_ms`, so each
+   * replica records its own loader's lag (default the consumer group, which names the node's shard and replica).
+   */
+  loaderName?: string;
   /** Written into the [agent] section; a file path or "" for stderr (default ""). */
   logFile?: string;
 }
@@ -118,6 +126,8 @@ export function telegrafLoaderConfig(input: LoaderConfigInput): string {
   check(KAFKA_VERSION.test(kafkaVersion), 'kafkaVersion', `must be a version such as 3.9.0, got ${q(kafkaVersion)}`);
   const clientId = input.clientId ?? input.consumerGroup;
   check(NAME.test(clientId), 'clientId', `must be 1-255 of [a-zA-Z0-9_.-], got ${q(clientId)}`);
+  const loaderName = input.loaderName ?? input.consumerGroup;
+  check(NAME.test(loaderName), 'loaderName', `must be 1-255 of [a-zA-Z0-9_.-], got ${q(loaderName)}`);
 
   // Twice what can be undelivered: the buffer can never overflow and drop (see the header).
   const bufferLimit = 2 * maxUndelivered * LINES_PER_MESSAGE;
@@ -156,6 +166,22 @@ export function telegrafLoaderConfig(input: LoaderConfigInput): string {
     );
   }
   lines.push(
+    '',
+    '## The Flink job\'s statistics only: loader_lag_ms = when this loader read the point minus its timestamp',
+    '## (when the job wrote it; the output writes it at most flush_interval later), and the loader\'s name.',
+    '## Telegraf v1.37 plugins/processors/starlark README: time.now() from time.star, metric.time in ns.',
+    '[[processors.starlark]]',
+    `  namepass = [${q(PIPELINE_STATS_MEASUREMENT)}]`,
+    "  source = '''",
+    'load("time.star", "time")',
+    '',
+    'def apply(metric):',
+    '    metric.fields["loader_lag_ms"] = (time.now().unix_nano - metric.time) // 1000000',
+    '    metric.tags["loader"] = loader',
+    '    return metric',
+    "'''",
+    '  [processors.starlark.constants]',
+    `    loader = ${q(loaderName)}`,
     '',
     '[[outputs.influxdb]]',
     `  urls = [${q(input.influxUrl.replace(/\/$/, ''))}]`,

@@ -12,7 +12,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as path from 'node:path';
-import { telegrafLoaderConfig } from '../../lib/influx/loader-config';
+import { PIPELINE_STATS_MEASUREMENT, telegrafLoaderConfig } from '../../lib/influx/loader-config';
 import { INFLUX_USERS } from '../../lib/influx/read-access';
 import { INFLUX_RETENTION_POLICY, loaderConsumerGroup } from '../../lib/topics';
 
@@ -162,10 +162,15 @@ export async function query(r: Replica, db: string, users: Users, q: string, opt
   return res?.series ?? [];
 }
 
-/** Every point of every measurement, canonical: rows, and a digest to compare replicas by. */
+/**
+ * Every point of every measurement, canonical: rows, and a digest to compare replicas by. Not the Flink
+ * job's statistics (docs/flink-job.md): the job writes them every few seconds as long as it runs, so two
+ * dumps taken apart differ, and each node's loader adds its own `loader` tag and `loader_lag_ms`.
+ */
 export async function dump(r: Replica, db: string, users: Users): Promise<{ rows: number; digest: string }> {
   const lines: string[] = [];
   for (const s of await query(r, db, users, 'SELECT * FROM /.*/')) {
+    if (s.name === PIPELINE_STATS_MEASUREMENT) continue;
     for (const v of s.values) lines.push(`${s.name} ${JSON.stringify(s.columns.map((c, i) => [c, v[i]]).filter(([, x]) => x !== null))}`);
   }
   lines.sort();

@@ -9,6 +9,7 @@
 #   inputs.kafka_consumer     per-node InfluxDB loaders (issue 14)
 #   outputs.influxdb(_v2)     the two outputs a customer's agent writes to the ingest service with
 #   parsers.influx, serializers.influx   data_format = "influx" for kafka_consumer and the outputs
+#   processors.starlark      the loaders' loader_lag_ms on the Flink job's statistics (lib/influx/loader-config.ts)
 #
 # Needs Go >= the go line of Telegraf's go.mod; scripts/telegraf/go.sh installs it when missing or older.
 # Env: TELEGRAF_VERSION (default below), METRICSTREAM_CACHE. Prints the binary path on stdout.

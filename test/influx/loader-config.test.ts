@@ -1,5 +1,5 @@
 import { parse } from 'smol-toml';
-import { BROKERS_AT_BOOT, telegrafLoaderConfig, type LoaderConfigInput } from '../../lib/influx/loader-config';
+import { BROKERS_AT_BOOT, PIPELINE_STATS_MEASUREMENT, telegrafLoaderConfig, type LoaderConfigInput } from '../../lib/influx/loader-config';
 import { loaderConsumerGroup, TOPICS } from '../../lib/topics';
 
 const base: LoaderConfigInput = {
@@ -43,6 +43,20 @@ describe('telegrafLoaderConfig', () => {
     });
     expect(Object.keys(c.inputs)).toEqual(['kafka_consumer']);
     expect(Object.keys(c.outputs)).toEqual(['influxdb']);
+  });
+
+  test('a starlark processor on the Flink statistics only: loader_lag_ms and the loader tag (default: the consumer group)', () => {
+    const c = parsed(base);
+    expect(Object.keys(c.processors)).toEqual(['starlark']);
+    expect(c.processors.starlark).toHaveLength(1);
+    const p = c.processors.starlark[0];
+    expect(p.namepass).toEqual([PIPELINE_STATS_MEASUREMENT]);
+    expect(p.source).toContain('load("time.star", "time")');
+    expect(p.source).toContain('metric.fields["loader_lag_ms"] = (time.now().unix_nano - metric.time) // 1000000');
+    expect(p.source).toContain('metric.tags["loader"] = loader');
+    expect(p.constants).toEqual({ loader: 'metricstream-loader-0-1' });
+    expect(parsed({ ...base, loaderName: 'node-a' }).processors.starlark[0].constants).toEqual({ loader: 'node-a' });
+    expect(() => telegrafLoaderConfig({ ...base, loaderName: 'a b' })).toThrow('telegrafLoaderConfig: loaderName must be 1-255 of [a-zA-Z0-9_.-], got "a b"');
   });
 
   test('the buffer holds more than can be undelivered, so Telegraf never drops a metric whose offset is pending', () => {

@@ -53,6 +53,14 @@ describe.each(ENVIRONMENT_NAMES)('%s: the Flink stack sends what the job reads',
     });
   });
 
+  test('the job group: the checkpoint and pipeline-statistics intervals from the plan', () => {
+    const flink = stages[env].stage.plan.flink;
+    expect(groups().find((g) => g.PropertyGroupId === 'job')!.PropertyMap).toEqual({
+      'checkpoint.interval': `${flink.checkpointIntervalSeconds} s`,
+      'stats.interval': `${flink.statsIntervalSeconds} s`,
+    });
+  });
+
   test('the job may write the alerts and aggregates topics, and read only the metrics topic', () => {
     const topicRights = statements(stages[env], 'Flink')
       .filter((s) => actions(s).some((a) => a.startsWith('kafka-cluster:')) && actions(s).includes('kafka-cluster:DescribeTopic'))

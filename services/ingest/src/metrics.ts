@@ -5,6 +5,79 @@
  */
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
+const REQUEST_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+
+/** The p99 gauge's window: the requests of the last 45-60 s (four 15 s sub-windows; see RecentQuantile). */
+export const P99_WINDOW_MS = 60_000;
+export const P99_SUB_WINDOW_MS = 15_000;
+
+/**
+ * The q-quantile of a histogram from its cumulative bucket counts, interpolated linearly inside the
+ * bucket that holds the rank, as Prometheus' histogram_quantile does: the first bucket's lower bound
+ * is 0, and a rank in the +Inf bucket gives the highest finite bound. Undefined for no observations.
+ */
+export function bucketQuantile(q: number, bounds: readonly number[], cumulative: readonly number[], total: number): number | undefined {
+  if (!(total > 0)) return undefined;
+  const rank = q * total;
+  for (let i = 0; i < bounds.length; i++) {
+    if (cumulative[i] >= rank) {
+      const lower = i === 0 ? 0 : bounds[i - 1];
+      const below = i === 0 ? 0 : cumulative[i - 1];
+      const inBucket = cumulative[i] - below;
+      return inBucket > 0 ? lower + (bounds[i] - lower) * ((rank - below) / inBucket) : bounds[i];
+    }
+  }
+  return bounds[bounds.length - 1];
+}
+
+type Counts = { readonly cumulative: number[]; readonly total: number };
+
+/**
+ * A quantile of a cumulative histogram's recent observations: at each collect it keeps a snapshot of
+ * the histogram's bucket counts (at most one per sub-window, none older than the window) and takes
+ * the quantile of the difference between now and the oldest snapshot kept. Nothing runs per request
+ * (the histogram's own observe is the only cost); with collects at least once per sub-window the
+ * window spans the last P99_WINDOW_MS - P99_SUB_WINDOW_MS to P99_WINDOW_MS; before the first
+ * snapshot it covers everything since start.
+ */
+class RecentQuantile {
+  private readonly snapshots: Array<{ at: number; byRoute: Map<string, Counts> }> = [];
+
+  constructor(private readonly q: number, private readonly histogram: Histogram<'route'>, private readonly now: () => number) {}
+
+  async collect(gauge: Gauge<'route'>): Promise<void> {
+    const at = this.now();
+    const current = await this.counts();
+    while (this.snapshots.length > 0 && at - this.snapshots[0].at > P99_WINDOW_MS) this.snapshots.shift();
+    const base = this.snapshots[0]?.byRoute;
+    gauge.reset();
+    for (const [route, c] of current) {
+      const b = base?.get(route);
+      const cumulative = c.cumulative.map((n, i) => n - (b?.cumulative[i] ?? 0));
+      const value = bucketQuantile(this.q, REQUEST_BUCKETS, cumulative, c.total - (b?.total ?? 0));
+      if (value !== undefined) gauge.set({ route }, value);
+    }
+    const last = this.snapshots[this.snapshots.length - 1];
+    if (!last || at - last.at >= P99_SUB_WINDOW_MS) this.snapshots.push({ at, byRoute: current });
+  }
+
+  /** Per route: the cumulative count of each finite bucket, and the count of all observations. */
+  private async counts(): Promise<Map<string, Counts>> {
+    const byRoute = new Map<string, { cumulative: number[]; total: number }>();
+    for (const v of (await this.histogram.get()).values) {
+      const labels = v.labels as Record<string, string | number | undefined>;
+      if (labels.le === undefined) continue; // _sum and _count
+      const route = String(labels.route);
+      let c = byRoute.get(route);
+      if (!c) byRoute.set(route, (c = { cumulative: REQUEST_BUCKETS.map(() => 0), total: 0 }));
+      const i = REQUEST_BUCKETS.indexOf(Number(labels.le));
+      if (labels.le === '+Inf') c.total = v.value;
+      else if (i >= 0) c.cumulative[i] = v.value;
+    }
+    return byRoute;
+  }
+}
+
 export class Metrics {
   readonly registry = new Registry();
   readonly requests = new Counter({
@@ -12,8 +85,11 @@ export class Metrics {
   });
   readonly requestSeconds = new Histogram({
     name: 'ingest_request_duration_seconds', help: 'Write request duration, first byte to answer', labelNames: ['route'] as const,
-    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5], registers: [this.registry],
+    buckets: REQUEST_BUCKETS, registers: [this.registry],
   });
+  private readonly recentP99: RecentQuantile;
+  // InfluxQL cannot take a quantile of the histogram's aggregated bucket rows, so the service exposes one.
+  readonly requestP99Seconds: Gauge<'route'>;
   readonly pointsAccepted = new Counter({ name: 'ingest_points_accepted_total', help: 'Points answered with 204', registers: [this.registry] });
   readonly overloadWaits = new Counter({ name: 'ingest_overload_waits_total', help: 'Requests that waited for room in a full sink queue (INGEST_OVERLOAD_WAIT_MS) before being answered', registers: [this.registry] });
   readonly pointsRejected = new Counter({
@@ -48,4 +124,19 @@ export class Metrics {
   });
   readonly maxMessageBytes = new Gauge({ name: 'ingest_kafka_max_message_bytes', help: 'Record batch bound the sink packs under (KAFKA_MAX_MESSAGE_BYTES or the topic\'s smaller max.message.bytes)', aggregator: 'min', registers: [this.registry] });
   readonly draining = new Gauge({ name: 'ingest_draining', help: '1 while shutting down', aggregator: 'max', registers: [this.registry] });
+
+  /** now: the clock of the p99 gauge's window (tests move it). */
+  constructor(now: () => number = Date.now) {
+    this.recentP99 = new RecentQuantile(0.99, this.requestSeconds, now);
+    const recent = this.recentP99;
+    this.requestP99Seconds = new Gauge({
+      name: 'ingest_request_duration_p99_seconds',
+      help: 'p99 of ingest_request_duration_seconds over the last 45-60 s, interpolated in its buckets like histogram_quantile; '
+        + 'the maximum over the workers, so an upper bound of the host\'s p99',
+      labelNames: ['route'] as const, aggregator: 'max', registers: [this.registry],
+      async collect() {
+        await recent.collect(this);
+      },
+    });
+  }
 }

@@ -16,10 +16,12 @@ import com.metricstream.flink.parse.SplitRecords;
 import com.metricstream.flink.sink.AlertRecordSerializer;
 import com.metricstream.flink.sink.LineRecordSerializer;
 import com.metricstream.flink.sink.MalformedRecordSerializer;
+import com.metricstream.flink.stats.PipelineStats;
 import com.metricstream.flink.window.EmitWindowAggregate;
 import com.metricstream.flink.window.FieldStatsAggregate;
 import com.metricstream.flink.window.LateCounter;
 import com.metricstream.flink.window.MetricWatermarks;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
@@ -140,9 +142,13 @@ public final class MetricsJob {
         // and it spares a serializer copy of every record between chained operators.
         env.getConfig().enableObjectReuse();
 
-        SingleOutputStreamOperator<FieldValue> points = env
+        // The job's own statistics (consumer and watermark lag, checkpoints) ride along to the aggregates topic.
+        SingleOutputStreamOperator<ParsedRecord> records = env
                 .fromSource(source, MetricWatermarks.boundedOutOfOrdernessWithIdleness(w.outOfOrderness, w.idleness), "metrics-topic")
                 .uid("metrics-topic")
+                .transform("pipeline-stats", TypeInformation.of(ParsedRecord.class), new PipelineStats(config.job.statsInterval.toMillis()))
+                .uid("pipeline-stats");
+        SingleOutputStreamOperator<FieldValue> points = records
                 .process(new SplitRecords()).name("parse-points").uid("parse-points");
 
         SingleOutputStreamOperator<WindowAggregate> aggregates = windowAggregates(points, w);
@@ -151,7 +157,7 @@ public final class MetricsJob {
 
         // One topic holds exactly what an InfluxDB node stores, in InfluxDB's own format.
         aggregates.map(WindowAggregate::toLineProtocol).name("aggregate-lines")
-                .union(alerts.map(AlertEvent::toLineProtocol).name("alert-lines"))
+                .union(alerts.map(AlertEvent::toLineProtocol).name("alert-lines"), records.getSideOutput(PipelineStats.LINES))
                 .sinkTo(lineSink).name("kafka-aggregates").uid("kafka-aggregates");
         alerts.sinkTo(alertKafkaSink).name("kafka-alerts").uid("kafka-alerts");
 

@@ -91,6 +91,8 @@ public final class JobConfig implements Serializable {
         public Duration checkpointInterval;
         public String checkpointDir;
         public int parallelism;
+        /** How often each source subtask writes its pipeline statistics (PipelineStats); applies on Managed Flink too. */
+        public Duration statsInterval;
     }
 
     public static JobConfig fromPropertyGroups(Map<String, Properties> groups) {
@@ -146,6 +148,7 @@ public final class JobConfig implements Serializable {
         job.checkpointInterval = j.duration("checkpoint.interval", Duration.ofSeconds(60), Duration.ofMillis(100), Duration.ofHours(1));
         job.checkpointDir = j.string("checkpoint.dir", "");
         job.parallelism = j.integer("parallelism", 0, 0, 10_000);
+        job.statsInterval = j.duration("stats.interval", Duration.ofSeconds(10), Duration.ofSeconds(1), Duration.ofHours(1));
         j.rejectUnknown();
 
         return new JobConfig(kafka, window, alerts, job);

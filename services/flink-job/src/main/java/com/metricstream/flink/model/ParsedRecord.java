@@ -20,6 +20,8 @@ public class ParsedRecord {
     public byte[] raw;
     /** topic-partition@offset (#N: line N of a point-json-lines-v1 record) of a malformed record, for the dead-letter header. */
     public String origin;
+    /** The Kafka record's timestamp (ms; 0 when it has none), for the consumer's time lag (PipelineStats). */
+    public long kafkaTimestampMs;
 
     public ParsedRecord() {}
 

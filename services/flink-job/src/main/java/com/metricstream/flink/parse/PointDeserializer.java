@@ -42,12 +42,12 @@ public class PointDeserializer implements KafkaRecordDeserializationSchema<Parse
         if (f == null || Arrays.equals(f, V1)) {
             ParsedRecord parsed = parser.parse(record.value(), null);
             if (!parsed.isValid()) parsed.origin = origin(record);
-            out.collect(parsed);
+            out.collect(stamped(parsed, record));
         } else if (Arrays.equals(f, LINES_V1)) {
             deserializeLines(record, out);
         } else {
-            out.collect(ParsedRecord.malformed("unknown format header " + new String(f, StandardCharsets.UTF_8),
-                    record.value(), origin(record)));
+            out.collect(stamped(ParsedRecord.malformed("unknown format header " + new String(f, StandardCharsets.UTF_8),
+                    record.value(), origin(record)), record));
         }
     }
 
@@ -70,14 +70,20 @@ public class PointDeserializer implements KafkaRecordDeserializationSchema<Parse
             if (lf > start) {
                 ParsedRecord parsed = parser.parse(value, start, lf - start, null);
                 if (!parsed.isValid()) parsed.origin = origin(record) + '#' + line;
-                out.collect(parsed);
+                out.collect(stamped(parsed, record));
                 emitted++;
             }
             start = lf + 1;
         }
         if (emitted == 0) {
-            out.collect(ParsedRecord.malformed(end == 0 ? "empty value" : "no points in value", value, origin(record)));
+            out.collect(stamped(ParsedRecord.malformed(end == 0 ? "empty value" : "no points in value", value, origin(record)), record));
         }
+    }
+
+    /** The record's Kafka timestamp on what it gave, for the consumer's time lag (PipelineStats); NO_TIMESTAMP (-1) gives 0. */
+    private static ParsedRecord stamped(ParsedRecord parsed, ConsumerRecord<?, ?> r) {
+        parsed.kafkaTimestampMs = Math.max(0, r.timestamp());
+        return parsed;
     }
 
     private static String origin(ConsumerRecord<?, ?> r) {

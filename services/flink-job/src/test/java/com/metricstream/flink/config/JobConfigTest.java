@@ -32,6 +32,8 @@ class JobConfigTest {
         assertThat(c.window.outOfOrderness).isEqualTo(Duration.ofSeconds(10));
         assertThat(c.window.idleness).isEqualTo(Duration.ofMinutes(1));
         assertThat(c.alerts.stateTtl).isEqualTo(Duration.ofHours(1));
+        assertThat(c.job.statsInterval).isEqualTo(Duration.ofSeconds(10));
+        assertThat(TestConfigs.config("job.stats.interval", "30 s").job.statsInterval).isEqualTo(Duration.ofSeconds(30));
         assertThat(c.alerts.rules).extracting(r -> r.name).containsExactly("cpu", "memory", "disk", "error_rate", "latency_p99");
         assertThat(c.alerts.rules.get(0)).hasToString(
                 "cpu: mean(cpu.usage_active) where {cpu=cpu-total} warning >70.0 for 300000ms critical >90.0 for 120000ms");
@@ -98,6 +100,7 @@ class JobConfigTest {
             "alerts.rules|custom|alerts.rule.custom.measurement is required",
             "alerts.rule.cpu.where|cpu|alerts.rule.cpu.where (cpu) must be tag=value",
             "job.parallelism|-1|job.parallelism (-1) must be between 0 and 10000",
+            "job.stats.interval|500 ms|job.stats.interval (500 ms) must be between 1 s and 1 h",
     })
     void invalidPropertiesFailWithAMessageNamingTheProperty(String key, String value, String message) {
         assertThatThrownBy(() -> TestConfigs.config(key, value))

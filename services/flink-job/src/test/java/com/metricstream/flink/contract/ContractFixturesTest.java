@@ -1,5 +1,6 @@
 package com.metricstream.flink.contract;
 
+import com.metricstream.flink.TestConfigs;
 import com.metricstream.flink.config.ConfigLoader;
 import com.metricstream.flink.config.JobConfig;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -35,6 +36,14 @@ class ContractFixturesTest {
         assertThat(c.kafka.bootstrapServers.split(",")).allMatch(b -> b.endsWith(":9098"));
         // The stack names the job's output topic (the InfluxDB nodes load it); no influx group is sent.
         assertThat(c.kafka.aggregatesTopic).isEqualTo("aggregates");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "staging", "prod"})
+    void theDeployedStatsIntervalIsReadAndIsTheJobsDefault(String env) throws Exception {
+        // The plan's job.stats.interval reaches the job; a local run without it writes its statistics as often.
+        assertThat(load(env).job.statsInterval).isEqualTo(TestConfigs.config().job.statsInterval);
+        assertThat(Files.readString(FIXTURES.resolve(env + "-flink-properties.json"))).contains("\"stats.interval\"");
     }
 
     @ParameterizedTest

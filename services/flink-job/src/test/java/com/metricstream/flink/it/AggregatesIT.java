@@ -1,6 +1,7 @@
 package com.metricstream.flink.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.metricstream.flink.stats.PipelineStats;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
@@ -86,5 +87,23 @@ class AggregatesIT extends JobITBase {
         Map<String, JsonNode> mem = windows("mem").get(T0);
         assertThat(mem.get("host").asText()).isEqualTo("db 1");
         assertThat(mem.get("used_percent_last").asDouble()).isEqualTo(81.5);
+
+        // Next to them, each source subtask's statistics every job.stats.interval (1 s here): the records
+        // read (all of them, over the subtasks), their lag behind Kafka, the watermark's, and checkpoints.
+        LocalServices.await("the job's statistics count every record and a completed checkpoint", Duration.ofSeconds(30), () -> {
+            long in = 0, checkpoints = 0;
+            for (Map<String, JsonNode> p : LocalServices.points(statsRecords()).getOrDefault(PipelineStats.MEASUREMENT, Map.of()).values()) {
+                in += p.get("records_in").asLong();
+                checkpoints += p.get("checkpoints_completed").asLong();
+            }
+            return in == records.size() + PARTITIONS && checkpoints > 0;
+        });
+        List<Map<String, JsonNode>> stats = new ArrayList<>(LocalServices.points(statsRecords()).get(PipelineStats.MEASUREMENT).values());
+        assertThat(stats).allSatisfy(p -> assertThat(p.get("subtask").asText()).matches("[0-9]+"));
+        assertThat(stats).anyMatch(p -> p.containsKey("kafka_consumer_lag_ms") && p.get("kafka_consumer_lag_ms").asLong() >= 0);
+        // the ticks' event time (less the 1 s out-of-orderness) is the watermark: the lag is the time since then
+        long sinceTicks = System.currentTimeMillis() - (T0 + 3 * MIN);
+        assertThat(stats).anyMatch(p -> p.containsKey("watermark_lag_ms") && Math.abs(p.get("watermark_lag_ms").asLong() - sinceTicks) < 60_000);
+        assertThat(stats).anyMatch(p -> p.containsKey("checkpoint_duration_ms") && p.get("checkpoint_duration_ms").asLong() >= 0);
     }
 }

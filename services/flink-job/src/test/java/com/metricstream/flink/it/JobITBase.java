@@ -2,6 +2,7 @@ package com.metricstream.flink.it;
 
 import com.metricstream.flink.MetricsJob;
 import com.metricstream.flink.config.JobConfig;
+import com.metricstream.flink.stats.PipelineStats;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -23,6 +25,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /**
  * The job on a Flink MiniCluster (1 task manager, 2 slots, parallelism 2) against the real local
@@ -87,6 +90,7 @@ abstract class JobITBase {
         // its next records late.
         kv.put("window.idleness", "10 min");
         kv.put("job.checkpoint.interval", "1 s");
+        kv.put("job.stats.interval", "1 s");
         for (int i = 0; i + 1 < extra.length; i += 2) kv.put(extra[i], extra[i + 1]);
         Map<String, Properties> groups = new HashMap<>();
         kv.forEach((k, v) -> {
@@ -115,9 +119,18 @@ abstract class JobITBase {
         return start(cfg, new Configuration());
     }
 
-    /** Lines on the aggregates topic now. */
+    /** Lines on the aggregates topic now, but the job's own statistics ({@link #statsRecords}). */
     List<ConsumerRecord<byte[], byte[]>> aggregateRecords() {
-        return LocalServices.readAll(aggregatesTopic, Duration.ofSeconds(30));
+        return LocalServices.readAll(aggregatesTopic, Duration.ofSeconds(30)).stream().filter(r -> !isStats(r)).collect(Collectors.toList());
+    }
+
+    /** The job's pipeline statistics on the aggregates topic now (PipelineStats, every job.stats.interval). */
+    List<ConsumerRecord<byte[], byte[]>> statsRecords() {
+        return LocalServices.readAll(aggregatesTopic, Duration.ofSeconds(30)).stream().filter(JobITBase::isStats).collect(Collectors.toList());
+    }
+
+    private static boolean isStats(ConsumerRecord<byte[], byte[]> r) {
+        return new String(r.key(), StandardCharsets.UTF_8).startsWith(PipelineStats.MEASUREMENT + ",");
     }
 
     /** The points of a measurement as an InfluxDB node loading the aggregates topic would hold them, by time (ms). */

@@ -92,6 +92,16 @@ class PointDeserializerTest {
     }
 
     @Test
+    void everyRecordItGivesCarriesTheKafkaTimestampForTheConsumerLag() {
+        ConsumerRecord<byte[], byte[]> packed = new ConsumerRecord<>("metrics", 0, 5, 1_800_000_000_123L, org.apache.kafka.common.record.TimestampType.CREATE_TIME,
+                0, 0, null, (CPU_A + "\n{bad\n" + MEM_B).getBytes(StandardCharsets.UTF_8), new org.apache.kafka.common.header.internals.RecordHeaders(), java.util.Optional.empty());
+        packed.headers().add(new RecordHeader("ms-format", PointJsonParser.FORMAT_LINES_V1.getBytes(StandardCharsets.UTF_8)));
+        assertThat(deserialize(packed)).extracting(r -> r.kafkaTimestampMs).containsExactly(1_800_000_000_123L, 1_800_000_000_123L, 1_800_000_000_123L);
+        // A record without a timestamp (NO_TIMESTAMP, -1) gives 0: no lag is measured from it.
+        assertThat(deserialize(v1(1, null, CPU_A))).extracting(r -> r.kafkaTimestampMs).containsExactly(0L);
+    }
+
+    @Test
     void aTrailingLfAndEmptyLinesAreIgnored() {
         assertThat(points(deserialize(lines(1, CPU_A + "\n")))).containsExactly(
                 "cpu,cpu=cpu-total,host=a usage_active=71.5,procs=312.0 @60000");
