@@ -12,6 +12,7 @@ import { planCapacity } from '../../lib/plan';
 import { costPlan } from '../../lib/pricing/cost-model';
 import { loadPriceSnapshot, priceOf } from '../../lib/pricing/price-catalog';
 import { priceKeys } from '../../lib/pricing/price-keys';
+import { agentMetricsOf } from '../../lib/plan/observability';
 import { HOURS_PER_MONTH } from '../../lib/plan/units';
 import type { CostDiffReport } from '../../lib/review/cost-diff';
 import type { TemplateDiffReport } from '../../lib/review/template-diff';
@@ -46,7 +47,7 @@ const costDiff = async (head: keyof typeof dirs, ...args: string[]) => JSON.pars
 const row = (report: CostDiffReport, tier: string, resource: string) => report.environments[0].rows.find((r) => r.tier === tier && r.resource === resource);
 
 /** An InfluxDB node added outside the plan: its hours, and the agent's memory and disk metrics. */
-const extraNodeUsd = () => HOURS_PER_MONTH * priceOf(prices, priceKeys.ec2Instance('i3.2xlarge', 'on-demand')).usd + 2 * priceOf(prices, priceKeys.cloudwatchMetric).usd;
+const extraNodeUsd = () => HOURS_PER_MONTH * priceOf(prices, priceKeys.ec2Instance('i3.2xlarge', 'on-demand')).usd + agentMetricsOf('influx').perInstance * priceOf(prices, priceKeys.cloudwatchMetric).usd;
 
 describe('npm run cost:diff', () => {
   test('doubling prod’s metrics per second shows the plan’s new counts and the cost model’s delta', async () => {
