@@ -23,7 +23,7 @@ const compression = process.env.KAFKA_COMPRESSION ?? 'zstd';
 const topic = process.env.KAFKA_TOPIC;
 if (!file || !(perRequest > 0) || !topic) throw new Error('usage: KAFKA_TOPIC=… ingest-produce.ts <lines-file> <lines-per-request>');
 
-const TYPES: Record<string, CompressionTypes> = { gzip: CompressionTypes.GZIP, zstd: CompressionTypes.ZSTD };
+const TYPES = { gzip: CompressionTypes.GZIP, zstd: CompressionTypes.ZSTD } as const;
 
 function post(port: number, body: string): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -39,7 +39,7 @@ function post(port: number, body: string): Promise<number> {
 async function main(): Promise<void> {
   installKafkaCodecs();
   // Count what the producer compressed with each codec: the run proves it used the one asked for.
-  const used = new Map<CompressionTypes, number>();
+  const used = new Map<CompressionTypes.GZIP | CompressionTypes.ZSTD, number>();
   for (const type of Object.values(TYPES)) {
     const inner = CompressionCodecs[type]();
     CompressionCodecs[type] = () => ({ ...inner, compress: (e: { buffer: Buffer }) => (used.set(type, (used.get(type) ?? 0) + 1), inner.compress(e)) });
