@@ -1,5 +1,5 @@
 /**
- * Kafka sink: an idempotent kafkajs producer (acks=all, gzip or zstd) behind a producer-side accumulator, so the
+ * Kafka sink: an idempotent kafkajs producer (acks=all, zstd or gzip) behind a producer-side accumulator, so the
  * points of many HTTP requests share one send (and, in the default record format, one record per
  * partition: kafka-pack.ts); and the spool, which takes over while Kafka cannot take records.
  *
@@ -35,7 +35,7 @@
  * broker still refuses as too large or corrupt is split until the refused points are alone; those go to
  * the dead-letter file, and the rest flows on.
  */
-import { ConfigResourceTypes, Kafka, CompressionTypes, logLevel, type Message, type Producer } from 'kafkajs';
+import { CompressionCodecs, ConfigResourceTypes, Kafka, CompressionTypes, logLevel, type Message, type Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { KafkaConfig } from './config';
 import { DeadLetterFile } from './dead-letter';
@@ -82,6 +82,17 @@ const CLOSE_POLL_MS = 5;
 
 /** KAFKA_COMPRESSION → kafkajs' codec id (gzip and zstd are installed by main: kafka-codec.ts). */
 const CODEC: Record<KafkaCompression, CompressionTypes> = { gzip: CompressionTypes.GZIP, zstd: CompressionTypes.ZSTD, none: CompressionTypes.None };
+/**
+ * kafkajs ships no zstd codec (its table entry throws on first use): without installKafkaCodecs every
+ * send would fail and every accepted point stay in the spool, so a missing codec stops the start instead.
+ */
+function requireCodec(compression: KafkaCompression): void {
+  try {
+    if (compression !== 'none') CompressionCodecs[CODEC[compression] as CompressionTypes.GZIP | CompressionTypes.ZSTD]();
+  } catch (e) {
+    throw new Error(`KAFKA_COMPRESSION=${compression}: no ${compression} codec installed in kafkajs (${(e as Error).message}); main installs it (kafka-codec.ts installKafkaCodecs)`);
+  }
+}
 /** Broker errors that a resend cannot cure: the batch itself is refused. */
 const REFUSED = new Set(['MESSAGE_TOO_LARGE', 'RECORD_LIST_TOO_LARGE', 'CORRUPT_MESSAGE', 'INVALID_RECORD']);
 
@@ -157,6 +168,7 @@ export class KafkaSink implements Sink {
 
   constructor(private readonly o: KafkaSinkOptions) {
     const k = o.kafka;
+    requireCodec(k.compression);
     this.description = `kafka:${k.topic}@${k.brokers.join(',')}`;
     this.format = k.recordFormat;
     this.maxMessageBytes = k.maxMessageBytes;

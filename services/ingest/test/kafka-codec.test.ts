@@ -5,6 +5,7 @@
  */
 import { gunzipSync, gzipSync, zstdCompressSync, zstdDecompressSync, constants as zlibConstants } from 'node:zlib';
 import { CompressionCodecs, CompressionTypes } from 'kafkajs';
+import { loadConfig } from '../src/config';
 
 type Codec = { compress(e: { buffer: Buffer }): Promise<Buffer>; decompress(b: Buffer): Promise<Buffer> };
 const input = Buffer.from(Array.from({ length: 2000 }, (_, i) => `{"v":1,"m":"cpu","f":{"usage":${i % 97}}}`).join('\n'));
@@ -12,10 +13,14 @@ const input = Buffer.from(Array.from({ length: 2000 }, (_, i) => `{"v":1,"m":"cp
 test('importing the Kafka sink leaves kafkajs\' codecs alone; installKafkaCodecs installs level-1 gzip and zstd', async () => {
   const builtInGzip = CompressionCodecs[CompressionTypes.GZIP];
   const builtInZstd = CompressionCodecs[CompressionTypes.ZSTD];
-  await import('../src/kafka-sink');
+  const { KafkaSink } = await import('../src/kafka-sink');
   expect(CompressionCodecs[CompressionTypes.GZIP]).toBe(builtInGzip);
   expect(CompressionCodecs[CompressionTypes.ZSTD]).toBe(builtInZstd);
-  expect(() => builtInZstd()).toThrow(/not implemented/); // what a send with zstd met before
+  expect(() => builtInZstd()).toThrow(/not implemented/); // what every send would meet
+  // So a sink configured for zstd (the default) without the codec refuses to start, rather than spool forever.
+  const kafka = loadConfig({ INGEST_AUTH: 'none', KAFKA_BROKERS: '127.0.0.1:9' }).kafka!;
+  expect(kafka.compression).toBe('zstd');
+  expect(() => new KafkaSink({ kafka } as never)).toThrow(/KAFKA_COMPRESSION=zstd: no zstd codec installed .*installKafkaCodecs/);
 
   const { installKafkaCodecs, ZSTD_LEVEL } = await import('../src/kafka-codec');
   installKafkaCodecs();
