@@ -40,13 +40,14 @@ export const MEASURED = {
   },
   /**
    * The ingest service at prod's per-worker rate (the plan's peak points/s over instances x workers, 1
-   * point per request) with its default batching (KAFKA_LINGER_MS=30, one partition per send): 34 points
-   * per record batch, 1.33x the bulk figure. Before (5 ms linger, series-key partitions): 2.2 points per
-   * batch, 137.1 B. A batch of 1 point takes 265 B, of 4-7 points ~75 B, of 16+ points 29-43 B.
+   * point per request) with its default batching (KAFKA_LINGER_MS=30, one partition per send) and codec
+   * (zstd): 28 points per record batch. gzip in the same session: 37.4 B (35.1 B the run before). Before
+   * the batching change (5 ms linger, series-key partitions, gzip): 2.2 points per batch, 137.1 B. A
+   * batch of 1 point takes ~260 B, of 4-7 points ~71 B, of 16+ points ~30 B (gzip 37).
    */
   kafkaStoredBytesProductionShape: {
-    value: 35.1,
-    unit: 'bytes of log segments per point, ingest bundle (point-json-lines-v1, gzip) at 893 points/s per worker, 2 workers, 12 partitions, KAFKA_LINGER_MS=30, KAFKA_PARTITIONER=sticky',
+    value: 29.9,
+    unit: 'bytes of log segments per point, ingest bundle (point-json-lines-v1, zstd) at 893 points/s per worker, 2 workers, 12 partitions, KAFKA_LINGER_MS=30, KAFKA_PARTITIONER=sticky',
     cores: 2,
     machine: MACHINE,
     date: '2026-12-01',

@@ -33,11 +33,10 @@ export function kafkaCapacity(brokerType: string): Capacity {
 }
 /**
  * What the brokers store (and replicate, and send to consumers) per point as the ingest service batches
- * at production's per-worker rate, not with bulk batches: a send's ~30 ms of points make smaller batches
- * than bulk, 1.3x its bytes per point.
+ * at production's per-worker rate, not with bulk batches: a send's ~30 ms of points in one zstd batch.
  */
 export const KAFKA_STORED_BYTES: SizeFactor = {
-  value: 36,
+  value: 30,
   unit: 'bytes per record on disk',
   source: `measured ${MEASURED.kafkaStoredBytesProductionShape.value} at the production shape (bulk batches: ${MEASURED.kafkaStoredBytes.value}), rounded up`,
   measured: MEASURED.kafkaStoredBytesProductionShape,

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# npm run bench:kafka-shape [-- --workers 4 --duration 20 --linger "5 20 30 50 100" --env prod --partitions N]
+# npm run bench:kafka-shape [-- --workers 4 --duration 20 --linger "5 20 30 50 100" --env prod --partitions N --compression zstd]
 #
 # Kafka bytes per point at the production shape: the real ingest bundle (services/ingest/dist/ingest.js)
 # with --workers cluster workers, each loaded at the rate the plan gives one prod worker (peak points/s
@@ -13,13 +13,15 @@
 # and each against the bulk figure MEASURED.kafkaStoredBytes (bench:kafka, large batches).
 # --partitions N replaces the plan's partition count (a what-if: 1 partition puts all of a send in one
 # batch, which is what a partitioner that fills batches would do at the plan's count).
+# --compression gzip|zstd|none sets the service's KAFKA_COMPRESSION (default: the service's default); the
+# codec of the stored batches (DumpLogSegments' compresscodec) is reported with the figures.
 # Bytes per point do not depend on the machine's speed; the latencies printed alongside do.
 # Loopback only, bounded in time; stops the service it started; the shared broker is left running.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$ROOT"
 source scripts/kafka/common.sh
-WORKERS=4 DURATION=20 LINGERS="5 20 30 50 100" ENV_NAME=prod KEEP="" PARTITIONS=""
+WORKERS=4 DURATION=20 LINGERS="5 20 30 50 100" ENV_NAME=prod KEEP="" PARTITIONS="" COMPRESSION=""
 while (($#)); do
   case "$1" in
     --workers) WORKERS="$2"; shift 2 ;;
@@ -27,8 +29,9 @@ while (($#)); do
     --linger) LINGERS="$2"; shift 2 ;;
     --env) ENV_NAME="$2"; shift 2 ;;
     --partitions) PARTITIONS="$2"; shift 2 ;;
+    --compression) COMPRESSION="$2"; shift 2 ;;
     --keep-results) KEEP="$2"; shift 2 ;;
-    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     *) echo "bench:kafka-shape: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -92,6 +95,7 @@ sent_to_broker() {
     }' "$(pgrep -g "$SVC" | paste -sd, -)"
 }
 
+[[ -z "$COMPRESSION" ]] || export KAFKA_COMPRESSION="$COMPRESSION" # the service reads it (and checks it)
 rate=$((WORKERS * SHAPE_REQUESTS_PER_WORKER))
 conns=$((WORKERS * SHAPE_CONNECTIONS_PER_WORKER))
 log "shape of $SHAPE_ENV: $SHAPE_WORKERS_TOTAL workers at $SHAPE_POINTS_PER_WORKER points/s each ($SHAPE_POINTS_PER_REQUEST per request, $SHAPE_CONNECTIONS_PER_WORKER connections per worker), $SHAPE_PARTITIONS partitions"
@@ -124,8 +128,8 @@ for linger in $LINGERS; do
   # size and the points inside. The .log segments only: the active segment's indexes are sparse files.
   files="$(ls "$KAFKA_DATA/$topic"-*/*.log | paste -sd, -)"
   tool kafka.tools.DumpLogSegments --deep-iteration --print-data-log --files "$files" 2>/dev/null \
-    | awk '/^baseOffset: / { if (n) print pts, size; n = 1; pts = 0; for (i = 1; i <= NF; i++) if ($i == "size:") size = $(i + 1); next }
-           { pts += gsub(/\{"v":/, "") } END { if (n) print pts, size }' >"$TMP/dump-$linger.txt"
+    | awk '/^baseOffset: / { if (n) print pts, size, codec; n = 1; pts = 0; for (i = 1; i <= NF; i++) { if ($i == "size:") size = $(i + 1); if ($i == "compresscodec:") codec = $(i + 1) }; next }
+           { pts += gsub(/\{"v":/, "") } END { if (n) print pts, size, codec }' >"$TMP/dump-$linger.txt"
   log_bytes="$(stat -c %s "$KAFKA_DATA/$topic"-*/*.log | awk '{s += $1} END {print s}')"
   node -e '
     const [load, warm, before, after, dump, linger, logBytes, bulk] = process.argv.slice(1);
@@ -137,9 +141,10 @@ for linger in $LINGERS; do
     for (const [p, v] of b1) wire += v - (b0.get(p) ?? 0);
     // Batches by the points they hold: what one batch of 1, 2, ... points costs per point.
     let batches = 0, stored = 0;
-    const byPoints = new Map();
+    const byPoints = new Map(), codecs = new Set();
     for (const line of fs.readFileSync(dump, "utf8").trim().split("\n").filter(Boolean)) {
       const [pts, size] = line.split(" ").map(Number);
+      codecs.add(line.split(" ")[2]);
       batches++; stored += pts;
       const k = pts >= 16 ? "16+" : pts >= 8 ? "8-15" : pts >= 4 ? "4-7" : String(pts);
       const e = byPoints.get(k) ?? { batches: 0, points: 0, bytes: 0 };
@@ -149,7 +154,7 @@ for linger in $LINGERS; do
     const perBatchSize = Object.fromEntries([...byPoints].map(([k, e]) => [k, { batches: e.batches, bytesPerPoint: +(e.bytes / e.points).toFixed(1) }]));
     const points = l.pointsAcknowledged, all = points + w.pointsAcknowledged; // the topic holds the warm-up too
     const disk = Number(logBytes) / all;
-    const r = { linger: Number(linger), partitions: Number(process.env.SHAPE_PARTITIONS), workers: Number(process.env.WORKERS), pointsAcknowledged: points, warmupPoints: w.pointsAcknowledged, pointsStored: stored,
+    const r = { linger: Number(linger), codec: [...codecs].join("+"), partitions: Number(process.env.SHAPE_PARTITIONS), workers: Number(process.env.WORKERS), pointsAcknowledged: points, warmupPoints: w.pointsAcknowledged, pointsStored: stored,
       errors: l.errors + w.errors, achievedRate: l.achievedRate, targetRate: l.targetRate, p50: l.p50, p99: l.p99,
       logBytes: Number(logBytes), batches, byPointsInBatch: perBatchSize, pointsPerBatch: +(all / batches).toFixed(2), diskBytesPerPoint: +disk.toFixed(1),
       wireBytes: wire, wireBytesPerPoint: +(wire / points).toFixed(1), bulkBytesPerPoint: Number(bulk), diskVsBulk: +(disk / Number(bulk)).toFixed(2) };
@@ -165,7 +170,7 @@ done
 
 node -e '
   const rows = require("fs").readFileSync(process.env.RESULTS, "utf8").trim().split("\n").map(JSON.parse);
-  console.log(`\n${rows[0].workers} workers, ${rows[0].partitions} partitions`);
+  console.log(`\n${rows[0].workers} workers, ${rows[0].partitions} partitions, batches stored as ${[...new Set(rows.map((r) => r.codec))].join(", ")}`);
   console.log("\n| KAFKA_LINGER_MS | points acked (stored) | errors | requests/s achieved / target | p50 / p99 ms | batches | points per batch | disk B/point | wire B/point | disk vs bulk " + rows[0].bulkBytesPerPoint + " B | disk B/point by points in the batch (batches) |");
   console.log("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
   const sizes = (r) => Object.entries(r.byPointsInBatch).sort((a, b) => parseInt(a[0]) - parseInt(b[0])).map(([k, e]) => `${k}: ${e.bytesPerPoint} (${e.batches})`).join(", ");

@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { build } from 'esbuild';
 
-// Two kafkajs internals are replaced by faster equivalents with identical output (see each file's
+// Three kafkajs internals are replaced by faster equivalents with identical output (see each file's
 // comment; test/kafka-record.test.ts compares them with the originals). The build fails if kafkajs
 // moved them, so an upgrade cannot silently drop a patch. The appended require names our file by a
 // virtual `ingest-src:` path, not its absolute path: the patched source lands in the source map,
@@ -17,6 +17,8 @@ const PATCHES = [
     tail: `\nmodule.exports = require(${src('kafka-record.ts')}).fastRecordEncoder(module.exports);\n` },
   { file: /kafkajs[\\/]src[\\/]producer[\\/]groupMessagesPerPartition\.js$/,
     tail: `\nmodule.exports = require(${src('kafka-group.ts')}).groupMessagesPerPartition;\n` },
+  { file: /kafkajs[\\/]src[\\/]protocol[\\/]encoder\.js$/,
+    tail: `\nmodule.exports = require(${src('kafka-encoder.ts')}).withFastEncoderArray(module.exports);\n` },
 ];
 const kafkajsHotPaths = {
   name: 'kafkajs-hot-paths',

@@ -50,6 +50,13 @@ describe('5. MSK versions and broker types', () => {
     expect(mskVersionProblem(DEFAULT_MSK_KAFKA_VERSION, brokerType)).toBeUndefined();
   });
 
+  test('every MSK version on offer accepts the ingest service\'s zstd batches (Kafka 2.1 and later, KIP-110)', () => {
+    for (const v of Object.keys(MSK_KAFKA_VERSIONS)) {
+      const [major, minor] = v.split('.').map(Number);
+      expect({ v, zstd: major > 2 || (major === 2 && minor >= 1) }).toEqual({ v, zstd: true });
+    }
+  });
+
   test('a broker type the version does not run on is refused, naming both', () => {
     expect(mskVersionProblem('4.1.x.kraft', 'kafka.m3.large')).toMatch(/\("4\.1\.x\.kraft"\) is not offered on kafka\.brokerInstanceType "kafka\.m3\.large"/);
   });

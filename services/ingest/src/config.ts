@@ -5,7 +5,7 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { MAX_MESSAGE_BYTES, TOPICS } from '../../../lib/topics';
-import type { RecordFormat } from './kafka-pack';
+import { KAFKA_COMPRESSIONS, type KafkaCompression, type RecordFormat } from './kafka-pack';
 import { FORMAT_HEADER, FORMAT_LINES_HEADER } from './record';
 
 /**
@@ -31,8 +31,8 @@ export interface KafkaConfig {
   readonly partitioner: 'sticky' | 'series';
   /** A send slower than this is treated as failed and its records go to the spool. */
   readonly sendTimeoutMs: number;
-  /** Batch compression: gzip (default; smaller on the wire and on the brokers' disks) or none (least CPU). */
-  readonly compression: 'gzip' | 'none';
+  /** Batch compression (kafka-codec.ts): zstd (default: least CPU and bytes), gzip (level 1) or none (most bytes). */
+  readonly compression: KafkaCompression;
   /** docs/wire-format.md: many points per record (default), or one keyed record per point. */
   readonly recordFormat: RecordFormat;
   /** The topic's max.message.bytes as planned (lib/topics.ts); record batches are packed under it. */
@@ -142,7 +142,7 @@ export function loadConfig(env: Env = process.env): Config {
       lingerMs: int('KAFKA_LINGER_MS', DEFAULT_LINGER_MS, 0, 1000),
       partitioner: oneOf('KAFKA_PARTITIONER', 'sticky', ['sticky', 'series'] as const),
       sendTimeoutMs: int('KAFKA_SEND_TIMEOUT_MS', 10_000, 100, 120_000),
-      compression: oneOf('KAFKA_COMPRESSION', 'gzip', ['gzip', 'none'] as const),
+      compression: oneOf('KAFKA_COMPRESSION', 'zstd', KAFKA_COMPRESSIONS),
       recordFormat: oneOf('KAFKA_RECORD_FORMAT', FORMAT_LINES_HEADER, [FORMAT_LINES_HEADER, FORMAT_HEADER] as const),
       // Below 64 KiB a lone point at the string field limit could not travel; above 1 GiB Kafka itself stops.
       maxMessageBytes: int('KAFKA_MAX_MESSAGE_BYTES', MAX_MESSAGE_BYTES, 128 * 1024, 1024 * MiB),

@@ -18,6 +18,10 @@ import { FORMAT_HEADER, FORMAT_LINES_HEADER } from './record';
 
 export type RecordFormat = typeof FORMAT_HEADER | typeof FORMAT_LINES_HEADER;
 
+/** The producer's batch codecs (`KAFKA_COMPRESSION`, kafka-codec.ts). */
+export const KAFKA_COMPRESSIONS = ['gzip', 'zstd', 'none'] as const;
+export type KafkaCompression = (typeof KAFKA_COMPRESSIONS)[number];
+
 /** One headers object per format, shared by every message (kafkajs only reads it). */
 const HEADERS: Record<RecordFormat, { 'ms-format': string }> = {
   [FORMAT_HEADER]: { 'ms-format': FORMAT_HEADER },
@@ -163,6 +167,12 @@ export const RECORD_FRAMING_BYTES = 32;
 const GZIP_BLOCK_BYTES = 16 * 1024;
 const GZIP_BLOCK_OVERHEAD = 5;
 const GZIP_FIXED_OVERHEAD = 32;
+/**
+ * zstd's worst case is larger: libzstd's ZSTD_COMPRESSBOUND(n) = n + n/256 + (n < 128 KiB ? (128 KiB - n) / 2048 : 0),
+ * frame header and block headers included; the last term is at most 64.
+ */
+const ZSTD_GROWTH_DIVISOR = 256;
+const ZSTD_FIXED_OVERHEAD = 64;
 
 /** The `ms-format` header of a record in this format, as it is framed (two 1-byte varint lengths). */
 export function headerBytes(format: RecordFormat): number {
@@ -170,10 +180,14 @@ export function headerBytes(format: RecordFormat): number {
 }
 
 /**
- * Most uncompressed record bytes one batch may carry so that, even if gzip only grows it, the batch
- * stays within `maxMessageBytes`.
+ * Most uncompressed record bytes one batch may carry so that, even if the codec only grows it, the
+ * batch stays within `maxMessageBytes` (`none` keeps gzip's bound, as before zstd existed).
  */
-export function batchRecordBytesLimit(maxMessageBytes: number): number {
+export function batchRecordBytesLimit(maxMessageBytes: number, compression: KafkaCompression): number {
+  if (compression === 'zstd') {
+    const room = maxMessageBytes - BATCH_HEADER_BYTES - ZSTD_FIXED_OVERHEAD;
+    return Math.floor((room * ZSTD_GROWTH_DIVISOR) / (ZSTD_GROWTH_DIVISOR + 1)) - 1;
+  }
   const room = maxMessageBytes - BATCH_HEADER_BYTES - GZIP_FIXED_OVERHEAD;
   return Math.floor((room * GZIP_BLOCK_BYTES) / (GZIP_BLOCK_BYTES + GZIP_BLOCK_OVERHEAD));
 }

@@ -1,5 +1,5 @@
 /**
- * Kafka sink: an idempotent kafkajs producer (acks=all, gzip) behind a producer-side accumulator, so the
+ * Kafka sink: an idempotent kafkajs producer (acks=all, zstd or gzip) behind a producer-side accumulator, so the
  * points of many HTTP requests share one send (and, in the default record format, one record per
  * partition: kafka-pack.ts); and the spool, which takes over while Kafka cannot take records.
  *
@@ -35,7 +35,7 @@
  * broker still refuses as too large or corrupt is split until the refused points are alone; those go to
  * the dead-letter file, and the rest flows on.
  */
-import { ConfigResourceTypes, Kafka, CompressionTypes, logLevel, type Message, type Producer } from 'kafkajs';
+import { CompressionCodecs, ConfigResourceTypes, Kafka, CompressionTypes, logLevel, type Message, type Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { KafkaConfig } from './config';
 import { DeadLetterFile } from './dead-letter';
@@ -45,7 +45,7 @@ import type { Metrics } from './metrics';
 import { partitionFor, partitionForBytes, RotatingPartition, SeriesKeyPartitioner } from './partitioner';
 import { pick, pointCount, splitAt, type PointBatch } from './point-batch';
 import {
-  batchRecordBytesLimit, headerBytes, messageBytes, packedMessages, perPointMessages, RECORD_FRAMING_BYTES, spillSticky, splitRounds, type RecordFormat,
+  batchRecordBytesLimit, headerBytes, messageBytes, packedMessages, perPointMessages, RECORD_FRAMING_BYTES, spillSticky, splitRounds, type KafkaCompression, type RecordFormat,
 } from './kafka-pack';
 import { FORMAT_LINES_HEADER, type PointRecord } from './record';
 import type { Sink, SinkHealth } from './sink';
@@ -80,6 +80,19 @@ const REPLAY_BACKOFF_MAX_MS = 5000;
 const REPLAY_POLL_MS = 1;
 const CLOSE_POLL_MS = 5;
 
+/** KAFKA_COMPRESSION → kafkajs' codec id (gzip and zstd are installed by main: kafka-codec.ts). */
+const CODEC: Record<KafkaCompression, CompressionTypes> = { gzip: CompressionTypes.GZIP, zstd: CompressionTypes.ZSTD, none: CompressionTypes.None };
+/**
+ * kafkajs ships no zstd codec (its table entry throws on first use): without installKafkaCodecs every
+ * send would fail and every accepted point stay in the spool, so a missing codec stops the start instead.
+ */
+function requireCodec(compression: KafkaCompression): void {
+  try {
+    if (compression !== 'none') CompressionCodecs[CODEC[compression] as CompressionTypes.GZIP | CompressionTypes.ZSTD]();
+  } catch (e) {
+    throw new Error(`KAFKA_COMPRESSION=${compression}: no ${compression} codec installed in kafkajs (${(e as Error).message}); main installs it (kafka-codec.ts installKafkaCodecs)`);
+  }
+}
 /** Broker errors that a resend cannot cure: the batch itself is refused. */
 const REFUSED = new Set(['MESSAGE_TOO_LARGE', 'RECORD_LIST_TOO_LARGE', 'CORRUPT_MESSAGE', 'INVALID_RECORD']);
 
@@ -155,6 +168,7 @@ export class KafkaSink implements Sink {
 
   constructor(private readonly o: KafkaSinkOptions) {
     const k = o.kafka;
+    requireCodec(k.compression);
     this.description = `kafka:${k.topic}@${k.brokers.join(',')}`;
     this.format = k.recordFormat;
     this.maxMessageBytes = k.maxMessageBytes;
@@ -199,7 +213,7 @@ export class KafkaSink implements Sink {
   get maxPointBytes(): number {
     // A point may travel alone in its batch; in point-json-v1 its key travels too (at most the series key limit).
     const keyBytes = this.format === FORMAT_LINES_HEADER ? 0 : MAX_SERIES_KEY_BYTES;
-    return batchRecordBytesLimit(this.maxMessageBytes) - RECORD_FRAMING_BYTES - headerBytes(this.format) - keyBytes;
+    return batchRecordBytesLimit(this.maxMessageBytes, this.o.kafka.compression) - RECORD_FRAMING_BYTES - headerBytes(this.format) - keyBytes;
   }
 
   // ---- the state machine ---------------------------------------------------------------------------
@@ -538,7 +552,7 @@ export class KafkaSink implements Sink {
       const messages = packs ? packedMessages(records, this.partitions, sticky) : perPointMessages(records, this.partitions, sticky);
       const partitionOf = (m: Message) => m.partition ?? (this.partitions ? partitionFor(m.key as Buffer, this.partitions) : 0);
       const bytesOf = (m: Message) => messageBytes(m, this.format);
-      const limit = batchRecordBytesLimit(this.maxMessageBytes);
+      const limit = batchRecordBytesLimit(this.maxMessageBytes, this.o.kafka.compression);
       // One produce request for the whole send: what exceeds one partition's batch continues in the next.
       if (sticky !== undefined && this.partitions > 1) spillSticky(messages, bytesOf, limit, () => this.rotation.next(this.partitions));
       const rounds = splitRounds(messages, partitionOf, bytesOf, limit);
@@ -546,7 +560,7 @@ export class KafkaSink implements Sink {
         await producer.send({
           topic: this.o.kafka.topic,
           acks: -1,
-          compression: this.o.kafka.compression === 'none' ? CompressionTypes.None : CompressionTypes.GZIP,
+          compression: CODEC[this.o.kafka.compression],
           messages: round,
         });
       }

@@ -11,7 +11,7 @@ import * as net from 'node:net';
 import pino from 'pino';
 import { AggregatorRegistry } from 'prom-client';
 import { ConfigError, loadConfig, type Config } from './config';
-import { installGzipCodec } from './kafka-codec';
+import { installKafkaCodecs } from './kafka-codec';
 import { startWorker } from './worker';
 
 /** Set by build.mjs from .node-version; undefined when run from source (tsx, tests). */
@@ -135,7 +135,7 @@ async function runPrimary(): Promise<void> {
 }
 
 async function runWorker(): Promise<void> {
-  installGzipCodec(); // before the sink opens: its producer compresses with it (kafka-codec.ts)
+  installKafkaCodecs(); // before the sink opens: its producer compresses with one of them (kafka-codec.ts)
   const slot = Number(process.env.INGEST_WORKER_SLOT ?? 0);
   const pending = new Map<number, (text: string) => void>();
   let nextId = 0;

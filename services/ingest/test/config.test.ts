@@ -56,11 +56,12 @@ describe('config', () => {
   });
 });
 
-test('KAFKA_COMPRESSION: gzip by default, none on request, anything else refused', () => {
+test('KAFKA_COMPRESSION: zstd by default, gzip or none on request, anything else refused', () => {
   const base = { INGEST_AUTH: 'none', KAFKA_BROKERS: '127.0.0.1:9092' };
-  expect(loadConfig(base).kafka?.compression).toBe('gzip');
+  expect(loadConfig(base).kafka?.compression).toBe('zstd');
+  expect(loadConfig({ ...base, KAFKA_COMPRESSION: 'gzip' }).kafka?.compression).toBe('gzip');
   expect(loadConfig({ ...base, KAFKA_COMPRESSION: 'none' }).kafka?.compression).toBe('none');
-  expect(() => loadConfig({ ...base, KAFKA_COMPRESSION: 'zstd' })).toThrow(/KAFKA_COMPRESSION/);
+  expect(() => loadConfig({ ...base, KAFKA_COMPRESSION: 'lz4' })).toThrow(/KAFKA_COMPRESSION/);
 });
 
 test('KAFKA_RECORD_FORMAT: many points per record by default, one per point on request, anything else refused', () => {

@@ -5,6 +5,7 @@ import pino from 'pino';
 import { loadConfig } from '../src/config';
 import { requestContext, type PointRecord, type Precision } from '../src/record';
 import { startWorker, type RunningWorker } from '../src/worker';
+import { installKafkaCodecs } from '../src/kafka-codec';
 
 export const KEY = 'test-key-0001';
 export const AUTH = { Authorization: `Token ${KEY}` };
@@ -21,6 +22,7 @@ export interface TestServer {
 
 /** An in-process worker on a random loopback port with the JSONL sink in a fresh temp dir. */
 export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+  installKafkaCodecs(); // as main does before any worker starts
   const dir = mkdtempSync(path.join(tmpdir(), 'ingest-test-'));
   const jsonl = path.join(dir, 'points.jsonl');
   const config = loadConfig({

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { gzipSync } from 'node:zlib';
+import { gzipSync, zstdCompressSync, constants as zlibConstants } from 'node:zlib';
 import type { Message } from 'kafkajs';
 import {
   BATCH_HEADER_BYTES, batchRecordBytesLimit, MAX_LINES_RECORD_BYTES, messageBytes, packedMessages, perPointMessages, spillSticky, splitRounds,
 } from '../src/kafka-pack';
+import { ZSTD_LEVEL } from '../src/kafka-codec';
 import { parseLineProtocol } from '../src/line-protocol';
 import { partitionFor } from '../src/partitioner';
 import { PointBatch } from '../src/point-batch';
@@ -98,9 +99,22 @@ describe('perPointMessages (point-json-v1)', () => {
 describe('the record batch bound', () => {
   it('incompressible records at the limit still fit max.message.bytes after gzip (which only grows them)', () => {
     for (const max of [1024 * 1024, 200_000]) {
-      const limit = batchRecordBytesLimit(max);
+      const limit = batchRecordBytesLimit(max, 'gzip');
       const payload = randomBytes(limit); // worst case: nothing to compress
       for (const level of [1, 6]) expect(gzipSync(payload, { level }).length + BATCH_HEADER_BYTES).toBeLessThanOrEqual(max);
+    }
+  });
+
+  it('and after zstd, under libzstd\'s documented worst case (ZSTD_COMPRESSBOUND, looser than gzip\'s)', () => {
+    for (const max of [1024 * 1024, 200_000, 128 * 1024]) {
+      const limit = batchRecordBytesLimit(max, 'zstd');
+      expect(limit).toBeLessThan(batchRecordBytesLimit(max, 'gzip'));
+      const payload = randomBytes(limit);
+      for (const level of [ZSTD_LEVEL, 3, 19]) {
+        const out = zstdCompressSync(payload, { params: { [zlibConstants.ZSTD_c_compressionLevel]: level } });
+        expect(out.length).toBeGreaterThan(payload.length); // really the worst case
+        expect(out.length + BATCH_HEADER_BYTES).toBeLessThanOrEqual(max);
+      }
     }
   });
 

@@ -9,13 +9,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import pino from 'pino';
 import { loadConfig } from '../../src/config';
-import { installGzipCodec } from '../../src/kafka-codec';
+import { installKafkaCodecs } from '../../src/kafka-codec';
 import { startWorker } from '../../src/worker';
 import { AUTH, KEY, request } from '../helpers';
 import { BROKER, createTopic, ensureKafka, pointsOf, readTopic } from './kafka-helpers';
 
 beforeAll(async () => {
-  installGzipCodec();
+  installKafkaCodecs();
   await ensureKafka();
 }, 300_000);
 

@@ -3,6 +3,7 @@ import { promisify } from 'node:util';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { Kafka, logLevel, type IHeaders } from 'kafkajs';
+import { installKafkaCodecs } from '../../src/kafka-codec';
 
 export const BROKER = '127.0.0.1:9092';
 const SCRIPTS = path.resolve(__dirname, '../../../../scripts/kafka');
@@ -33,6 +34,9 @@ export async function kafkaStop(): Promise<void> {
   const { stderr } = await run('bash', [path.join(SCRIPTS, 'stop.sh')], { timeout: 120_000 });
   process.stderr.write(stderr);
 }
+
+// The tests' own consumers read what the service wrote: zstd by default, which kafkajs cannot decode alone.
+installKafkaCodecs();
 
 export const kafka = new Kafka({ clientId: 'ingest-it', brokers: [BROKER], logLevel: logLevel.NOTHING });
 

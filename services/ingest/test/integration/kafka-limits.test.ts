@@ -18,13 +18,13 @@ import { ConfigResourceTypes } from 'kafkajs';
 import pino from 'pino';
 import { loadConfig } from '../../src/config';
 import { parseDeadLetters } from '../../src/dead-letter';
-import { installGzipCodec } from '../../src/kafka-codec';
+import { installKafkaCodecs } from '../../src/kafka-codec';
 import { startWorker, type RunningWorker } from '../../src/worker';
 import { AUTH, KEY, request } from '../helpers';
 import { BROKER, ensureKafka, kafka, pointsOf, readTopic } from './kafka-helpers';
 
 beforeAll(async () => {
-  installGzipCodec(); // as main does
+  installKafkaCodecs(); // as main does
   await ensureKafka();
 }, 300_000);
 
