@@ -50,6 +50,9 @@ export function installGzipCodec(): void {
 }
 
 export function installZstdCodec(): void {
+  // A Node built without zstd (the distributions may configure their own) has no such function: then
+  // the table keeps kafkajs' throwing entry and the sink's start names the missing codec.
+  if (typeof zstdCompressSync !== 'function') return;
   const zstdAsync = promisify((buf: Buffer, cb: (e: Error | null, out: Buffer) => void) => zstdCompress(buf, ZSTD_OPTIONS, cb));
   CompressionCodecs[CompressionTypes.ZSTD] = codec((b) => zstdCompressSync(b, ZSTD_OPTIONS), zstdAsync, promisify(zstdDecompress));
 }
