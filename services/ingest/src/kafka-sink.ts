@@ -294,16 +294,19 @@ export class KafkaSink implements Sink {
         allowAutoTopicCreation: false,
         retry: RETRY,
       });
-      this.connecting = producer.connect().then(
-        async () => {
-          await this.refreshTopic();
-          return (this.producer = producer);
-        },
-        async (e) => {
-          await producer.disconnect().catch(() => undefined);
-          throw e;
-        },
-      ).finally(() => (this.connecting = undefined));
+      // A failed topic lookup (the topic missing, say) fails the attempt like a failed connect: the
+      // connected producer is closed too, or every replay attempt would leave one open to the brokers.
+      this.connecting = producer
+        .connect()
+        .then(() => this.refreshTopic())
+        .then(
+          () => (this.producer = producer),
+          async (e) => {
+            await producer.disconnect().catch(() => undefined);
+            throw e;
+          },
+        )
+        .finally(() => (this.connecting = undefined));
     }
     return this.connecting;
   }

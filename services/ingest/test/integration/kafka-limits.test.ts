@@ -176,6 +176,23 @@ test('missing topic: spooling said once with the fix; created with a small max.m
   }
 });
 
+test('missing topic: the replay attempts leave no connection to the broker open', async () => {
+  const sockets = () => process.getActiveResourcesInfo().filter((r) => r === 'TCPSocketWrap').length;
+  const before = sockets();
+  const topic = uniq();
+  const srv = await start(topic);
+  try {
+    expect((await write(srv.port, small(1))).status).toBe(204);
+    await waitFor('the missing topic said', async () => srv.logs.some((l) => l.reason === 'topic-missing'), 10_000);
+    await new Promise((r) => setTimeout(r, 2000)); // replay attempts keep failing on the missing topic meanwhile
+  } finally {
+    await srv.close();
+  }
+  // Each attempt's producer connected, then failed on the topic lookup; before the fix none was closed.
+  await waitFor('the sockets closed', async () => sockets() <= before, 5_000);
+  expect(sockets()).toBeLessThanOrEqual(before);
+});
+
 test('a record the broker refuses when sent directly (topic shrunk after start) goes to dead-letter; the 20 later points reach Kafka', async () => {
   const topic = uniq();
   await createTopic(topic);
