@@ -12,7 +12,8 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import type { InfluxReadAccess } from './influx/read-access';
 import { pinnedImageFor } from './machine-image';
-import { acknowledge, acknowledgeAssetRead, acknowledgeInlinePolicy, acknowledgeInstanceRolePolicies } from './nag';
+import { acknowledge, acknowledgeAssetRead, acknowledgeInlinePolicy } from './nag';
+import { hostRole } from './host-role';
 import type { CapacityPlan } from './plan';
 import { PORTS } from './ports';
 import { grafanaNodeUserData } from './user-data/grafana-node';
@@ -138,13 +139,7 @@ export class GrafanaStack extends Stack {
     }
 
     const provisioning = new s3assets.Asset(this, 'Provisioning', { path: props.provisioningDir });
-    const role = new iam.Role(this, 'InstanceRole', {
-      assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
-      managedPolicies: [
-        iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonSSMManagedInstanceCore'),
-        iam.ManagedPolicy.fromAwsManagedPolicyName('CloudWatchAgentServerPolicy'),
-      ],
-    });
+    const role = hostRole(this, 'InstanceRole');
     provisioning.grantRead(role);
     for (const secret of [adminSecret, databaseSecret]) secret.grantRead(role);
     // The reader's secret is the Influx stack's: granted in this role's policy alone, because
@@ -162,7 +157,6 @@ export class GrafanaStack extends Stack {
       );
     }
     acknowledgeAssetRead(role);
-    acknowledgeInstanceRolePolicies(role);
     acknowledgeInlinePolicy(role.node.findChild('DefaultPolicy'));
 
     const scheme = g.listener.plainHttp ? 'http' : 'https';

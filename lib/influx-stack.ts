@@ -12,7 +12,8 @@ import { INFLUX_USERS, type InfluxReadAccess, type InfluxUser } from './influx/r
 import { CapacityConfigError, type CapacityPlan } from './plan';
 import { accessLogBucket } from './log-bucket';
 import { pinnedImageFor } from './machine-image';
-import { acknowledge, acknowledgeInlinePolicy, acknowledgeInstanceRolePolicies } from './nag';
+import { acknowledge, acknowledgeInlinePolicy } from './nag';
+import { hostRole } from './host-role';
 import { PORTS } from './ports';
 import { kafkaResourceArn } from './kafka-stack';
 import { aggregatesTopicOfShard, INFLUX_DATABASE, INFLUX_RETENTION_POLICY, loaderConsumerGroup } from './topics';
@@ -83,13 +84,7 @@ export class InfluxStack extends Stack {
       ],
     });
 
-    const role = new iam.Role(this, 'NodeRole', {
-      assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
-      managedPolicies: [
-        iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonSSMManagedInstanceCore'),
-        iam.ManagedPolicy.fromAwsManagedPolicyName('CloudWatchAgentServerPolicy'),
-      ],
-    });
+    const role = hostRole(this, 'NodeRole');
     this.backupBucket.grantPut(role);
     // A node whose store is empty at boot restores its shard's latest backup.
     this.backupBucket.grantRead(role);
@@ -223,7 +218,6 @@ export class InfluxStack extends Stack {
     for (const action of ['Action::kms:GenerateDataKey*', 'Action::kms:ReEncrypt*']) {
       Validations.of(role).acknowledge({ id: `AwsSolutions-IAM5[${action}]`, reason: 'Granted by Bucket.grantPut on the KMS key of the backup bucket only.' });
     }
-    acknowledgeInstanceRolePolicies(role);
     Validations.of(role).acknowledge({ id: 'AwsSolutions-IAM5[Action::s3:Abort*]', reason: 'Granted by Bucket.grantPut: aborting its own multipart backup uploads.' });
     for (const action of ['Action::s3:GetBucket*', 'Action::s3:GetObject*', 'Action::s3:List*']) {
       Validations.of(role).acknowledge({ id: `AwsSolutions-IAM5[${action}]`, reason: 'Granted by Bucket.grantRead on the backup bucket only: a new node finds and downloads its shard\'s latest backup.' });

@@ -17,7 +17,8 @@ import { TOPICS } from './topics';
 import { kafkaResourceArn } from './kafka-stack';
 import { accessLogBucket } from './log-bucket';
 import { pinnedImageFor } from './machine-image';
-import { acknowledge, acknowledgeAssetRead, acknowledgeInlinePolicy, acknowledgeInstanceRolePolicies } from './nag';
+import { acknowledge, acknowledgeAssetRead, acknowledgeInlinePolicy } from './nag';
+import { hostRole } from './host-role';
 import { ingestNodeUserData } from './user-data/ingest-node';
 
 export interface IngestStackProps extends StackProps {
@@ -63,17 +64,10 @@ export class IngestStack extends Stack {
     });
     const bundle = new s3assets.Asset(this, 'Bundle', { path: props.bundleDir });
 
-    const role = new iam.Role(this, 'InstanceRole', {
-      assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
-      managedPolicies: [
-        iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonSSMManagedInstanceCore'),
-        iam.ManagedPolicy.fromAwsManagedPolicyName('CloudWatchAgentServerPolicy'),
-      ],
-    });
+    const role = hostRole(this, 'InstanceRole');
     bundle.grantRead(role);
     apiKeys.grantRead(role);
     acknowledgeAssetRead(role);
-    acknowledgeInstanceRolePolicies(role);
     acknowledge(
       apiKeys,
       ['AwsSolutions-SMG4', 'NIST.800.53.R5-SecretsManagerRotationEnabled'],
