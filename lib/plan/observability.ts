@@ -70,6 +70,7 @@ export const DETAILED_MONITORING_METRICS_PER_INSTANCE = 7;
 /** Disks the CloudWatch agent reports on, per tier (lib/user-data reads these). */
 export const AGENT_DISK_PATHS = { ingest: ['/'], influx: ['/var/lib/influxdb'], grafana: ['/'] } as const;
 export type AgentTier = keyof typeof AGENT_DISK_PATHS;
+export const AGENT_TIERS = Object.keys(AGENT_DISK_PATHS) as AgentTier[];
 /** Tiers whose agent also reports CPU per node (lib/user-data/cloudwatch-agent.ts `node`): the InfluxDB nodes. */
 const AGENT_PER_NODE: Readonly<Record<AgentTier, boolean>> = { ingest: false, influx: true, grafana: false };
 
@@ -79,9 +80,9 @@ const AGENT_PER_NODE: Readonly<Record<AgentTier, boolean>> = { ingest: false, in
  * node per instance); once per tier, the [Environment, Tier] aggregate of each measurement (the
  * disks' paths fold into one).
  */
-export function agentMetricsOf(tier: AgentTier): { readonly perInstance: number; readonly aggregates: number } {
-  const perNode = AGENT_PER_NODE[tier];
-  return { perInstance: 1 + AGENT_DISK_PATHS[tier].length + (perNode ? 2 : 0), aggregates: 2 + (perNode ? 1 : 0) };
+export function agentMetricsOf(tier: AgentTier): { readonly perInstance: number; readonly aggregates: number; readonly cpuPerNode: boolean } {
+  const cpuPerNode = AGENT_PER_NODE[tier];
+  return { perInstance: 1 + AGENT_DISK_PATHS[tier].length + (cpuPerNode ? 2 : 0), aggregates: 2 + (cpuPerNode ? 1 : 0), cpuPerNode };
 }
 
 /**
@@ -117,9 +118,7 @@ export interface ObservabilityPlan {
   readonly dashboards: number;
   readonly detailedMonitoring: boolean;
   readonly detailedMonitoringInstances: number;
-  /** CloudWatch agent metrics by tier: per instance, and the tier's aggregates (agentMetricsOf). */
-  readonly agentMetricsPerInstance: Readonly<Record<AgentTier, number>>;
-  readonly agentAggregateMetrics: Readonly<Record<AgentTier, number>>;
+  /** Hosts running the CloudWatch agent, by tier; each tier's metrics are agentMetricsOf(tier). */
   readonly agentInstances: Readonly<Record<AgentTier, number>>;
   readonly agentMetrics: number;
   readonly mskEnhancedMonitoring: MskMonitoringLevel;
@@ -177,9 +176,6 @@ export function planObservability(
   // ASG's step-scaling policies (scale out, scale in); warning + critical on Grafana's CPU, memory
   // and disk, and its one "Grafana down" alarm.
   const alarmMetrics = 4 * 2 + 3 + influx.nodeCount * 2 + 2 * 2 + kafka.brokers * 2 + 1 + 2 + 3 * 2 + 1;
-  const tiers = Object.keys(AGENT_DISK_PATHS) as AgentTier[];
-  const agentMetricsPerInstance = Object.fromEntries(tiers.map((t) => [t, agentMetricsOf(t).perInstance])) as Record<AgentTier, number>;
-  const agentAggregateMetrics = Object.fromEntries(tiers.map((t) => [t, agentMetricsOf(t).aggregates])) as Record<AgentTier, number>;
   const instances: Record<AgentTier, number> = { ingest: ingest.desiredInstances, influx: influx.nodeCount, grafana: grafanaInstances };
   const mskMetrics = mskLevelMetrics(MSK_ENHANCED_MONITORING, kafka.brokers, topics + KAFKA_INTERNAL_TOPICS);
 
@@ -228,10 +224,8 @@ export function planObservability(
     dashboards: 1,
     detailedMonitoring: DETAILED_MONITORING,
     detailedMonitoringInstances: DETAILED_MONITORING ? instances.ingest + instances.influx : 0,
-    agentMetricsPerInstance,
-    agentAggregateMetrics,
     agentInstances: instances,
-    agentMetrics: tiers.reduce((sum, t) => sum + instances[t] * agentMetricsPerInstance[t] + agentAggregateMetrics[t], 0),
+    agentMetrics: AGENT_TIERS.reduce((sum, t) => sum + instances[t] * agentMetricsOf(t).perInstance + agentMetricsOf(t).aggregates, 0),
     mskEnhancedMonitoring: MSK_ENHANCED_MONITORING,
     mskMetrics,
     flinkMetricsLevel: FLINK_METRICS_LEVEL,

@@ -9,7 +9,7 @@ import type { CapacityPlan } from '../plan';
 import { DEEP_ARCHIVE_MIN_STORAGE_DAYS } from '../plan/backups';
 import { RUNNING_STORAGE_GB_PER_KPU } from '../plan/flink';
 import { GRAFANA_DB_DAILY_CHANGE, GRAFANA_DB_DATA_GIB } from '../plan/grafana';
-import { AGENT_DISK_PATHS, agentMetricsOf, DETAILED_MONITORING_METRICS_PER_INSTANCE, logStorageGB, type AgentTier } from '../plan/observability';
+import { AGENT_TIERS, agentMetricsOf, DETAILED_MONITORING_METRICS_PER_INSTANCE, logStorageGB, type AgentTier } from '../plan/observability';
 import { BYTES_PER_GIB, HOURS_PER_MONTH } from '../plan/units';
 import { INTERNET_OUT_TIERS, priceKeys, type Ec2Term } from './price-keys';
 
@@ -225,12 +225,11 @@ function countByTier(list: readonly { readonly tier: Tier }[]): [Tier, number][]
 
 /** The CloudWatch agent's metrics, a line per tier that has instances (agentMetricsOf). */
 export function agentMetricItems(instances: Readonly<Partial<Record<AgentTier, number>>>): BillableItem[] {
-  return (Object.keys(AGENT_DISK_PATHS) as AgentTier[])
-    .filter((tier) => (instances[tier] ?? 0) > 0)
-    .map((tier) => {
-      const { perInstance, aggregates } = agentMetricsOf(tier);
-      return items.metrics(tier, 'agent', instances[tier]! * perInstance + aggregates, `CloudWatch agent: ${perInstance} per instance (memory, disks${perInstance > 1 + AGENT_DISK_PATHS[tier].length ? ', CPU by instance and node' : ''}) + ${aggregates} tier aggregates`);
-    });
+  return AGENT_TIERS.filter((tier) => (instances[tier] ?? 0) > 0).map((tier) => {
+    const { perInstance, aggregates, cpuPerNode } = agentMetricsOf(tier);
+    const what = `memory, disks${cpuPerNode ? ', CPU by instance and node' : ''}`;
+    return items.metrics(tier, 'agent', instances[tier]! * perInstance + aggregates, `CloudWatch agent: ${perInstance} per instance (${what}) + ${aggregates} tier aggregates`);
+  });
 }
 
 export function mskMetricsItem(level: string, count: number): BillableItem {

@@ -28,18 +28,19 @@ export interface SynthesizedStack {
 export interface TemplateUsage {
   readonly logGroups: readonly LogGroupPlan[];
   readonly accessLogBytesPerMonth: number;
-  readonly agentMetricsPerInstance: Readonly<Partial<Record<Tier, number>>>;
+  /** The tiers whose hosts run the CloudWatch agent: their instances in the templates bill its metrics. */
+  readonly agentTiers: readonly Tier[];
 }
 
 export function templateUsageFromPlan(plan: CapacityPlan): TemplateUsage {
   return {
     logGroups: plan.observability.logGroups,
     accessLogBytesPerMonth: plan.observability.accessLogs.bytesPerMonth,
-    agentMetricsPerInstance: plan.observability.agentMetricsPerInstance,
+    agentTiers: Object.keys(plan.observability.agentInstances) as Tier[],
   };
 }
 
-const NO_USAGE: TemplateUsage = { logGroups: [], accessLogBytesPerMonth: 0, agentMetricsPerInstance: {} };
+const NO_USAGE: TemplateUsage = { logGroups: [], accessLogBytesPerMonth: 0, agentTiers: [] };
 
 export function tierOfStack(stackName: string): Tier {
   const suffix = stackName.slice(stackName.lastIndexOf('-') + 1).toLowerCase();
@@ -67,7 +68,7 @@ export function resourceItemsFromTemplates(stacks: readonly SynthesizedStack[], 
       if ((monitoring as { Enabled?: boolean } | boolean | undefined) === true || (monitoring as { Enabled?: boolean } | undefined)?.Enabled === true) {
         found.push(items.detailedMonitoring(tier, count));
       }
-      if (usage.agentMetricsPerInstance[tier] !== undefined) agentInstances[tier] = (agentInstances[tier] ?? 0) + count;
+      if (usage.agentTiers.includes(tier)) agentInstances[tier] = (agentInstances[tier] ?? 0) + count;
     };
     const topics = Object.values(resources).filter((r) => r.Type === 'AWS::MSK::Topic').length;
     for (const [logicalId, { Type, Properties: p = {} }] of Object.entries(resources)) {
